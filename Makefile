@@ -1,0 +1,60 @@
+# The two commands: `make run` (demo on SQLite, tasks in-process) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+ASSETS := static/vendor/app.css
+
+# Tests run against real PostgreSQL and Redis on this machine.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/appraisal
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECRET_KEY=test-only-not-secret \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true
+RUN_ENV := DJANGO_DEBUG=1
+
+.PHONY: run test lint install assets system-deps services migrate demo clean benchmark
+
+run: install assets
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: system-deps install assets services lint
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy .
+
+install: $(PY_STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[dev]"
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): $(NODE_STAMP) $(wildcard static/src/*.scss) $(wildcard static/src/*.js)
+	npm run --silent build
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+services:
+	bash scripts/ensure-services.sh
+
+benchmark: install
+	$(TEST_ENV) $(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3

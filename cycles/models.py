@@ -1,0 +1,91 @@
+"""The appraisal cycle: one per member of staff per appraisal year, pinned to a policy version."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from organisation.models import Academy, StaffMember, Trust
+from policies.models import PolicyVersion
+
+
+class CycleState(models.TextChoices):
+    PLANNING = "planning", "Planning"
+    ACTIVE = "active", "Active"
+    REVIEW = "review", "Annual review"
+    CLOSED = "closed", "Closed"
+    SUSPENDED = "suspended", "Suspended"
+
+
+class AppraisalCycle(models.Model):
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="cycles")
+    academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="cycles")
+    appraisee = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="cycles")
+    reviewer = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles_reviewed",
+    )
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    state = models.CharField(max_length=12, choices=CycleState.choices, default=CycleState.PLANNING)
+    is_headteacher_cycle = models.BooleanField(
+        default=False,
+        help_text="The headteacher's own appraisal: reviewed by governors, not the academy.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gt=models.F("starts_on")), name="cycle_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["appraisee", "starts_on"], name="one_cycle_per_person_per_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["trust", "academy", "state"]),
+            models.Index(fields=["trust", "ends_on"]),
+        ]
+        permissions = [
+            ("view_cycle_as_adviser", "Read one cycle as its external adviser"),
+            ("review_headteacher_cycle", "Review a headteacher's cycle (review committee)"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisee} {self.starts_on:%Y}-{self.ends_on:%y}"
+
+
+class CycleAccessGrant(models.Model):
+    """An exception to the relationship rules: one person granted one cycle until a date
+    (an external adviser, a member of the headteacher's review committee, a moderator)."""
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    permission = models.CharField(max_length=40)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.cycle} until {self.expires_at:%d %b %Y}"
+
+
+class CycleUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE)
+    grant = models.ForeignKey(
+        CycleAccessGrant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
