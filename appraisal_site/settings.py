@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "appraisal_site",
     "accounts",
     "organisation",
+    "calendars",
     "policies",
     "audit",
     "cycles",

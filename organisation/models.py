@@ -202,6 +202,9 @@ class LineManagementPath(models.Model):
         ]
         indexes = [models.Index(fields=["report", "depth"])]
 
+    def __str__(self) -> str:
+        return f"{self.manager_id} above {self.report_id} by {self.depth}"
+
 
 class Role(models.TextChoices):
     TRUST_ADMIN = "trust_admin", "Trust administrator"
@@ -309,66 +312,3 @@ class AcademyUserObjectPermission(UserObjectPermissionBase):
 
 class AcademyGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Academy, on_delete=models.CASCADE)
-
-
-# ----- Calendars -----------------------------------------------------------------------
-
-
-class Term(models.Model):
-    """A term as the academy publishes it. Days between terms are school holidays."""
-
-    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="terms")
-    name = models.CharField(max_length=60, help_text='e.g. "Autumn 1 2026"')
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")), name="term_ends_after_start"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.starts_on:%d %b %Y} – {self.ends_on:%d %b %Y})"
-
-
-class CalendarDayKind(models.TextChoices):
-    INSET = "inset", "INSET (staff training) day: staff work, pupils do not"
-    CLOSURE = "closure", "Closure day: nobody works"
-
-
-class CalendarDay(models.Model):
-    academy = models.ForeignKey(Academy, on_delete=models.CASCADE, related_name="calendar_days")
-    date = models.DateField()
-    kind = models.CharField(max_length=10, choices=CalendarDayKind.choices)
-    description = models.CharField(max_length=120, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(fields=["academy", "date"], name="one_calendar_entry_a_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}: {self.get_kind_display()}"
-
-
-class BankHolidayOverride(models.Model):
-    """A one-off change to England's bank holidays (a royal occasion, a moved holiday)."""
-
-    date = models.DateField(unique=True)
-    name = models.CharField(max_length=120)
-    is_holiday = models.BooleanField(
-        default=True, help_text="Untick to cancel a bank holiday the holidays package lists."
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d %b %Y} {self.name}"

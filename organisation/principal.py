@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import (
+    ROLE_PERMISSION,
     AcademyUserObjectPermission,
     Role,
-    ROLE_PERMISSION,
     StaffMember,
     TrustUserObjectPermission,
 )
@@ -102,14 +102,10 @@ def _load_principal(user: User) -> Principal:
         .filter(_active_grant(now))
         .values_list("permission__codename", flat=True)
     )
-    trust_roles = frozenset(
-        _CODENAME_ROLE[c] for c in trust_codenames if c in _CODENAME_ROLE
-    )
+    trust_roles = frozenset(_CODENAME_ROLE[c] for c in trust_codenames if c in _CODENAME_ROLE)
     academy_roles: dict[str, set[int]] = {}
     rows = (
-        AcademyUserObjectPermission.objects.filter(
-            user=user, content_object__trust_id=trust_id
-        )
+        AcademyUserObjectPermission.objects.filter(user=user, content_object__trust_id=trust_id)
         .filter(_active_grant(now))
         .values_list("permission__codename", "content_object_id")
     )

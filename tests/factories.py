@@ -51,7 +51,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             obj.save()
 
