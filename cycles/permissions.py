@@ -1,0 +1,133 @@
+"""Who may see and act on an appraisal cycle (and everything recorded under it).
+
+One place answers three questions, in the style of a permission policy:
+- ``visible_cycles(principal)``: which cycles may this person see (a queryset, used by every
+  list, export, PDF and task, so a row that is not visible is never loaded);
+- ``can(principal, action, cycle)``: may this person do ``action`` to this cycle;
+- ``get_cycle_for_user(principal, pk)``: the cycle, or 404 whether it is missing or not theirs.
+
+Relationships (appraisee, reviewer, reviewer's line managers) are computed from foreign keys
+and the line-management closure table; headteacher / delegate / HR access comes from the roles
+held on the Academy or Trust; per-cycle exceptions (external adviser, review committee member)
+are guardian rows on the cycle with an expiry.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from organisation.models import LineManagementPath, Role
+from organisation.principal import Principal
+
+from .models import AppraisalCycle, CycleUserObjectPermission
+
+
+class CycleAction(enum.StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # the reviewer's work: objectives, observations, review
+    COMMENT = "comment"  # the appraisee's part: comments, evidence, acknowledgement
+    MANAGE = "manage"  # open, suspend, close; moderate; grant exceptional access
+
+
+ACADEMY_LEADS = (Role.HEADTEACHER, Role.APPRAISAL_DELEGATE)
+
+# Settings in the pinned policy version that widen who may read a record.
+_UP_CHAIN = "settings__confidentiality__reviewer_line_managers_can_read"
+_CEO_READS_HEADTEACHER = "settings__headteacher__ceo_involved"
+
+
+def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission]:
+    now = timezone.now()
+    return CycleUserObjectPermission.objects.filter(
+        user_id=principal.user_id,
+        grant__expires_at__gt=now,
+        grant__revoked_at__isnull=True,
+    ).values("content_object_id")
+
+
+def visible_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
+    """Every cycle this person may read, scoped to their trust first."""
+    if not principal.is_authenticated:
+        return AppraisalCycle.objects.none()
+    cycles = AppraisalCycle.objects.filter(trust_id=principal.trust_id)
+    if principal.is_hr:
+        return cycles
+    cond = Q(pk__in=_grant_ids(principal))
+    staff = principal.staff
+    if staff is not None:
+        cond |= Q(appraisee_id=staff.pk) | Q(reviewer_id=staff.pk)
+        above_reviewer = LineManagementPath.objects.filter(
+            manager_id=staff.pk, depth__gte=1
+        ).values("report_id")
+        cond |= Q(reviewer_id__in=above_reviewer, **{f"policy_version__{_UP_CHAIN}": True})
+    academies = principal.academies_with(*ACADEMY_LEADS)
+    if academies:
+        # Not the headteacher's own appraisal: that belongs to the governors' committee.
+        cond |= Q(academy_id__in=academies, is_headteacher_cycle=False)
+    if principal.is_executive:
+        cond |= Q(is_headteacher_cycle=True, **{f"policy_version__{_CEO_READS_HEADTEACHER}": True})
+    return cycles.filter(cond)
+
+
+def _is_reviewer(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return principal.staff is not None and cycle.reviewer_id == principal.staff.pk
+
+
+def _is_appraisee(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return principal.staff is not None and cycle.appraisee_id == principal.staff.pk
+
+
+def _leads_academy(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return not cycle.is_headteacher_cycle and cycle.academy_id in principal.academies_with(
+        *ACADEMY_LEADS
+    )
+
+
+def _has_grant(principal: Principal, cycle: AppraisalCycle, codename: str) -> bool:
+    return CycleUserObjectPermission.objects.filter(
+        user_id=principal.user_id,
+        content_object_id=cycle.pk,
+        permission__codename=codename,
+        grant__expires_at__gt=timezone.now(),
+        grant__revoked_at__isnull=True,
+    ).exists()
+
+
+def can(principal: Principal, action: str, cycle: AppraisalCycle) -> bool:
+    """May ``principal`` do ``action`` to ``cycle``? Assumes nothing about visibility."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    action = CycleAction(action)
+    if action is CycleAction.VIEW:
+        return visible_cycles(principal).filter(pk=cycle.pk).exists()
+    if action is CycleAction.COMMENT:
+        return _is_appraisee(principal, cycle)
+    if action is CycleAction.EDIT:
+        if _is_appraisee(principal, cycle):
+            return False  # nobody reviews themself, whatever else they are
+        return (
+            _is_reviewer(principal, cycle)
+            or _leads_academy(principal, cycle)
+            or (cycle.is_headteacher_cycle and _has_grant(principal, cycle, "review_headteacher_cycle"))
+        )
+    if action is CycleAction.MANAGE:
+        if _is_appraisee(principal, cycle):
+            return False
+        return principal.is_hr or _leads_academy(principal, cycle)
+    return False
+
+
+def get_cycle_for_user(
+    principal: Principal, pk: int, *, queryset: QuerySet[AppraisalCycle] | None = None
+) -> AppraisalCycle:
+    """The cycle if ``principal`` may see it; otherwise 404, the same as if it did not exist."""
+    base = queryset if queryset is not None else AppraisalCycle.objects.all()
+    visible = base.filter(pk__in=visible_cycles(principal).values("pk"))
+    try:
+        return visible.get(pk=pk)
+    except AppraisalCycle.DoesNotExist:
+        raise Http404("No such appraisal record.") from None
