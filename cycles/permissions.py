@@ -112,7 +112,10 @@ def can(principal: Principal, action: str, cycle: AppraisalCycle) -> bool:
         return (
             _is_reviewer(principal, cycle)
             or _leads_academy(principal, cycle)
-            or (cycle.is_headteacher_cycle and _has_grant(principal, cycle, "review_headteacher_cycle"))
+            or (
+                cycle.is_headteacher_cycle
+                and _has_grant(principal, cycle, "review_headteacher_cycle")
+            )
         )
     if action is CycleAction.MANAGE:
         if _is_appraisee(principal, cycle):
