@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -63,3 +65,27 @@ class User(AbstractUser):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.lower()
         super().save(*args, **kwargs)
+
+
+class UserSession(AbstractBaseSession):
+    """A signed-in session, stored with the id of the account it belongs to.
+
+    Django's own session table cannot be searched by account (the user id sits inside the
+    encoded data), so ending every session of a deactivated account would mean decoding
+    every row. Keeping the account on the row itself (Django's documented way of extending
+    the database session engine, see ``accounts.sessions``) makes that one indexed delete,
+    and stays right when the session key changes (sign-in, password change).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="sessions"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from .sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "session"

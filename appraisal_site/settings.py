@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # HR, headteachers, delegated leads and trust officers must set up an authenticator app.
+    "accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,6 +158,16 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Trust appraisal")
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# Accounts are made by the trust from its own records, so the "attacker signs up with
+# someone else's address" risk that unverified-email blocking guards against does not arise.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Not read from the environment: always on. Only tests of other areas switch it off
+# (tests/conftest.py), so their HR and headteacher personas need no authenticator.
+MFA_REQUIRED_FOR_PRIVILEGED_ROLES = True
+# Per-account lockout is axes' job (below). allauth keeps only a per-address brake on
+# password spraying, generous enough for a whole school signing in through one address.
+ACCOUNT_RATE_LIMITS = {"login": "120/m/ip", "login_failed": "30/m/ip"}
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
 if env.str("MICROSOFT_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["microsoft"] = {
@@ -186,12 +198,17 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth passes the address as ``email``, not ``login``: count failures per address.
+AXES_USERNAME_CALLABLE = "accounts.axes.username_for_attempt"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 
 # Sessions end after inactivity (the expiry slides with every request) and at sign-out.
 SESSION_INACTIVITY_MINUTES = env.int("SESSION_INACTIVITY_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_INACTIVITY_MINUTES * 60
+# Database sessions that also record the account, so a deactivated account's sessions can
+# be ended at once (accounts.services.user_deactivate).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

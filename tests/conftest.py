@@ -8,3 +8,16 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _mfa_not_enforced(settings):  # type: ignore[no-untyped-def]
+    """Most tests sign HR or headteacher personas in with ``force_login`` and have no
+    authenticator app; tests of sign-in itself ask for ``mfa_enforced`` (the production
+    setting) instead."""
+    settings.MFA_REQUIRED_FOR_PRIVILEGED_ROLES = False
+
+
+@pytest.fixture
+def mfa_enforced(settings):  # type: ignore[no-untyped-def]
+    settings.MFA_REQUIRED_FOR_PRIVILEGED_ROLES = True

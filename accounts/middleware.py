@@ -1,0 +1,60 @@
+"""Send privileged users without an authenticator app to set one up before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+
+from .mfa import needs_mfa_setup
+
+# The pages a user may still reach before finishing set-up: the set-up itself (which may
+# ask for the password again first), the recovery codes shown straight after, and sign-out.
+ALLOWED_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_reauthenticate",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "account_reauthenticate",
+        "account_logout",
+    }
+)
+
+SETUP_MESSAGE = (
+    "Your role lets you see other people's appraisal records, so your account must be "
+    "protected by an authenticator app as well as your password. Set one up to continue."
+)
+
+
+class MfaRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_set_up(request):
+            messages.warning(request, SETUP_MESSAGE)
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    def _must_set_up(self, request: HttpRequest) -> bool:
+        if not getattr(settings, "MFA_REQUIRED_FOR_PRIVILEGED_ROLES", True):
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if request.path.startswith(settings.STATIC_URL):
+            return False
+        try:
+            url_name = resolve(request.path_info).url_name
+        except Resolver404:
+            # Unknown addresses go on to the ordinary "Page not found".
+            return False
+        if url_name in ALLOWED_URL_NAMES:
+            return False
+        return needs_mfa_setup(user)  # type: ignore[arg-type]
