@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("organisation.urls")),
     path("policies/", include("policies.urls")),
+    path("calendars/", include("calendars.urls")),
 ]
