@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("organisation.urls")),
     path("policies/", include("policies.urls")),
     path("calendars/", include("calendars.urls")),
+    path("audit/", include("audit.urls")),
 ]

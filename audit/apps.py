@@ -5,3 +5,6 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = "Audit"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401
