@@ -216,8 +216,12 @@ class Role(models.TextChoices):
     GOVERNOR = "governor", "Governor (anonymised reports)"
 
 
-TRUST_ROLES = {Role.TRUST_ADMIN, Role.HR, Role.EXECUTIVE, Role.TRUSTEE}
-ACADEMY_ROLES = {Role.HEADTEACHER, Role.APPRAISAL_DELEGATE, Role.GOVERNOR}
+# Listed in a fixed order (not built from the sets below) so the check constraint reads the
+# same on every run and makemigrations sees no change.
+_TRUST_ROLE_VALUES = ["trust_admin", "hr", "executive", "trustee"]
+_ACADEMY_ROLE_VALUES = ["headteacher", "governor", "appraisal_delegate"]
+TRUST_ROLES = {Role(v) for v in _TRUST_ROLE_VALUES}
+ACADEMY_ROLES = {Role(v) for v in _ACADEMY_ROLE_VALUES}
 # The guardian permission each role grants on its Trust or Academy.
 ROLE_PERMISSION = {
     Role.TRUST_ADMIN: "administer_trust",
@@ -280,8 +284,8 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in ACADEMY_ROLES], academy__isnull=False)
-                    | Q(role__in=[r.value for r in TRUST_ROLES], academy__isnull=True)
+                    Q(role__in=_ACADEMY_ROLE_VALUES, academy__isnull=False)
+                    | Q(role__in=_TRUST_ROLE_VALUES, academy__isnull=True)
                 ),
                 name="role_scope_matches_role",
             ),
