@@ -15,6 +15,7 @@ are guardian rows on the cycle with an expiry.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -22,6 +23,8 @@ from django.utils import timezone
 
 from organisation.models import LineManagementPath, Role
 from organisation.principal import Principal
+from policies.models import PolicyVersion
+from policies.schema import HeadteacherAppraiser, PolicySettings, Reader
 
 from .models import AppraisalCycle, CycleUserObjectPermission
 
@@ -35,9 +38,32 @@ class CycleAction(enum.StrEnum):
 
 ACADEMY_LEADS = (Role.HEADTEACHER, Role.APPRAISAL_DELEGATE)
 
-# Settings in the pinned policy version that widen who may read a record.
-_UP_CHAIN = "settings__confidentiality__reviewer_line_managers_can_read"
-_CEO_READS_HEADTEACHER = "settings__headteacher__ceo_involved"
+
+def _versions_where(trust_id: int, rule: Callable[[PolicySettings], bool]) -> list[int]:
+    """Ids of the trust's policy versions whose settings satisfy ``rule``.
+
+    A trust has a handful of versions, so reading them is cheaper and more portable than
+    querying inside the JSON (SQLite cannot test JSON array membership)."""
+    return [
+        version.pk
+        for version in PolicyVersion.objects.filter(policy__trust_id=trust_id).only(
+            "pk", "settings"
+        )
+        if rule(version.rules)
+    ]
+
+
+def _up_chain_reads(rules: PolicySettings) -> bool:
+    # staploe: "each of their line managers" may read the reviewee's documentation.
+    return Reader.REVIEWER_LINE_MANAGERS in rules.confidentiality.readers
+
+
+def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
+    # aspire §5.1 (the CEO with the governing body), leger §7 (committee includes the CEO).
+    return rules.headteacher.appraised_by in {
+        HeadteacherAppraiser.CEO,
+        HeadteacherAppraiser.GOVERNING_BODY_WITH_CEO,
+    } or any("ceo" in member.lower() for member in rules.headteacher.committee_includes)
 
 
 def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission]:
@@ -51,7 +77,7 @@ def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission]:
 
 def visible_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
     """Every cycle this person may read, scoped to their trust first."""
-    if not principal.is_authenticated:
+    if not principal.is_authenticated or principal.trust_id is None:
         return AppraisalCycle.objects.none()
     cycles = AppraisalCycle.objects.filter(trust_id=principal.trust_id)
     if principal.is_hr:
@@ -63,13 +89,19 @@ def visible_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
         above_reviewer = LineManagementPath.objects.filter(
             manager_id=staff.pk, depth__gte=1
         ).values("report_id")
-        cond |= Q(reviewer_id__in=above_reviewer, **{f"policy_version__{_UP_CHAIN}": True})
+        cond |= Q(
+            reviewer_id__in=above_reviewer,
+            policy_version_id__in=_versions_where(principal.trust_id, _up_chain_reads),
+        )
     academies = principal.academies_with(*ACADEMY_LEADS)
     if academies:
         # Not the headteacher's own appraisal: that belongs to the governors' committee.
         cond |= Q(academy_id__in=academies, is_headteacher_cycle=False)
     if principal.is_executive:
-        cond |= Q(is_headteacher_cycle=True, **{f"policy_version__{_CEO_READS_HEADTEACHER}": True})
+        cond |= Q(
+            is_headteacher_cycle=True,
+            policy_version_id__in=_versions_where(principal.trust_id, _ceo_reads_headteacher),
+        )
     return cycles.filter(cond)
 
 
