@@ -15,6 +15,16 @@ from .mfa import user_requires_mfa
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # Same words whether the address or the password was wrong: never confirm that an
+        # account exists.
+        "email_password_mismatch": (
+            "The email address or password is not right. Check them and try again."
+        ),
+        "account_inactive": "This account has been closed. Ask your trust's HR team.",
+    }
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are created by the trust (staff import, role grants), never by visitors.
         return False
