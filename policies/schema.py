@@ -52,7 +52,7 @@ class _Frozen(BaseModel):
     def _blank_means_unset(cls, data: Any) -> Any:
         # TOML has no null and an empty form box posts "": both mean "not set" for an
         # optional field.
-        if not isinstance(data, dict):
+        if not isinstance(data, Mapping):
             return data
         cleaned = dict(data)
         for name, info in cls.model_fields.items():
@@ -1494,6 +1494,8 @@ def errors_by_path(exc: ValidationError) -> dict[str, list[str]]:
         loc = [str(part) for part in err["loc"]]
         path = _leaf_path(loc)
         message = str(err["msg"])
+        if err["type"] == "extra_forbidden":
+            message = f"There is no setting called “{loc[-1]}”."
         if message.startswith("Value error, "):
             message = message.removeprefix("Value error, ")
         errors.setdefault(path, []).append(message)
