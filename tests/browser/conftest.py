@@ -1,0 +1,71 @@
+"""Browser tests: Playwright drives the machine's Chromium against the live test server.
+
+No browser is downloaded: Debian's Chromium (/usr/bin/chromium) is launched headless. Every
+page a browser test visits is scanned with axe-core for WCAG 2.2 AA violations.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.factories import TEST_PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "chromium_sandbox": False,
+        "args": [
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_page(page: Page, live_server: Any) -> Iterator[Page]:
+    """A page whose relative ``goto`` addresses go to the live server."""
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url  # type: ignore[attr-defined]
+    yield page
+
+
+def go(page: Page, path: str) -> None:
+    page.goto(page.base_url + path)  # type: ignore[attr-defined]
+
+
+def assert_accessible(page: Page) -> None:
+    """Zero axe-core violations for WCAG 2.0/2.1/2.2 A and AA on the current page."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    if results.violations_count:
+        pytest.fail(
+            f"{results.violations_count} accessibility violation(s) on {page.url}:\n"
+            + results.generate_report()
+        )
+
+
+def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
+    go(page, "/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
