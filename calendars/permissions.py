@@ -23,7 +23,7 @@ EDIT = "edit"
 
 def visible_academies(principal: Principal) -> QuerySet[Academy]:
     """Academies whose calendar ``principal`` may see: those of their own trust."""
-    if not principal.is_authenticated:
+    if not principal.is_authenticated or principal.trust_id is None:
         return Academy.objects.none()
     return Academy.objects.filter(trust_id=principal.trust_id)
 

@@ -51,12 +51,10 @@ def _check_term(
         )
     if ends_on - starts_on >= _LONGEST_TERM:
         raise CalendarError("A term cannot last a year or more: check the dates.")
-    overlapping = (
-        Term.objects.filter(academy=academy, starts_on__lte=ends_on, ends_on__gte=starts_on)
-        .exclude(pk=term_id)
-        .order_by("starts_on")
-        .first()
-    )
+    others = Term.objects.filter(academy=academy, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if term_id is not None:
+        others = others.exclude(pk=term_id)
+    overlapping = others.order_by("starts_on").first()
     if overlapping is not None:
         raise CalendarError(
             f"These dates overlap {overlapping.name} ({_day(overlapping.starts_on)} to "

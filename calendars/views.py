@@ -20,7 +20,7 @@ from organisation.principal import Principal, principal_for
 
 from . import permissions, selectors, services
 from .forms import EARLIEST_YEAR, LATEST_YEAR, CalendarDayForm, DateCheckForm, TermForm
-from .models import CalendarDay, Term
+from .models import CalendarDay, CalendarDayKind, Term
 from .working_days import OutsideCalendarRange, academic_year_label, academic_year_of
 
 
@@ -77,6 +77,10 @@ class DateCheck:
     start_not_working: str | None
     counted: list[dt.date]
 
+    @property
+    def abs_days(self) -> int:
+        return abs(self.days)
+
 
 def _check_date(academy: Academy, form: DateCheckForm) -> DateCheck | None:
     if not form.is_valid():
@@ -130,6 +134,11 @@ def detail(request: HttpRequest, academy_id: int) -> HttpResponse:
             "check": check,
         },
     )
+
+
+def _day_label(day: CalendarDay) -> str:
+    kind = "INSET day" if day.kind == CalendarDayKind.INSET else "Closure day"
+    return f"{kind} on {day.date:%A} {day.date.day} {day.date:%B %Y}"
 
 
 def _form_page(
@@ -207,7 +216,7 @@ def day_add(request: HttpRequest, academy_id: int) -> HttpResponse:
         except services.CalendarError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{day} added.")
+            messages.success(request, f"{_day_label(day)} added.")
             return redirect(_calendar_url(academy, day.date))
     return _form_page(request, "calendars/day_form.html", academy, form=form)
 
@@ -221,6 +230,6 @@ def day_remove(request: HttpRequest, academy_id: int, day_id: int) -> HttpRespon
     )
     if request.method == "POST":
         services.calendar_day_remove(day=day, actor=request.user)  # type: ignore[arg-type]
-        messages.success(request, f"{day} removed.")
+        messages.success(request, f"{_day_label(day)} removed.")
         return redirect(_calendar_url(academy, day.date))
     return _form_page(request, "calendars/day_confirm_remove.html", academy, day=day)
