@@ -7,19 +7,30 @@ and raise ``OrganisationError`` with a sentence a person can act on when a chang
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from . import selectors
+from .imports import (
+    ImportContext,
+    RowProblem,
+    StaffImportFileError,
+    StaffRow,
+    parse_staff_csv,
+    validate_staff_rows,
+)
 from .models import (
     ACADEMY_ROLES,
     ROLE_PERMISSION,
     TRUST_ROLES,
     Academy,
     AcademyUserObjectPermission,
+    JobRole,
     LineManagementPath,
     Role,
     RoleAssignment,
@@ -237,3 +248,536 @@ def _sync_guardian_row(*, user: User, role: Role, trust: Trust, academy: Academy
             )
         else:
             t_qs.delete()
+
+
+# ----- Trust and academies -----------------------------------------------------------
+
+
+def _with_history_user(obj: object, actor: User | None) -> None:
+    if actor is not None:
+        obj._history_user = actor  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def trust_update(*, trust: Trust, name: str, actor: User | None = None) -> Trust:
+    trust = Trust.objects.select_for_update().get(pk=trust.pk)
+    name = " ".join(name.split())
+    if not name:
+        raise OrganisationError("Enter the trust's name.")
+    if trust.name == name:
+        return trust
+    trust.name = name
+    _with_history_user(trust, actor)
+    trust.save(update_fields=["name"])
+    return trust
+
+
+def _check_academy(*, trust: Trust, name: str, is_central_team: bool, pk: int | None) -> None:
+    others = Academy.objects.filter(trust=trust).exclude(pk=pk)
+    if others.filter(name__iexact=name).exists():
+        raise OrganisationError(f"The trust already has an academy called {name}.")
+    if is_central_team and others.filter(is_central_team=True).exists():
+        raise OrganisationError(
+            "The trust already has a central team. A trust has one central team: "
+            "untick it on the other academy first."
+        )
+
+
+@transaction.atomic
+def academy_create(
+    *,
+    trust: Trust,
+    name: str,
+    urn: str = "",
+    is_central_team: bool = False,
+    actor: User | None = None,
+) -> Academy:
+    name = " ".join(name.split())
+    _check_academy(trust=trust, name=name, is_central_team=is_central_team, pk=None)
+    academy = Academy(trust=trust, name=name, urn=urn.strip(), is_central_team=is_central_team)
+    _with_history_user(academy, actor)
+    academy.save()
+    return academy
+
+
+@transaction.atomic
+def academy_update(
+    *,
+    academy: Academy,
+    name: str,
+    urn: str = "",
+    is_central_team: bool = False,
+    actor: User | None = None,
+) -> Academy:
+    academy = Academy.objects.select_for_update().get(pk=academy.pk)
+    name = " ".join(name.split())
+    _check_academy(trust=academy.trust, name=name, is_central_team=is_central_team, pk=academy.pk)
+    changed = []
+    for field_name, value in (
+        ("name", name),
+        ("urn", urn.strip()),
+        ("is_central_team", is_central_team),
+    ):
+        if getattr(academy, field_name) != value:
+            setattr(academy, field_name, value)
+            changed.append(field_name)
+    if changed:
+        _with_history_user(academy, actor)
+        academy.save(update_fields=changed)
+    return academy
+
+
+# ----- Staff and their sign-in accounts ----------------------------------------------
+
+STAFF_FIELDS = (
+    "academy",
+    "staff_number",
+    "first_name",
+    "last_name",
+    "email",
+    "staff_group",
+    "has_qts",
+    "pay_range",
+    "pay_point",
+    "contract_type",
+    "contract_end_date",
+    "start_date",
+    "left_on",
+    "is_ect",
+    "probation_ends_on",
+)
+
+
+def job_role_get_or_create(*, trust: Trust, name: str, actor: User | None = None) -> JobRole:
+    """The trust's job role with this title (matched whatever its case), made if new."""
+    name = " ".join(name.split())
+    if not name:
+        raise OrganisationError("Enter a job title.")
+    existing = JobRole.objects.filter(trust=trust, name__iexact=name).first()
+    if existing is not None:
+        return existing
+    role = JobRole(trust=trust, name=name)
+    _with_history_user(role, actor)
+    role.save()
+    return role
+
+
+def _check_staff_unique(*, trust_id: int, staff_number: str, email: str, pk: int | None) -> None:
+    others = StaffMember.objects.filter(trust_id=trust_id).exclude(pk=pk)
+    holder = others.filter(staff_number__iexact=staff_number.strip()).first()
+    if holder is not None:
+        raise OrganisationError(
+            f"Staff number {staff_number} already belongs to {holder.full_name}."
+        )
+    holder = others.filter(email__iexact=email).first()
+    if holder is not None:
+        raise OrganisationError(
+            f"The email address {email} already belongs to {holder.full_name} "
+            f"(staff number {holder.staff_number})."
+        )
+
+
+def _user_model() -> type[User]:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()  # type: ignore[return-value]
+
+
+def account_ensure_for_staff(*, staff: StaffMember, actor: User | None = None) -> User:
+    """The staff member's sign-in account, made now if they have none.
+
+    A new account has no usable password: the person signs in with Microsoft or Google, or
+    sets a password through "forgotten password" with their work email.
+    """
+    if staff.user_id is not None:
+        return staff.user  # type: ignore[return-value]
+    user_model = _user_model()
+    email = staff.email.lower()
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is not None:
+        if user.trust_id != staff.trust_id:
+            raise OrganisationError(
+                f"The email address {email} is used by a sign-in account outside this trust, "
+                "so no account can be made for it here."
+            )
+        if StaffMember.objects.filter(user=user).exclude(pk=staff.pk).exists():
+            raise OrganisationError(
+                f"The email address {email} is the sign-in of another member of staff."
+            )
+    else:
+        user = user_model(
+            email=email,
+            trust_id=staff.trust_id,
+            first_name=staff.first_name,
+            last_name=staff.last_name,
+        )
+        user.set_unusable_password()
+        _with_history_user(user, actor)
+        user.save()
+    staff.user = user
+    _with_history_user(staff, actor)
+    staff.save(update_fields=["user"])
+    return user
+
+
+def _sync_account(*, staff: StaffMember, actor: User | None) -> None:
+    """Keep the sign-in account's email and name the same as the staff record."""
+    if staff.user_id is None:
+        return
+    user = staff.user
+    assert user is not None
+    email = staff.email.lower()
+    if (
+        email != user.email
+        and _user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+    ):
+        raise OrganisationError(
+            f"The email address {email} is already the sign-in of another account."
+        )
+    changed = [
+        name
+        for name, value in (
+            ("email", email),
+            ("first_name", staff.first_name),
+            ("last_name", staff.last_name),
+        )
+        if getattr(user, name) != value
+    ]
+    if changed:
+        for name in changed:
+            setattr(user, name, getattr(staff, name) if name != "email" else email)
+        _with_history_user(user, actor)
+        user.save(update_fields=changed)
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    trust: Trust,
+    job_title: str,
+    actor: User | None = None,
+    create_account: bool = True,
+    **fields: object,
+) -> StaffMember:
+    """Add a member of staff (and, by default, their sign-in account)."""
+    unknown = set(fields) - set(STAFF_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown staff fields: {', '.join(sorted(unknown))}")
+    staff = StaffMember(trust=trust, **fields)  # type: ignore[misc]
+    staff.email = staff.email.lower()
+    if staff.academy.trust_id != trust.pk:
+        raise OrganisationError("The academy must belong to the trust.")
+    _check_staff_unique(
+        trust_id=trust.pk, staff_number=staff.staff_number, email=staff.email, pk=None
+    )
+    staff.job_role = job_role_get_or_create(trust=trust, name=job_title, actor=actor)
+    _with_history_user(staff, actor)
+    staff.save()
+    _ensure_self_path(staff)
+    if create_account:
+        account_ensure_for_staff(staff=staff, actor=actor)
+    return staff
+
+
+@transaction.atomic
+def staff_update(
+    *, staff: StaffMember, job_title: str, actor: User | None = None, **fields: object
+) -> StaffMember:
+    """Change a member of staff's details; their account's email and name follow."""
+    unknown = set(fields) - set(STAFF_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown staff fields: {', '.join(sorted(unknown))}")
+    staff = StaffMember.objects.select_for_update().select_related("user").get(pk=staff.pk)
+    if "email" in fields:
+        fields["email"] = str(fields["email"]).lower()
+    academy = fields.get("academy")
+    if isinstance(academy, Academy) and academy.trust_id != staff.trust_id:
+        raise OrganisationError("The academy must belong to the trust.")
+    _check_staff_unique(
+        trust_id=staff.trust_id,
+        staff_number=str(fields.get("staff_number", staff.staff_number)),
+        email=str(fields.get("email", staff.email)),
+        pk=staff.pk,
+    )
+    job_role = job_role_get_or_create(trust=staff.trust, name=job_title, actor=actor)
+    fields["job_role"] = job_role
+    changed = []
+    for name, value in fields.items():
+        if getattr(staff, name) != value:
+            setattr(staff, name, value)
+            changed.append(name)
+    if changed:
+        _with_history_user(staff, actor)
+        staff.save(update_fields=changed)
+        _sync_account(staff=staff, actor=actor)
+    return staff
+
+
+@transaction.atomic
+def role_grant_to_staff(
+    *,
+    staff: StaffMember,
+    role: str,
+    academy: Academy | None = None,
+    granted_by: User | None = None,
+    reason: str = "",
+    starts_at: dt.datetime | None = None,
+    expires_at: dt.datetime | None = None,
+) -> RoleAssignment:
+    """Give a member of staff a role, making their sign-in account first if they have none."""
+    user = account_ensure_for_staff(staff=staff, actor=granted_by)
+    return role_grant(
+        user=user,
+        role=role,
+        trust=staff.trust,
+        academy=academy,
+        granted_by=granted_by,
+        reason=reason,
+        starts_at=starts_at,
+        expires_at=expires_at,
+    )
+
+
+@transaction.atomic
+def account_create(
+    *, trust: Trust, email: str, first_name: str, last_name: str, actor: User | None = None
+) -> User:
+    """A sign-in account for someone who is not on the staff list (a governor, a trustee)."""
+    email = email.strip().lower()
+    user_model = _user_model()
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise OrganisationError(f"There is already a sign-in account for {email}.")
+    user = user_model(email=email, trust=trust, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    _with_history_user(user, actor)
+    user.save()
+    return user
+
+
+# ----- Staff import ------------------------------------------------------------------
+
+IMPORT_BATCH_SIZE = 1000
+IMPORT_CHANGE_REASON = "Staff import"
+
+
+@dataclass
+class StaffImportResult:
+    """What happened to an uploaded file. Nothing was written unless ``imported``."""
+
+    file_error: str = ""
+    problems: list[RowProblem] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    ignored_columns: list[str] = field(default_factory=list)
+    row_count: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    accounts_created: int = 0
+    job_roles_created: int = 0
+
+    @property
+    def imported(self) -> bool:
+        return not self.file_error and not self.problems
+
+
+def staff_import_csv(*, trust: Trust, data: bytes, actor: User | None = None) -> StaffImportResult:
+    """Check every row of a staff CSV; if all are right, create or update the staff.
+
+    All or nothing: one bad row and nothing is written. Staff are matched by staff number
+    within the trust; staff not in the file are left as they are.
+    """
+    try:
+        parsed = parse_staff_csv(data)
+    except StaffImportFileError as exc:
+        return StaffImportResult(file_error=str(exc))
+    result = StaffImportResult(
+        columns=parsed.columns,
+        ignored_columns=parsed.ignored_columns,
+        row_count=len(parsed.rows),
+    )
+    with transaction.atomic():
+        # One import at a time per trust, so the snapshot we check is the one we write to.
+        trust = Trust.objects.select_for_update().get(pk=trust.pk)
+        context = selectors.staff_import_context(
+            trust=trust, emails=[raw.values.get("email", "") for raw in parsed.rows]
+        )
+        validation = validate_staff_rows(parsed, context)
+        if not validation.ok:
+            result.problems = validation.problems
+            return result
+        _write_import(
+            trust=trust, rows=validation.rows, context=context, actor=actor, result=result
+        )
+    return result
+
+
+def _write_import(
+    *,
+    trust: Trust,
+    rows: list[StaffRow],
+    context: ImportContext,
+    actor: User | None,
+    result: StaffImportResult,
+) -> None:
+    now = timezone.now()
+    history = {
+        "default_user": actor,
+        "default_change_reason": IMPORT_CHANGE_REASON,
+        "default_date": now,
+    }
+    user_model = _user_model()
+
+    # Job roles, matched by title whatever its case.
+    roles = {r.name.casefold(): r for r in JobRole.objects.filter(trust=trust)}
+    new_roles: dict[str, JobRole] = {}
+    for row in rows:
+        key = row.job_title.casefold()
+        if key not in roles and key not in new_roles:
+            new_roles[key] = JobRole(trust=trust, name=row.job_title)
+    if new_roles:
+        JobRole.objects.bulk_create(new_roles.values(), batch_size=IMPORT_BATCH_SIZE)
+        JobRole.history.bulk_history_create(list(new_roles.values()), **history)  # type: ignore[attr-defined]
+        roles.update(new_roles)
+    result.job_roles_created = len(new_roles)
+
+    # Existing records the file touches, and accounts holding the file's emails.
+    existing_ids = [
+        context.existing_staff[row.key].id for row in rows if row.key in context.existing_staff
+    ]
+    existing = StaffMember.objects.select_related("user").in_bulk(existing_ids)
+    accounts = {
+        u.email: u
+        for u in user_model.objects.filter(
+            trust=trust, email__in=[row.values["email"] for row in rows]
+        )
+    }
+
+    # Accounts: link an unlinked account of the trust with the same email, or make one.
+    new_users: list[User] = []
+    account_for_row: dict[int, User] = {}
+    for row in rows:
+        record = (
+            existing.get(context.existing_staff[row.key].id)
+            if row.key in context.existing_staff
+            else None
+        )
+        if record is not None and record.user_id is not None:
+            continue
+        email = row.values["email"]
+        user = accounts.get(email)
+        if user is None:
+            user = user_model(
+                email=email,
+                trust=trust,
+                first_name=row.values["first_name"],
+                last_name=row.values["last_name"],
+            )
+            user.set_unusable_password()
+            new_users.append(user)
+        account_for_row[row.number] = user
+    if new_users:
+        user_model.objects.bulk_create(new_users, batch_size=IMPORT_BATCH_SIZE)
+        user_model.history.bulk_history_create(new_users, **history)  # type: ignore[attr-defined]
+    result.accounts_created = len(new_users)
+
+    # New staff first (their ids are needed as line managers), then changes to existing staff.
+    key_to_id = {key: s.id for key, s in context.existing_staff.items()}
+    created: list[StaffMember] = []
+    created_rows: list[tuple[StaffRow, StaffMember]] = []
+    for row in rows:
+        if row.key in context.existing_staff:
+            continue
+        staff = StaffMember(
+            trust=trust,
+            staff_number=row.staff_number,
+            job_role=roles[row.job_title.casefold()],
+            user=account_for_row[row.number],
+            **row.values,
+        )
+        created.append(staff)
+        created_rows.append((row, staff))
+    StaffMember.objects.bulk_create(created, batch_size=IMPORT_BATCH_SIZE)
+    for row, staff in created_rows:
+        key_to_id[row.key] = staff.pk
+
+    managed: list[StaffMember] = []
+    for row, staff in created_rows:
+        if row.line_manager_key is not None:
+            staff.line_manager_id = key_to_id[row.line_manager_key]
+            managed.append(staff)
+    if managed:
+        StaffMember.objects.bulk_update(managed, ["line_manager"], batch_size=IMPORT_BATCH_SIZE)
+    if created:
+        StaffMember.history.bulk_history_create(created, **history)  # type: ignore[attr-defined]
+    result.created = len(created)
+
+    updated: list[StaffMember] = []
+    updated_fields: set[str] = set()
+    users_to_sync: list[User] = []
+    user_fields: set[str] = set()
+    line_management_changed = bool(managed)
+    for row in rows:
+        if row.key not in context.existing_staff:
+            continue
+        staff = existing[context.existing_staff[row.key].id]
+        wanted: dict[str, Any] = {
+            ("academy" if name == "academy_id" else name): value
+            for name, value in row.values.items()
+        }
+        wanted["job_role"] = roles[row.job_title.casefold()].pk
+        if row.sets_line_manager:
+            wanted["line_manager"] = (
+                key_to_id[row.line_manager_key] if row.line_manager_key is not None else None
+            )
+        changed = _apply(staff, wanted)
+        if staff.user_id is None:
+            staff.user = account_for_row[row.number]
+            changed.append("user")
+        if "line_manager" in changed:
+            line_management_changed = True
+        if changed:
+            updated.append(staff)
+            updated_fields.update(changed)
+        else:
+            result.unchanged += 1
+        user = staff.user
+        if user is not None and "user" not in changed:
+            user_changed = _apply(
+                user,
+                {
+                    "email": staff.email.lower(),
+                    "first_name": staff.first_name,
+                    "last_name": staff.last_name,
+                },
+            )
+            if user_changed:
+                users_to_sync.append(user)
+                user_fields.update(user_changed)
+    if updated:
+        StaffMember.objects.bulk_update(
+            updated, sorted(updated_fields), batch_size=IMPORT_BATCH_SIZE
+        )
+        StaffMember.history.bulk_history_create(updated, update=True, **history)  # type: ignore[attr-defined]
+    if users_to_sync:
+        user_model.objects.bulk_update(
+            users_to_sync, sorted(user_fields), batch_size=IMPORT_BATCH_SIZE
+        )
+        user_model.history.bulk_history_create(users_to_sync, update=True, **history)  # type: ignore[attr-defined]
+    result.updated = len(updated)
+
+    if created or line_management_changed:
+        rebuild_line_management(trust=trust)
+
+
+def _apply(obj: Any, wanted: dict[str, Any]) -> list[str]:
+    """Set the fields of ``obj`` that differ from ``wanted``; return their names.
+
+    Foreign keys are compared and set by id (``academy`` -> ``academy_id``)."""
+    changed = []
+    for name, value in wanted.items():
+        field_obj = obj._meta.get_field(name)
+        attname = field_obj.attname
+        if getattr(obj, attname) != value:
+            setattr(obj, attname, value)
+            changed.append(name)
+    return changed

@@ -1,0 +1,242 @@
+"""Who may see and change what in the organisation: the one place these rules live.
+
+Every answer starts from the principal's trust: an object of another trust is treated exactly
+like an object that does not exist (the views turn both into a 404). Seeing a person is
+decided by ``visible_staff``; changing the organisation is for trust administrators, with one
+exception: a headteacher may delegate appraisal in their own academy (classic-objectives §1.8:
+the deputy head in charge of appraisal and the senior administrator processing appraisal data).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Academy, LineManagementPath, Role, RoleAssignment, StaffMember, Trust
+from .principal import Principal
+
+
+class Action(StrEnum):
+    # Seeing
+    VIEW_STAFF = "view_staff"
+    VIEW_STAFF_LIST = "view_staff_list"
+    VIEW_TRUST = "view_trust"
+    VIEW_ACADEMY = "view_academy"
+    VIEW_LINE_MANAGEMENT = "view_line_management"
+    VIEW_ROLES = "view_roles"
+    VIEW_JOB_ROLES = "view_job_roles"
+    # Changing (trust administrators)
+    EDIT_TRUST = "edit_trust"
+    ADD_ACADEMY = "add_academy"
+    EDIT_ACADEMY = "edit_academy"
+    ADD_STAFF = "add_staff"
+    EDIT_STAFF = "edit_staff"
+    IMPORT_STAFF = "import_staff"
+    EDIT_LINE_MANAGEMENT = "edit_line_management"
+    GRANT_TRUST_ROLE = "grant_trust_role"
+    # Roles: ``obj`` is a RoleAssignment (unsaved when granting)
+    GRANT_ROLE = "grant_role"
+    REVOKE_ROLE = "revoke_role"
+
+
+# Roles that let someone run appraisal for everyone in an academy.
+ACADEMY_LEAD_ROLES = (Role.HEADTEACHER, Role.APPRAISAL_DELEGATE)
+# The one role a headteacher hands out themself.
+HEADTEACHER_DELEGABLE_ROLES = frozenset({Role.APPRAISAL_DELEGATE})
+
+_ADMIN_ACTIONS = frozenset(
+    {
+        Action.EDIT_TRUST,
+        Action.ADD_ACADEMY,
+        Action.EDIT_ACADEMY,
+        Action.ADD_STAFF,
+        Action.EDIT_STAFF,
+        Action.IMPORT_STAFF,
+        Action.EDIT_LINE_MANAGEMENT,
+        Action.GRANT_TRUST_ROLE,
+    }
+)
+
+
+def _active(principal: Principal) -> bool:
+    return principal.is_authenticated and not principal.is_governor_only
+
+
+def sees_whole_trust(principal: Principal) -> bool:
+    return _active(principal) and (principal.is_trust_admin or principal.is_hr)
+
+
+def lead_academy_ids(principal: Principal) -> frozenset[int]:
+    """Academies whose whole staff this principal may see (headteacher or delegate)."""
+    if not _active(principal):
+        return frozenset()
+    return principal.academies_with(*ACADEMY_LEAD_ROLES)
+
+
+def headteacher_academy_ids(principal: Principal) -> frozenset[int]:
+    if not _active(principal):
+        return frozenset()
+    return principal.academies_with(Role.HEADTEACHER)
+
+
+def _trust_of(obj: Any) -> int | None:
+    if isinstance(obj, Trust):
+        return obj.pk
+    return getattr(obj, "trust_id", None)
+
+
+def visible_staff(principal: Principal) -> QuerySet[StaffMember]:
+    """The staff records this principal may see: the only way pages list or fetch people."""
+    if not _active(principal):
+        return StaffMember.objects.none()
+    qs = StaffMember.objects.filter(trust_id=principal.trust_id)
+    if principal.is_trust_admin or principal.is_hr:
+        return qs
+    condition = Q(pk__in=[])
+    if principal.staff is not None:
+        condition |= Q(pk=principal.staff.pk)
+        below = LineManagementPath.objects.filter(
+            manager_id=principal.staff.pk, depth__gte=1
+        ).values("report_id")
+        condition |= Q(pk__in=below)
+    academies = lead_academy_ids(principal)
+    if academies:
+        condition |= Q(academy_id__in=academies)
+    return qs.filter(condition)
+
+
+def get_staff_for_user(principal: Principal, pk: int) -> StaffMember:
+    """The staff member ``pk`` if this principal may see them; otherwise 404 (never 403)."""
+    staff = (
+        visible_staff(principal)
+        .select_related("academy", "job_role", "line_manager", "user")
+        .filter(pk=pk)
+        .first()
+    )
+    if staff is None:
+        raise Http404("No such member of staff.")
+    return staff
+
+
+def is_line_manager(principal: Principal) -> bool:
+    """Does anyone report to this principal (directly or through others)?"""
+    if not _active(principal) or principal.staff is None:
+        return False
+    return LineManagementPath.objects.filter(manager_id=principal.staff.pk, depth__gte=1).exists()
+
+
+def visible_academies(principal: Principal) -> QuerySet[Academy]:
+    """Academies whose staff lists and line management this principal may open."""
+    if not _active(principal):
+        return Academy.objects.none()
+    qs = Academy.objects.filter(trust_id=principal.trust_id)
+    if sees_whole_trust(principal):
+        return qs
+    return qs.filter(pk__in=lead_academy_ids(principal))
+
+
+def get_academy_for_user(principal: Principal, pk: int) -> Academy:
+    academy = visible_academies(principal).filter(pk=pk).first()
+    if academy is None:
+        raise Http404("No such academy.")
+    return academy
+
+
+def visible_role_assignments(principal: Principal) -> QuerySet[RoleAssignment]:
+    if not _active(principal):
+        return RoleAssignment.objects.none()
+    qs = RoleAssignment.objects.filter(trust_id=principal.trust_id)
+    if sees_whole_trust(principal):
+        return qs
+    academies = headteacher_academy_ids(principal)
+    if not academies:
+        return RoleAssignment.objects.none()
+    return qs.filter(academy_id__in=academies)
+
+
+def get_role_assignment_for_user(principal: Principal, pk: int) -> RoleAssignment:
+    assignment = (
+        visible_role_assignments(principal)
+        .select_related("user", "academy", "trust")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise Http404("No such role.")
+    return assignment
+
+
+def grantable_roles(principal: Principal) -> list[Role]:
+    """The roles this principal may hand out (and take back)."""
+    if not _active(principal):
+        return []
+    if principal.is_trust_admin:
+        return list(Role)
+    if headteacher_academy_ids(principal):
+        return [r for r in Role if r in HEADTEACHER_DELEGABLE_ROLES]
+    return []
+
+
+def can(principal: Principal, action: str, obj: Any = None) -> bool:
+    """May ``principal`` do ``action`` to ``obj``? Objects of another trust: always no."""
+    if not _active(principal):
+        return False
+    action = Action(action)
+    if obj is not None and _trust_of(obj) != principal.trust_id:
+        return False
+
+    if action == Action.VIEW_STAFF:
+        return _can_view_staff(principal, obj)
+    if action == Action.VIEW_STAFF_LIST:
+        # Everyone has a staff list, even if it only holds themself.
+        return True
+    if action in (Action.VIEW_TRUST, Action.VIEW_JOB_ROLES):
+        return sees_whole_trust(principal)
+    if action in (Action.VIEW_ACADEMY, Action.VIEW_LINE_MANAGEMENT):
+        if sees_whole_trust(principal):
+            return True
+        if obj is None:
+            return bool(lead_academy_ids(principal))
+        return isinstance(obj, Academy) and obj.pk in lead_academy_ids(principal)
+    if action == Action.VIEW_ROLES:
+        return sees_whole_trust(principal) or bool(headteacher_academy_ids(principal))
+    if action in _ADMIN_ACTIONS:
+        return principal.is_trust_admin
+    if action in (Action.GRANT_ROLE, Action.REVOKE_ROLE):
+        return _can_change_role(principal, action, obj)
+    return False
+
+
+def _can_view_staff(principal: Principal, staff: Any) -> bool:
+    if not isinstance(staff, StaffMember):
+        return False
+    if sees_whole_trust(principal):
+        return True
+    if principal.staff is not None and principal.staff.pk == staff.pk:
+        return True
+    if staff.academy_id in lead_academy_ids(principal):
+        return True
+    if principal.staff is None:
+        return False
+    return LineManagementPath.objects.filter(
+        manager_id=principal.staff.pk, report_id=staff.pk, depth__gte=1
+    ).exists()
+
+
+def _can_change_role(principal: Principal, action: Action, assignment: Any) -> bool:
+    if not isinstance(assignment, RoleAssignment):
+        return False
+    if principal.is_trust_admin:
+        # Nobody removes their own administration: the trust would be left without one.
+        return not (
+            action == Action.REVOKE_ROLE
+            and assignment.role == Role.TRUST_ADMIN
+            and assignment.user_id == principal.user_id
+        )
+    return (
+        assignment.role in HEADTEACHER_DELEGABLE_ROLES
+        and assignment.academy_id in headteacher_academy_ids(principal)
+    )
