@@ -69,7 +69,7 @@ def test_calendar_page_shows_the_year(academy_with_2026_27: Academy, teacher) ->
     assert "No term dates have been entered" not in page
     # A teacher may look but not change anything.
     assert reverse("calendars:term_add", args=[academy_with_2026_27.pk]) not in page
-    assert 'href="/calendars/"' in page  # nav item and breadcrumb
+    assert 'class="govuk-header__link" href="/calendars/" aria-current="page">Calendars' in page
 
 
 def test_calendar_page_warns_when_a_year_has_no_terms(
@@ -78,6 +78,25 @@ def test_calendar_page_warns_when_a_year_has_no_terms(
     response = client_for(teacher).get(detail_url(academy_with_2026_27, year=2027))
     assert "Calendar for 2027 to 2028" in response.text
     assert "No term dates have been entered for 2027 to 2028" in response.text
+
+
+def test_calendar_page_query_count_stays_flat(
+    academy_with_2026_27: Academy, headteacher, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    client = client_for(headteacher)
+    url = detail_url(academy_with_2026_27, year=2026)
+    client.get(url)
+    with django_assert_max_num_queries(20) as before:
+        client.get(url)
+    for week in range(10):
+        CalendarDay.objects.create(
+            academy=academy_with_2026_27,
+            date=D(2027, 1, 11) + dt.timedelta(weeks=week),
+            kind=CalendarDayKind.CLOSURE,
+        )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        response = client.get(url)
+    assert response.text.count("Closure day</strong>") == 11
 
 
 @pytest.mark.parametrize("year", ["abc", "99999", "-1", ""])
