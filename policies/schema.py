@@ -1346,6 +1346,35 @@ class RetentionSettings(_Frozen):
         return self.default_years if value is None else value
 
 
+class ReminderSettings(_Frozen):
+    """When people are reminded of what they have due (the daily digest email)."""
+
+    TITLE: ClassVar[str] = "Reminders"
+
+    days_before: int = Field(
+        5,
+        ge=0,
+        le=30,
+        title="First reminder (working days before)",
+        description="How many working days before something is due the person responsible "
+        "is first reminded. 0 sends no early reminder.",
+    )
+    remind_on_day: bool = Field(
+        True,
+        title="Remind on the day it is due",
+        description="Also remind on the due date itself (the last working day before it, "
+        "when it falls on a day the academy is closed).",
+    )
+    remind_when_overdue_every_days: int = Field(
+        5,
+        ge=0,
+        le=60,
+        title="When overdue, remind every (working days)",
+        description="Once something is overdue, remind again every this many working days "
+        "until it is done. 0 sends no overdue reminders.",
+    )
+
+
 class HeadteacherSettings(_Frozen):
     """Who appraises the headteacher (and the CEO), and by when."""
 
@@ -1434,6 +1463,7 @@ class PolicySettings(_Frozen):
     confidentiality: ConfidentialitySettings = Field(default_factory=ConfidentialitySettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     headteacher: HeadteacherSettings = Field(default_factory=HeadteacherSettings)
+    reminders: ReminderSettings = Field(default_factory=ReminderSettings)
 
     @model_validator(mode="after")
     def _model_needs(self) -> PolicySettings:
