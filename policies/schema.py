@@ -1221,6 +1221,13 @@ class SupportSettings(_Frozen):
         title="Appraisal during capability",
         description="What happens to the appraisal cycle when capability starts.",
     )
+    suspend_for_grievance: bool = Field(
+        False,
+        title="A grievance may pause the cycle",
+        description="When a member of staff raises a grievance during the review process, "
+        "the headteacher (the executive headteacher for central staff) may suspend the "
+        "cycle for a while to deal with it.",
+    )
 
     @field_validator("stages")
     @classmethod
