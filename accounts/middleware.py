@@ -38,7 +38,7 @@ class MfaRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_set_up(request):
-            messages.warning(request, SETUP_MESSAGE)
+            _warn_once(request)
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
@@ -58,3 +58,12 @@ class MfaRequiredMiddleware:
         if url_name in ALLOWED_URL_NAMES:
             return False
         return needs_mfa_setup(user)  # type: ignore[arg-type]
+
+
+def _warn_once(request: HttpRequest) -> None:
+    # Several pages may redirect before one is shown: say it once, not once per redirect.
+    storage = messages.get_messages(request)
+    already = any(m.message == SETUP_MESSAGE for m in storage)
+    storage.used = False  # reading them above must not use them up
+    if not already:
+        messages.warning(request, SETUP_MESSAGE)
