@@ -12,4 +12,5 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("calendars/", include("calendars.urls")),
     path("audit/", include("audit.urls")),
+    path("reviews/", include("reviews.urls")),
 ]

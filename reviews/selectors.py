@@ -1,13 +1,275 @@
-"""Reads for observations, evidence, the annual review and moderation."""
+"""Reads for observations, evidence, the annual review, the statement and moderation.
+
+Everything here takes a cycle already fetched through ``cycles.permissions`` (so the
+caller has checked it may be seen) and reads only that cycle's rows.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
 from cycles.models import AppraisalCycle
+from cycles.permissions import can
+from organisation.models import Academy, StaffMember
 from organisation.principal import Principal
+
+from . import rules as review_rules
+from .models import (
+    AnnualReview,
+    Evidence,
+    Framework,
+    JobRoleAccountability,
+    ModerationItem,
+    ModerationKind,
+    ModerationSample,
+    Observation,
+    Standard,
+)
+
+
+@dataclass(frozen=True)
+class ObjectiveRef:
+    """An objective of the cycle, as this app needs it: its id and its words."""
+
+    pk: int
+    title: str
+
+
+def _objective_model() -> Any:
+    try:
+        from objectives.models import Objective
+    except ImportError:  # the objectives app has no models yet
+        return None
+    return Objective
+
+
+def _objective_title(objective: Any) -> str:
+    for name in ("title", "text", "statement", "description"):
+        value = getattr(objective, name, None)
+        if isinstance(value, str) and value.strip():
+            return value
+    return str(objective)
+
+
+def objectives_for_cycle(cycle: AppraisalCycle) -> list[ObjectiveRef]:
+    """The cycle's objectives (one query), or none where the policy has no objectives."""
+    model = _objective_model()
+    if model is None:
+        return []
+    rows = model.objects.filter(cycle_id=cycle.pk).order_by("pk")
+    return [ObjectiveRef(pk=o.pk, title=_objective_title(o)) for o in rows]
+
+
+def standards_for(framework: str) -> list[Standard]:
+    if framework == Framework.KEY_ACCOUNTABILITIES:
+        return []
+    return list(Standard.objects.filter(framework=framework).order_by("position"))
+
+
+def accountabilities_for(appraisee: StaffMember) -> list[str]:
+    return list(
+        JobRoleAccountability.objects.filter(
+            trust_id=appraisee.trust_id, job_role_id=appraisee.job_role_id
+        ).values_list("text", flat=True)
+    )
+
+
+# ----- Observations -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedbackLine:
+    label: str
+    due_at: dt.datetime | None
+    given_at: dt.datetime | None
+    state: review_rules.FeedbackState
+    date_only: bool
+
+    @property
+    def tag_class(self) -> str:
+        return {
+            review_rules.FeedbackState.GIVEN: "govuk-tag--green",
+            review_rules.FeedbackState.DUE: "govuk-tag--blue",
+            review_rules.FeedbackState.OVERDUE: "govuk-tag--red",
+        }.get(self.state, "govuk-tag--grey")
+
+    @property
+    def state_label(self) -> str:
+        return {
+            review_rules.FeedbackState.GIVEN: "Given",
+            review_rules.FeedbackState.DUE: "Due",
+            review_rules.FeedbackState.OVERDUE: "Overdue",
+        }.get(self.state, "As soon as practicable")
+
+
+def feedback_lines(observation: Observation, now: dt.datetime) -> list[FeedbackLine]:
+    """Spoken and written feedback (or one feedback deadline), each due, overdue or given."""
+    lines: list[FeedbackLine] = []
+    if observation.feedback_due_at is not None:
+        given = observation.verbal_feedback_at or observation.written_feedback_at
+        lines.append(
+            FeedbackLine(
+                "Feedback",
+                observation.feedback_due_at,
+                given,
+                review_rules.feedback_state(observation.feedback_due_at, given, now),
+                date_only=False,
+            )
+        )
+    if observation.feedback_due_at is None:
+        for label, due, given in (
+            ("Spoken feedback", observation.verbal_feedback_due_at, observation.verbal_feedback_at),
+            (
+                "Written feedback",
+                observation.written_feedback_due_at,
+                observation.written_feedback_at,
+            ),
+        ):
+            if due is not None or given is not None:
+                lines.append(
+                    FeedbackLine(
+                        label,
+                        due,
+                        given,
+                        review_rules.feedback_state(due, given, now),
+                        date_only=True,
+                    )
+                )
+    if not lines:
+        lines.append(
+            FeedbackLine(
+                "Feedback", None, None, review_rules.FeedbackState.NO_DEADLINE, date_only=True
+            )
+        )
+    return lines
+
+
+def observations_for_cycle(cycle: AppraisalCycle) -> QuerySet[Observation]:
+    return Observation.objects.filter(trust_id=cycle.trust_id, cycle=cycle).select_related(
+        "observer"
+    )
+
+
+def usable_observations(cycle: AppraisalCycle) -> QuerySet[Observation]:
+    """Observations that count as appraisal evidence: never the ones the policy rules out."""
+    return observations_for_cycle(cycle).filter(usable_for_appraisal=True)
+
+
+def evidence_for_cycle(cycle: AppraisalCycle) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(trust_id=cycle.trust_id, cycle=cycle).select_related("added_by")
+
+
+def review_for_cycle(cycle: AppraisalCycle) -> AnnualReview | None:
+    return (
+        AnnualReview.objects.filter(trust_id=cycle.trust_id, cycle=cycle)
+        .prefetch_related("objective_assessments", "standard_assessments__standard")
+        .first()
+    )
+
+
+# ----- The cycle page section ---------------------------------------------------------
+
+
+@dataclass
+class ObservationRow:
+    observation: Observation
+    feedback: list[FeedbackLine] = field(default_factory=list)
 
 
 def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, Any]:
-    """What ``reviews/_cycle_section.html`` needs beyond the cycle page's own context."""
-    return {"reviews_section": None}
+    """What ``reviews/_cycle_section.html`` needs beyond the cycle page's own context.
+
+    A fixed number of queries whatever the number of observations or evidence items."""
+    now = timezone.now()
+    observations = [
+        ObservationRow(o, feedback_lines(o, now)) for o in observations_for_cycle(cycle)
+    ]
+    evidence = list(evidence_for_cycle(cycle))
+    objective_titles = {o.pk: o.title for o in objectives_for_cycle(cycle)}
+    for item in evidence:
+        objective_id = getattr(item, "objective_id", None)
+        item.objective_title = objective_titles.get(objective_id, "") if objective_id else ""  # type: ignore[attr-defined]
+    review = review_for_cycle(cycle)
+    can_edit = can(principal, "edit", cycle)
+    can_comment = can(principal, "comment", cycle)
+    rules = cycle.policy_version.rules
+    return {
+        "reviews_section": {
+            "observations": observations,
+            "evidence": evidence,
+            "review": review,
+            "can_record": can_edit,
+            "can_add_evidence": can_edit or can_comment,
+            "can_comment": can_comment,
+            "pay_required": review_rules.pay_reference_required(rules),
+            "yearly_cap_minutes": rules.observations.yearly_cap_minutes,
+            "minutes_used": sum(
+                r.observation.duration_minutes
+                for r in observations
+                if r.observation.usable_for_appraisal
+            ),
+            "statement_available": review is not None and review.is_completed,
+        }
+    }
+
+
+# ----- Moderation ---------------------------------------------------------------------
+
+
+def academic_year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
+
+
+def moderation_population(*, academy: Academy, year: int, kind: str) -> list[int]:
+    """Ids of the academy's cycles that a sample may be drawn from for ``year`` (cycles
+    starting in that academic year, never the headteacher's own, which is moderated by
+    no one in the academy): completed reviews for statements; cycles with objectives for
+    objectives (langley §5 alignment sample)."""
+    first, last = academic_year_bounds(year)
+    cycles = AppraisalCycle.objects.filter(
+        trust_id=academy.trust_id,
+        academy=academy,
+        starts_on__range=(first, last),
+        is_headteacher_cycle=False,
+    )
+    if kind == ModerationKind.STATEMENTS:
+        cycles = cycles.filter(annual_review__completed_at__isnull=False)
+    else:
+        model = _objective_model()
+        if model is None:
+            return []
+        cycles = cycles.filter(pk__in=model.objects.values("cycle_id"))
+    return list(cycles.order_by("pk").values_list("pk", flat=True))
+
+
+def moderation_academies(principal: Principal) -> QuerySet[Academy]:
+    """Academies this person may moderate: HR every academy of the trust; a headteacher or
+    delegate their own."""
+    academies = Academy.objects.filter(trust_id=principal.trust_id)
+    if principal.is_hr:
+        return academies
+    return academies.filter(pk__in=principal.academies_with("headteacher", "appraisal_delegate"))
+
+
+def moderation_samples(principal: Principal) -> QuerySet[ModerationSample]:
+    return (
+        ModerationSample.objects.filter(
+            trust_id=principal.trust_id, academy__in=moderation_academies(principal)
+        )
+        .select_related("academy", "drawn_by")
+        .annotate(
+            item_count=Count("items"),
+            done_count=Count("items", filter=~Q(items__outcome="pending")),
+        )
+    )
+
+
+def moderation_items(sample: ModerationSample) -> QuerySet[ModerationItem]:
+    return sample.items.select_related(
+        "cycle__appraisee", "cycle__reviewer", "cycle__annual_review", "recorded_by"
+    )

@@ -1,0 +1,320 @@
+"""Forms for observations, evidence, the review, comments and moderation.
+
+Forms only check the shape of what was typed; the policy's rules are checked by the
+services, whose refusals are shown on the form as errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cycles.models import AppraisalCycle
+from organisation.models import StaffMember
+
+from .models import (
+    AnnualReview,
+    ModerationKind,
+    ModerationOutcome,
+    ObservationKind,
+    Outcome,
+)
+from .selectors import ObjectiveRef
+from .services import MAX_SAMPLE_SIZE
+from .uploads import ALLOWED_DESCRIPTION
+
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+MAX_OBSERVATION_MINUTES = 600
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+
+
+def _check_year(value: dt.datetime | None) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def observer_choices(cycle: AppraisalCycle, extra_ids: list[int]) -> QuerySet[StaffMember]:
+    """Staff who may be named as the observer: the academy's current staff, the reviewer
+    and whoever is recording it, never the appraisee."""
+    return (
+        StaffMember.objects.current()
+        .filter(trust_id=cycle.trust_id)
+        .filter(Q(academy_id=cycle.academy_id) | Q(pk__in=[cycle.reviewer_id, *extra_ids]))
+        .exclude(pk=cycle.appraisee_id)
+        .select_related("job_role")
+        .order_by("last_name", "first_name")
+    )
+
+
+class ObserverField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StaffMember) -> str:  # type: ignore[override]
+        qts = ", holds QTS" if obj.has_qts else ""
+        return f"{obj.full_name} ({obj.job_title}{qts})"
+
+
+class ObservationForm(forms.Form):
+    observer = ObserverField(queryset=StaffMember.objects.none(), label="Who observed")
+    observed_at = forms.DateTimeField(
+        label="When the observation started",
+        widget=DateTimeInput(),
+        input_formats=DATETIME_FORMATS,
+        validators=[_check_year],
+        help_text="For example 14/10/2026 09:30.",
+    )
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        min_value=1,
+        max_value=MAX_OBSERVATION_MINUTES,
+        widget=forms.NumberInput(),
+    )
+    kind = forms.ChoiceField(
+        label="Kind of observation", choices=ObservationKind.choices, widget=forms.RadioSelect
+    )
+    focus = forms.CharField(label="Focus", max_length=300, required=False)
+    advance_notice_given = forms.BooleanField(
+        label="It was planned and discussed with the member of staff in advance", required=False
+    )
+    concerns_arose = forms.BooleanField(
+        label="Concerns arose (learning walks only)",
+        required=False,
+        help_text="Some policies use a learning walk for appraisal only when concerns arise.",
+    )
+    confirm_warnings = forms.BooleanField(
+        label="I have read the warning and want to record it anyway", required=False
+    )
+
+    def __init__(
+        self, *args: Any, cycle: AppraisalCycle, extra_observer_ids: list[int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["observer"].queryset = observer_choices(cycle, extra_observer_ids)  # type: ignore[attr-defined]
+
+    def clean_observed_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["observed_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError("Record an observation once it has taken place.")
+        return value
+
+
+class FeedbackForm(forms.Form):
+    verbal_feedback_at = forms.DateTimeField(
+        label="Spoken feedback given on",
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=DATETIME_FORMATS,
+        validators=[_check_year],
+    )
+    written_feedback_at = forms.DateTimeField(
+        label="Written feedback given on",
+        required=False,
+        widget=DateTimeInput(),
+        input_formats=DATETIME_FORMATS,
+        validators=[_check_year],
+    )
+    feedback_notes = forms.CharField(
+        label="Notes on the feedback", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+def _objective_field(objectives: list[ObjectiveRef]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Objective it supports",
+        choices=[("", "The year as a whole")] + [(str(o.pk), o.title[:120]) for o in objectives],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+class EvidenceFileForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        help_text=f"Upload {ALLOWED_DESCRIPTION}. Its type is checked from its content.",
+    )
+    title = forms.CharField(
+        label="What it shows",
+        max_length=200,
+        required=False,
+        help_text="Leave empty to use the file's name.",
+    )
+
+    def __init__(self, *args: Any, objectives: list[ObjectiveRef], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if objectives:
+            self.fields["objective"] = _objective_field(objectives)
+
+
+class EvidenceNoteForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+
+    def __init__(self, *args: Any, objectives: list[ObjectiveRef], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if objectives:
+            self.fields["objective"] = _objective_field(objectives)
+
+
+OUTCOME_CHOICES = [("", "Not yet assessed"), *Outcome.choices]
+
+
+class ReviewForm(forms.Form):
+    """The reviewer's part of the review, with one outcome and comment per objective and
+    per standard. ``version`` is the version the form was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    evidence_summary = forms.CharField(
+        label="Summary of the evidence considered",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    overview = forms.CharField(
+        label="Overview: the extent to which objectives and targets were achieved",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    development_needs = forms.CharField(
+        label="Development needs", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    training = forms.CharField(
+        label="Training and the action to address the needs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    pay_reference = forms.CharField(
+        label="Pay progression",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_objectives = forms.CharField(
+        label="Objectives for the new cycle",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    monitoring_plan = forms.CharField(
+        label="When monitoring will take place in the new cycle",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, review: AnnualReview, pay_required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.objective_keys: list[tuple[str, str, str]] = []
+        self.standard_keys: list[tuple[str, str, str]] = []
+        for a in review.objective_assessments.all():
+            key = f"objective_{a.pk}"
+            self.fields[f"{key}_outcome"] = forms.ChoiceField(
+                label=f"Objective: {a.objective_title}",
+                choices=OUTCOME_CHOICES,
+                required=False,
+                initial=a.outcome,
+            )
+            self.fields[f"{key}_comment"] = forms.CharField(
+                label=f"Comment on objective: {a.objective_title[:80]}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=a.comment,
+            )
+            self.objective_keys.append((str(a.pk), f"{key}_outcome", f"{key}_comment"))
+        for s in review.standard_assessments.all():
+            key = f"standard_{s.pk}"
+            self.fields[f"{key}_outcome"] = forms.ChoiceField(
+                label=s.label, choices=OUTCOME_CHOICES, required=False, initial=s.outcome
+            )
+            self.fields[f"{key}_comment"] = forms.CharField(
+                label=f"Comment on {s.label[:80]}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=s.comment,
+            )
+            self.standard_keys.append((str(s.pk), f"{key}_outcome", f"{key}_comment"))
+        if pay_required:
+            self.fields[
+                "pay_reference"
+            ].help_text = "Required: the policy links pay progression to appraisal."
+        else:
+            self.fields["pay_reference"].help_text = "Where relevant."
+
+    def assessment_fields(self, keys: list[tuple[str, str, str]]) -> list[tuple[Any, Any]]:
+        return [(self[outcome], self[comment]) for _, outcome, comment in keys]
+
+    @property
+    def objective_rows(self) -> list[tuple[Any, Any]]:
+        return self.assessment_fields(self.objective_keys)
+
+    @property
+    def standard_rows(self) -> list[tuple[Any, Any]]:
+        return self.assessment_fields(self.standard_keys)
+
+    @property
+    def text_fields(self) -> list[Any]:
+        return [
+            self[name]
+            for name in (
+                "evidence_summary",
+                "overview",
+                "development_needs",
+                "training",
+                "pay_reference",
+                "next_objectives",
+                "monitoring_plan",
+            )
+        ]
+
+
+class CommentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    comments = forms.CharField(
+        label="Your comments on the review",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+    )
+
+
+class ModerationDrawForm(forms.Form):
+    academy = forms.ModelChoiceField(queryset=None, label="Academy")  # type: ignore[arg-type]
+    year = forms.TypedChoiceField(label="Appraisal year", coerce=int, choices=())
+    kind = forms.ChoiceField(
+        label="What to moderate", choices=ModerationKind.choices, widget=forms.RadioSelect
+    )
+    size = forms.IntegerField(
+        label="How many to sample",
+        min_value=1,
+        max_value=MAX_SAMPLE_SIZE,
+        widget=forms.NumberInput(),
+    )
+
+    def __init__(self, *args: Any, academies: QuerySet[Any], years: list[int], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["academy"].queryset = academies  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(y, f"{y}/{(y + 1) % 100:02d}") for y in years]  # type: ignore[attr-defined]
+
+
+class ModerationOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[
+            (ModerationOutcome.CONSISTENT, ModerationOutcome.CONSISTENT.label),
+            (ModerationOutcome.NEEDS_CHANGE, ModerationOutcome.NEEDS_CHANGE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when something needs to change: say what.",
+    )

@@ -1,0 +1,645 @@
+"""Every write for observations, evidence, the annual review and moderation.
+
+Each service checks the actor's permission on the cycle (``cycles.permissions.can``), locks
+the row it changes, checks the rule of the policy pinned to the cycle, saves with
+``update_fields`` and records the actor in history. A refused change raises ``ReviewError``
+with a sentence fit to show on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from calendars.selectors import load_calendar
+from cycles.models import AppraisalCycle, CycleState
+from cycles.permissions import can
+from organisation.models import Academy, StaffMember
+from organisation.principal import Principal, principal_for
+
+from . import rules as review_rules
+from . import selectors
+from .models import (
+    AnnualReview,
+    Evidence,
+    EvidenceKind,
+    Framework,
+    ModerationItem,
+    ModerationKind,
+    ModerationOutcome,
+    ModerationSample,
+    ObjectiveAssessment,
+    Observation,
+    Outcome,
+    StandardAssessment,
+)
+from .uploads import UploadRefused, check_upload
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class ReviewError(Exception):
+    """A refused change, with a message fit to show on the page."""
+
+
+class ObservationNeedsConfirmation(ReviewError):
+    """The observation breaks a rule the policy says applies "normally": the person
+    recording it must confirm before it is saved."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
+
+
+class StaleReview(ReviewError):
+    """Someone saved the review after this person opened it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else changed this review since you opened it. Nothing was saved: "
+            "open the review again to see their changes, then make yours."
+        )
+
+
+# States in which nothing is added to a cycle: a closed year is over; a suspended one is
+# paused while capability or a grievance runs.
+_FROZEN_STATES = frozenset({CycleState.CLOSED, CycleState.SUSPENDED})
+
+
+def _principal(actor: User) -> Principal:
+    return principal_for(actor)
+
+
+def _require(actor: User, action: str, cycle: AppraisalCycle, message: str) -> Principal:
+    principal = _principal(actor)
+    if not can(principal, action, cycle):
+        raise ReviewError(message)
+    return principal
+
+
+def _require_open(cycle: AppraisalCycle) -> None:
+    if cycle.state in _FROZEN_STATES:
+        raise ReviewError(
+            f"This appraisal year is {cycle.get_state_display().lower()}: nothing can be "
+            "added or changed."
+        )
+
+
+def _lock_cycle(cycle: AppraisalCycle) -> AppraisalCycle:
+    """Lock the cycle row so two people recording at once see each other's rows (the
+    yearly observation cap, a review being started)."""
+    return (
+        AppraisalCycle.objects.select_for_update()
+        .select_related("policy_version", "academy", "appraisee")
+        .get(pk=cycle.pk)
+    )
+
+
+def _with_actor(obj: Any, actor: User | None) -> None:
+    if actor is not None:
+        obj._history_user = actor
+
+
+# ----- Observations -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObservationInput:
+    observer: StaffMember
+    observed_at: dt.datetime
+    duration_minutes: int
+    kind: str
+    focus: str = ""
+    advance_notice_given: bool = False
+    concerns_arose: bool = False
+
+
+def _minutes_used(cycle: AppraisalCycle) -> int:
+    used = Observation.objects.filter(cycle=cycle, usable_for_appraisal=True).aggregate(
+        total=Sum("duration_minutes")
+    )["total"]
+    return int(used or 0)
+
+
+def _formal_count(cycle: AppraisalCycle) -> int:
+    return Observation.objects.filter(cycle=cycle, kind__in=review_rules.PLANNED_KINDS).count()
+
+
+@transaction.atomic
+def observation_record(
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    data: ObservationInput,
+    confirm_warnings: bool = False,
+) -> Observation:
+    """Record an observation of the appraisee, with the pinned policy's rules enforced.
+
+    Refused: an observer of a teacher without QTS (classic §5.2.2, aspire §7.3), a total
+    beyond the yearly cap (aspire §7.2). Needs confirming: more formal observations than
+    the policy normally allows (staploe). Kept out of appraisal evidence: kinds the policy
+    does not use (classic §5.2.6, aspire §7.4). Feedback due dates come from the academy's
+    working calendar (classic §5.2.4, staploe's 48 hours).
+    """
+    _require(actor, "edit", cycle, "Only the reviewer or the academy's leads record observations.")
+    cycle = _lock_cycle(cycle)
+    _require_open(cycle)
+    observer = data.observer
+    if observer.trust_id != cycle.trust_id:
+        raise ReviewError("Choose an observer from your trust.")
+    if timezone.is_naive(data.observed_at):
+        raise ReviewError("Enter when the observation took place.")
+    if data.observed_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ReviewError("An observation is recorded after it has taken place, not before.")
+    rules = cycle.policy_version.rules
+    appraisee = cycle.appraisee
+    facts = review_rules.ObservationFacts(
+        kind=data.kind,
+        duration_minutes=data.duration_minutes,
+        appraisee_is_teacher=review_rules.appraisee_is_teacher(
+            staff_group=appraisee.staff_group, has_qts=appraisee.has_qts
+        ),
+        observer_has_qts=observer.has_qts,
+        observer_is_appraisee=observer.pk == appraisee.pk,
+        advance_notice_given=data.advance_notice_given,
+        concerns_arose=data.concerns_arose,
+        minutes_used_this_year=_minutes_used(cycle),
+        formal_this_cycle=_formal_count(cycle),
+    )
+    breaches = review_rules.check_observation(rules, facts)
+    refusals = [b.message for b in breaches if b.refuses]
+    if refusals:
+        raise ReviewError(" ".join(refusals))
+    warnings = [b.message for b in breaches if not b.refuses]
+    if warnings and not confirm_warnings:
+        raise ObservationNeedsConfirmation(warnings)
+    use = review_rules.appraisal_use(rules, facts)
+    day = timezone.localtime(data.observed_at).date()
+    calendar = load_calendar(cycle.academy_id, day, day)
+    due = review_rules.feedback_due(rules, data.observed_at, calendar)
+    observation = Observation(
+        trust_id=cycle.trust_id,
+        cycle=cycle,
+        observer=observer,
+        observed_at=data.observed_at,
+        duration_minutes=data.duration_minutes,
+        kind=data.kind,
+        focus=data.focus,
+        advance_notice_given=data.advance_notice_given,
+        concerns_arose=data.concerns_arose,
+        usable_for_appraisal=use.usable,
+        not_usable_reason=use.reason,
+        verbal_feedback_due_at=due.verbal,
+        written_feedback_due_at=due.written,
+        feedback_due_at=due.any_feedback,
+        recorded_by=actor,
+    )
+    _with_actor(observation, actor)
+    observation.save()
+    return observation
+
+
+@transaction.atomic
+def observation_record_feedback(
+    *,
+    actor: User,
+    observation: Observation,
+    verbal_feedback_at: dt.datetime | None,
+    written_feedback_at: dt.datetime | None,
+    feedback_notes: str,
+) -> Observation:
+    """Record when spoken and written feedback were given."""
+    _require(
+        actor,
+        "edit",
+        observation.cycle,
+        "Only the reviewer or the academy's leads record feedback.",
+    )
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    for given in (verbal_feedback_at, written_feedback_at):
+        if given is not None and given < observation.observed_at:
+            raise ReviewError("Feedback is given after the observation, not before it.")
+        if given is not None and given > timezone.now() + dt.timedelta(minutes=5):
+            raise ReviewError("Record feedback once it has been given, not in advance.")
+    observation.verbal_feedback_at = verbal_feedback_at
+    observation.written_feedback_at = written_feedback_at
+    observation.feedback_notes = feedback_notes
+    _with_actor(observation, actor)
+    observation.save(update_fields=["verbal_feedback_at", "written_feedback_at", "feedback_notes"])
+    return observation
+
+
+# ----- Evidence -----------------------------------------------------------------------
+
+
+def _check_objective(cycle: AppraisalCycle, objective_id: int | None) -> int | None:
+    if objective_id is None:
+        return None
+    if objective_id not in {o.pk for o in selectors.objectives_for_cycle(cycle)}:
+        raise ReviewError("Choose one of this appraisal year's objectives.")
+    return objective_id
+
+
+def _require_evidence_access(actor: User, cycle: AppraisalCycle) -> None:
+    principal = _principal(actor)
+    if not (can(principal, "edit", cycle) or can(principal, "comment", cycle)):
+        raise ReviewError("Only the member of staff and their reviewer add evidence.")
+
+
+@transaction.atomic
+def evidence_add_note(
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    title: str,
+    note: str,
+    objective_id: int | None = None,
+) -> Evidence:
+    _require_evidence_access(actor, cycle)
+    _require_open(cycle)
+    if not note.strip():
+        raise ReviewError("Enter the note.")
+    evidence = Evidence(
+        trust_id=cycle.trust_id,
+        cycle=cycle,
+        kind=EvidenceKind.NOTE,
+        title=title.strip() or "Note",
+        note=note,
+        added_by=actor,
+    )
+    _set_objective(evidence, _check_objective(cycle, objective_id))
+    _with_actor(evidence, actor)
+    evidence.save()
+    return evidence
+
+
+def _set_objective(evidence: Evidence, objective_id: int | None) -> None:
+    if hasattr(evidence, "objective_id"):
+        evidence.objective_id = objective_id
+
+
+def evidence_add_file(
+    *,
+    actor: User,
+    cycle: AppraisalCycle,
+    title: str,
+    stream: IO[bytes],
+    original_name: str,
+    size: int,
+    objective_id: int | None = None,
+) -> Evidence:
+    """Store an uploaded file as evidence after checking what it really is.
+
+    The type is found from the content (``reviews.uploads``); the stored name is random
+    and the file is never reachable by URL, only through the access-checked download."""
+    _require_evidence_access(actor, cycle)
+    _require_open(cycle)
+    try:
+        checked = check_upload(stream, size=size, max_bytes=settings.EVIDENCE_MAX_UPLOAD_BYTES)
+    except UploadRefused as exc:
+        raise ReviewError(str(exc)) from None
+    objective_id = _check_objective(cycle, objective_id)
+    evidence = Evidence(
+        trust_id=cycle.trust_id,
+        cycle=cycle,
+        kind=EvidenceKind.FILE,
+        title=title.strip() or original_name[:200] or "Evidence",
+        original_name=original_name[:255],
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size_bytes=checked.size,
+        added_by=actor,
+    )
+    _set_objective(evidence, objective_id)
+    _with_actor(evidence, actor)
+    from django.core.files import File
+
+    evidence.file.save(f"{cycle.trust_id}/{uuid.uuid4().hex}", File(stream), save=False)
+    try:
+        with transaction.atomic():
+            evidence.save()
+    except Exception:
+        # Nothing saved means no file left behind either.
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+# ----- The annual review --------------------------------------------------------------
+
+
+@transaction.atomic
+def review_start(*, actor: User, cycle: AppraisalCycle) -> AnnualReview:
+    """The cycle's review, created on first use with one assessment row per objective and
+    per standard (or key accountability) for the appraisee's role."""
+    _require(actor, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
+    cycle = _lock_cycle(cycle)
+    existing = AnnualReview.objects.filter(cycle=cycle).first()
+    if existing is not None:
+        if not existing.is_completed:
+            _sync_objectives(existing, cycle)
+        return existing
+    _require_open(cycle)
+    appraisee = cycle.appraisee
+    framework = review_rules.framework_for(
+        staff_group=appraisee.staff_group,
+        has_qts=appraisee.has_qts,
+        is_headteacher_cycle=cycle.is_headteacher_cycle,
+    )
+    review = AnnualReview(trust_id=cycle.trust_id, cycle=cycle, framework=framework)
+    _with_actor(review, actor)
+    review.save()
+    rules = cycle.policy_version.rules
+    # aspire §6.3: everyone meets the standards unless concerns are being managed.
+    default_outcome = Outcome.MET if rules.review.standards_met_unless_concerns else ""
+    if framework == Framework.KEY_ACCOUNTABILITIES:
+        texts = selectors.accountabilities_for(appraisee)
+        rows = [
+            StandardAssessment(review=review, accountability=text, position=i)
+            for i, text in enumerate(texts, start=1)
+        ]
+    else:
+        rows = [
+            StandardAssessment(
+                review=review,
+                standard=standard,
+                position=standard.position,
+                outcome=default_outcome,
+            )
+            for standard in selectors.standards_for(framework)
+            if standard.assessed
+        ]
+    StandardAssessment.objects.bulk_create(rows)
+    _sync_objectives(review, cycle)
+    return review
+
+
+def _sync_objectives(review: AnnualReview, cycle: AppraisalCycle) -> None:
+    """Add a row for any objective agreed since the review was started."""
+    have = set(review.objective_assessments.values_list("objective_id", flat=True))
+    new = [
+        ObjectiveAssessment(
+            review=review, objective_id=o.pk, objective_title=o.title[:500], position=i
+        )
+        for i, o in enumerate(selectors.objectives_for_cycle(cycle), start=1)
+        if o.pk not in have
+    ]
+    if new:
+        ObjectiveAssessment.objects.bulk_create(new)
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    evidence_summary: str = ""
+    overview: str = ""
+    development_needs: str = ""
+    training: str = ""
+    pay_reference: str = ""
+    next_objectives: str = ""
+    monitoring_plan: str = ""
+
+
+REVIEW_TEXT_FIELDS: tuple[str, ...] = tuple(ReviewInput.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    outcome: str
+    comment: str = ""
+
+
+def _lock_review(review: AnnualReview, expected_version: int) -> AnnualReview:
+    locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    if locked.version != expected_version:
+        raise StaleReview()
+    return locked
+
+
+def review_missing_for_completion(
+    review: AnnualReview,
+    data: ReviewInput,
+    objectives: Mapping[int, Assessment],
+    standards: Mapping[int, Assessment],
+    *,
+    pay_required: bool,
+) -> list[str]:
+    """What must still be filled in before the review can be completed."""
+    missing: list[str] = []
+    if any(not a.outcome for a in objectives.values()):
+        missing.append("an assessment against every objective")
+    if any(not a.outcome for a in standards.values()):
+        missing.append("an assessment against every standard")
+    if not data.evidence_summary.strip():
+        missing.append("a summary of the evidence")
+    if not data.overview.strip():
+        missing.append("an overview")
+    if pay_required and not data.pay_reference.strip():
+        missing.append("a reference to pay progression (the policy links pay to appraisal)")
+    return missing
+
+
+@transaction.atomic
+def review_save(
+    *,
+    actor: User,
+    review: AnnualReview,
+    expected_version: int,
+    data: ReviewInput,
+    objectives: Mapping[int, Assessment],
+    standards: Mapping[int, Assessment],
+    complete: bool = False,
+) -> AnnualReview:
+    """Save the reviewer's part of the review; ``complete`` also completes it (the
+    statement is then issued). A save based on an older version is refused (StaleReview)
+    and changes nothing."""
+    cycle = review.cycle
+    _require(actor, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
+    _require_open(cycle)
+    review = _lock_review(review, expected_version)
+    if review.is_completed:
+        raise ReviewError("This review has been completed and can no longer be changed.")
+    valid = {Outcome.MET, Outcome.PARTLY_MET, Outcome.NOT_MET, ""}
+    if any(a.outcome not in valid for a in (*objectives.values(), *standards.values())):
+        raise ReviewError("Choose met, partly met or not met.")
+    objective_rows = {a.pk: a for a in review.objective_assessments.all()}
+    standard_rows = {a.pk: a for a in review.standard_assessments.all()}
+    if set(objectives) - set(objective_rows) or set(standards) - set(standard_rows):
+        raise ReviewError("The review's objectives changed while you were editing it.")
+    rules = cycle.policy_version.rules
+    if complete:
+        merged_obj = {
+            pk: objectives.get(pk, Assessment(row.outcome, row.comment))
+            for pk, row in objective_rows.items()
+        }
+        merged_std = {
+            pk: standards.get(pk, Assessment(row.outcome, row.comment))
+            for pk, row in standard_rows.items()
+        }
+        missing = review_missing_for_completion(
+            review,
+            data,
+            merged_obj,
+            merged_std,
+            pay_required=review_rules.pay_reference_required(rules),
+        )
+        if missing:
+            raise ReviewError("To complete the review, add " + _and_list(missing) + ".")
+    for field in REVIEW_TEXT_FIELDS:
+        setattr(review, field, getattr(data, field))
+    for rows, given in ((objective_rows, objectives), (standard_rows, standards)):
+        for pk, assessment in given.items():
+            row: Any = rows[pk]
+            if (row.outcome, row.comment) != (assessment.outcome, assessment.comment):
+                row.outcome, row.comment = assessment.outcome, assessment.comment
+                _with_actor(row, actor)
+                row.save(update_fields=["outcome", "comment"])
+    fields = [*REVIEW_TEXT_FIELDS, "version", "updated_at"]
+    if complete:
+        review.completed_at = timezone.now()
+        review.completed_by = actor
+        fields += ["completed_at", "completed_by"]
+    review.version += 1
+    _with_actor(review, actor)
+    review.save(update_fields=fields)
+    return review
+
+
+def _and_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@transaction.atomic
+def review_comment(
+    *,
+    actor: User,
+    review: AnnualReview,
+    expected_version: int,
+    comments: str,
+    acknowledge: bool,
+) -> AnnualReview:
+    """The appraisee adds their comments and, once the review is complete, acknowledges
+    it. Acknowledging says they have read it, not that they agree."""
+    _require(actor, "comment", review.cycle, "Only the member of staff comments on their review.")
+    review = _lock_review(review, expected_version)
+    if review.acknowledged_at is not None:
+        raise ReviewError("You have already acknowledged this review.")
+    if not review.is_completed:
+        # The appraisee responds to the finished review; commenting on a draft would also
+        # collide with the reviewer's own edits.
+        raise ReviewError(
+            "You can comment on and acknowledge the review once your reviewer has completed it."
+        )
+    review.appraisee_comments = comments
+    fields = ["appraisee_comments", "version", "updated_at"]
+    if acknowledge:
+        review.acknowledged_at = timezone.now()
+        fields.append("acknowledged_at")
+    review.version += 1
+    _with_actor(review, actor)
+    review.save(update_fields=fields)
+    return review
+
+
+# ----- Moderation ---------------------------------------------------------------------
+
+
+def may_moderate(principal: Principal, academy: Academy) -> bool:
+    """classic §5.8.1: the headteacher or their delegate moderates their academy; HR
+    sees every academy of the trust."""
+    if not principal.is_authenticated or academy.trust_id != principal.trust_id:
+        return False
+    return principal.is_hr or academy.pk in principal.academies_with(
+        "headteacher", "appraisal_delegate"
+    )
+
+
+MAX_SAMPLE_SIZE = 200
+
+
+@transaction.atomic
+def moderation_draw(
+    *,
+    actor: User,
+    academy: Academy,
+    year: int,
+    kind: str,
+    size: int,
+    seed: int | None = None,
+) -> ModerationSample:
+    """Draw and store a random sample of the academy's reviews or objectives for a year.
+
+    The seed and the population are kept so anyone can redraw it and get the same cycles
+    (``reviews.rules.draw_sample``)."""
+    principal = _principal(actor)
+    if not may_moderate(principal, academy):
+        raise ReviewError("Only the academy's headteacher, their delegate or HR moderate.")
+    kind = ModerationKind(kind)
+    if not 1 <= size <= MAX_SAMPLE_SIZE:
+        raise ReviewError(f"Choose a sample of between 1 and {MAX_SAMPLE_SIZE}.")
+    population = selectors.moderation_population(academy=academy, year=year, kind=kind)
+    if not population:
+        raise ReviewError(
+            "There is nothing to moderate for that academy and year yet: "
+            + (
+                "no review has been completed."
+                if kind == ModerationKind.STATEMENTS
+                else "no objectives have been recorded."
+            )
+        )
+    seed = seed if seed is not None else secrets.randbits(62)
+    chosen = review_rules.draw_sample(population, size, seed)
+    sample = ModerationSample(
+        trust_id=academy.trust_id,
+        academy=academy,
+        year=year,
+        kind=kind,
+        requested_size=size,
+        population_size=len(population),
+        seed=seed,
+        drawn_by=actor,
+    )
+    _with_actor(sample, actor)
+    sample.save()
+    ModerationItem.objects.bulk_create(
+        ModerationItem(sample=sample, cycle_id=cycle_id, position=i)
+        for i, cycle_id in enumerate(chosen, start=1)
+    )
+    return sample
+
+
+@transaction.atomic
+def moderation_record(
+    *, actor: User, item: ModerationItem, outcome: str, note: str
+) -> ModerationItem:
+    principal = _principal(actor)
+    item = (
+        ModerationItem.objects.select_for_update().select_related("sample__academy").get(pk=item.pk)
+    )
+    if not may_moderate(principal, item.sample.academy):
+        raise ReviewError("Only the academy's headteacher, their delegate or HR moderate.")
+    if outcome not in (ModerationOutcome.CONSISTENT, ModerationOutcome.NEEDS_CHANGE):
+        raise ReviewError("Choose consistent or needs change.")
+    if outcome == ModerationOutcome.NEEDS_CHANGE and not note.strip():
+        raise ReviewError("Say what needs to change.")
+    item.outcome = outcome
+    item.note = note
+    item.recorded_by = actor
+    item.recorded_at = timezone.now()
+    _with_actor(item, actor)
+    try:
+        item.save(update_fields=["outcome", "note", "recorded_by", "recorded_at"])
+    except IntegrityError:  # pragma: no cover - the row is locked above
+        raise ReviewError("The outcome could not be saved; try again.") from None
+    return item

@@ -1,0 +1,107 @@
+"""The written appraisal statement as a tagged, accessible PDF (WeasyPrint, PDF/UA-1).
+
+It holds exactly what the pinned policy lists (``rules.review.statement_contents`` and
+``new_cycle_statement_contents``: classic §5.7.2 and §5.7.4), in the policy's own words as
+headings. It is built only from the review, the cycle's evidence and the observations the
+policy lets count: wellbeing notes are never read here, and observations the policy rules
+out for appraisal are never included.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from cycles.models import AppraisalCycle
+
+from . import rules as review_rules
+from . import selectors
+from .models import AnnualReview, Framework
+
+# The document's own base address: relative links resolve under it, and only its static
+# part is ever fetched (from this project's static files, never from the network).
+BASE_URL = "https://statement.invalid/"
+STATIC_PREFIX = BASE_URL + "static/"
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Fetches nothing but this project's own static files: no ``file://`` paths, no
+    network, no data a crafted review text could point at."""
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if not url.startswith(STATIC_PREFIX):
+            raise ValueError(f"The statement may not load {url!r}.")
+        relative = url.removeprefix(STATIC_PREFIX).split("?", 1)[0].split("#", 1)[0]
+        if not relative or ".." in Path(relative).parts or relative.startswith("/"):
+            raise ValueError(f"The statement may not load {url!r}.")
+        found = finders.find(relative)
+        path = Path(found if isinstance(found, str) else "")
+        if not found or not path.is_file():
+            raise ValueError(f"No static file {relative!r}.")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+@dataclass(frozen=True)
+class StatementSection:
+    heading: str
+    part: str  # a review_rules.StatementPart value, or "" when nothing answers it
+
+
+def _sections(lines: tuple[str, ...], *, new_cycle: bool) -> list[StatementSection]:
+    sections = []
+    for line in lines:
+        part = review_rules.statement_part_for(line, new_cycle=new_cycle)
+        sections.append(StatementSection(heading=line, part=part.value if part else ""))
+    return sections
+
+
+def statement_context(cycle: AppraisalCycle, review: AnnualReview) -> dict[str, Any]:
+    rules = cycle.policy_version.rules
+    framework = Framework(review.framework)
+    return {
+        "cycle": cycle,
+        "review": review,
+        "rules": rules,
+        "framework_label": framework.label,
+        "objective_assessments": list(review.objective_assessments.all()),
+        "standard_assessments": list(review.standard_assessments.select_related("standard")),
+        "next_standards": [s for s in selectors.standards_for(framework) if s.assessed],
+        "evidence": list(selectors.evidence_for_cycle(cycle)),
+        # Only what the policy lets count as appraisal evidence (classic §5.2.6, aspire §7.4).
+        "observations": list(selectors.usable_observations(cycle)),
+        "sections": _sections(rules.review.statement_contents, new_cycle=False),
+        "new_cycle_sections": _sections(rules.review.new_cycle_statement_contents, new_cycle=True),
+        "generated_at": timezone.localtime(),
+        "static_base": STATIC_PREFIX,
+    }
+
+
+def statement_html(cycle: AppraisalCycle, review: AnnualReview) -> str:
+    return render_to_string("reviews/statement.html", statement_context(cycle, review))
+
+
+def render_statement(cycle: AppraisalCycle, review: AnnualReview) -> bytes:
+    """The statement as PDF bytes (PDF/UA-1: tagged, with a title and language)."""
+    document = HTML(
+        string=statement_html(cycle, review),
+        base_url=BASE_URL,
+        url_fetcher=StaticOnlyFetcher(),
+    )
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def statement_filename(cycle: AppraisalCycle) -> str:
+    name = f"{cycle.appraisee.last_name}-{cycle.appraisee.first_name}".lower()
+    safe = "".join(ch if ch.isalnum() else "-" for ch in name).strip("-") or "staff"
+    return f"appraisal-statement-{safe}-{cycle.starts_on:%Y}.pdf"

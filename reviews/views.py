@@ -1,0 +1,507 @@
+"""Pages for observations, evidence, the annual review, the statement and moderation.
+
+Every page about a cycle fetches it through ``cycles.permissions.get_cycle_for_user`` (404
+for anyone who may not see it) and then the child row filtered by that cycle (404 if it
+is not that cycle's). 403 only where the person may see the cycle but not do this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from audit.services import record_access
+from cycles.models import AppraisalCycle
+from cycles.permissions import can, get_cycle_for_user
+from organisation.principal import Principal, principal_for
+
+from . import rules as review_rules
+from . import selectors, services, statements
+from .forms import (
+    CommentForm,
+    EvidenceFileForm,
+    EvidenceNoteForm,
+    FeedbackForm,
+    ModerationDrawForm,
+    ModerationOutcomeForm,
+    ObservationForm,
+    ReviewForm,
+)
+from .models import AnnualReview, Evidence, EvidenceKind, ModerationSample, Observation
+from .uploads import download_name
+
+CYCLE_RELATED = ("policy_version__policy", "academy", "appraisee__job_role", "reviewer")
+
+
+def _principal(request: HttpRequest) -> Principal:
+    principal = principal_for(request.user)  # type: ignore[arg-type]
+    if not principal.is_authenticated:
+        raise Http404("No trust.")
+    return principal
+
+
+def _cycle(request: HttpRequest, cycle_id: int) -> tuple[Principal, AppraisalCycle]:
+    principal = _principal(request)
+    cycle = get_cycle_for_user(
+        principal, cycle_id, queryset=AppraisalCycle.objects.select_related(*CYCLE_RELATED)
+    )
+    return principal, cycle
+
+
+def _require(principal: Principal, action: str, cycle: AppraisalCycle, message: str) -> None:
+    if not can(principal, action, cycle):
+        raise PermissionDenied(message)
+
+
+def cycle_url(cycle: AppraisalCycle, anchor: str = "") -> str:
+    """The cycle page (owned by the cycles app), at one of this app's parts of it."""
+    try:
+        url = reverse("cycles:detail", args=[cycle.pk])
+    except NoReverseMatch:  # the cycle pages are not installed
+        url = reverse("home")
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _label(cycle: AppraisalCycle, what: str) -> str:
+    return f"{what}, {cycle.appraisee.full_name} {cycle.starts_on:%Y}"
+
+
+def _page(
+    request: HttpRequest, template: str, cycle: AppraisalCycle, **context: Any
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"cycle": cycle, "cycle_url": cycle_url(cycle, context.pop("anchor", "")), **context},
+    )
+
+
+# ----- Observations -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    _require(
+        principal, "edit", cycle, "Only the reviewer or the academy's leads record observations."
+    )
+    extra = [principal.staff.pk] if principal.staff is not None else []
+    initial = {"observer": principal.staff.pk} if principal.staff is not None else {}
+    form = ObservationForm(
+        request.POST or None, cycle=cycle, extra_observer_ids=extra, initial=initial
+    )
+    warnings: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = services.ObservationInput(
+            observer=form.cleaned_data["observer"],
+            observed_at=form.cleaned_data["observed_at"],
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            kind=form.cleaned_data["kind"],
+            focus=form.cleaned_data["focus"],
+            advance_notice_given=form.cleaned_data["advance_notice_given"],
+            concerns_arose=form.cleaned_data["concerns_arose"],
+        )
+        try:
+            observation = services.observation_record(
+                actor=request.user,  # type: ignore[arg-type]
+                cycle=cycle,
+                data=data,
+                confirm_warnings=form.cleaned_data["confirm_warnings"],
+            )
+        except services.ObservationNeedsConfirmation as exc:
+            warnings = exc.warnings
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if observation.usable_for_appraisal:
+                messages.success(request, "Observation recorded.")
+            else:
+                messages.success(
+                    request,
+                    "Observation recorded. It will not be used for appraisal: "
+                    + observation.not_usable_reason,
+                )
+            return redirect(cycle_url(cycle, "observations"))
+    return _page(
+        request,
+        "reviews/observation_form.html",
+        cycle,
+        form=form,
+        warnings=warnings,
+        rules=cycle.policy_version.rules,
+        anchor="observations",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_feedback(request: HttpRequest, cycle_id: int, observation_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    observation = get_object_or_404(
+        Observation.objects.select_related("observer"),
+        pk=observation_id,
+        cycle=cycle,
+        trust_id=principal.trust_id,
+    )
+    _require(principal, "edit", cycle, "Only the reviewer or the academy's leads record feedback.")
+    initial = {
+        "verbal_feedback_at": observation.verbal_feedback_at,
+        "written_feedback_at": observation.written_feedback_at,
+        "feedback_notes": observation.feedback_notes,
+    }
+    form = FeedbackForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.observation_record_feedback(
+                actor=request.user,  # type: ignore[arg-type]
+                observation=observation,
+                verbal_feedback_at=form.cleaned_data["verbal_feedback_at"],
+                written_feedback_at=form.cleaned_data["written_feedback_at"],
+                feedback_notes=form.cleaned_data["feedback_notes"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Feedback recorded.")
+            return redirect(cycle_url(cycle, "observations"))
+    return _page(
+        request,
+        "reviews/feedback_form.html",
+        cycle,
+        form=form,
+        observation=observation,
+        feedback=selectors.feedback_lines(observation, timezone.now()),
+        anchor="observations",
+    )
+
+
+# ----- Evidence -----------------------------------------------------------------------
+
+
+def _require_evidence(principal: Principal, cycle: AppraisalCycle) -> None:
+    if not (can(principal, "edit", cycle) or can(principal, "comment", cycle)):
+        raise PermissionDenied("Only the member of staff and their reviewer add evidence.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    _require_evidence(principal, cycle)
+    objectives = selectors.objectives_for_cycle(cycle)
+    form = EvidenceFileForm(request.POST or None, request.FILES or None, objectives=objectives)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            services.evidence_add_file(
+                actor=request.user,  # type: ignore[arg-type]
+                cycle=cycle,
+                title=form.cleaned_data["title"],
+                stream=upload,
+                original_name=upload.name or "",
+                size=upload.size or 0,
+                objective_id=form.cleaned_data.get("objective"),
+            )
+        except services.ReviewError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, "Evidence uploaded.")
+            return redirect(cycle_url(cycle, "evidence"))
+    return _page(request, "reviews/evidence_form.html", cycle, form=form, anchor="evidence")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_note_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    _require_evidence(principal, cycle)
+    objectives = selectors.objectives_for_cycle(cycle)
+    form = EvidenceNoteForm(request.POST or None, objectives=objectives)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add_note(
+                actor=request.user,  # type: ignore[arg-type]
+                cycle=cycle,
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data["note"],
+                objective_id=form.cleaned_data.get("objective"),
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Note added to the evidence.")
+            return redirect(cycle_url(cycle, "evidence"))
+    return _page(request, "reviews/evidence_note_form.html", cycle, form=form, anchor="evidence")
+
+
+@login_required
+@require_http_methods(["GET"])
+def evidence_detail(request: HttpRequest, cycle_id: int, evidence_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("added_by"),
+        pk=evidence_id,
+        cycle=cycle,
+        trust_id=principal.trust_id,
+    )
+    record_access(request=request, obj=evidence, action="view", label=_label(cycle, "Evidence"))
+    return _page(
+        request, "reviews/evidence_detail.html", cycle, evidence=evidence, anchor="evidence"
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def evidence_download(request: HttpRequest, cycle_id: int, evidence_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    evidence = get_object_or_404(
+        Evidence, pk=evidence_id, cycle=cycle, trust_id=principal.trust_id, kind=EvidenceKind.FILE
+    )
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The file is no longer stored.") from None
+    record_access(
+        request=request, obj=evidence, action="download", label=_label(cycle, "Evidence file")
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(evidence.original_name, evidence.extension),
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# ----- The annual review --------------------------------------------------------------
+
+
+def _review_for(cycle: AppraisalCycle) -> AnnualReview:
+    review = selectors.review_for_cycle(cycle)
+    if review is None:
+        raise Http404("No review yet.")
+    return review
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    _require(principal, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
+    review = selectors.review_for_cycle(cycle)
+    if review is None or not review.is_completed:
+        try:
+            services.review_start(actor=request.user, cycle=cycle)  # type: ignore[arg-type]
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+            return redirect(cycle_url(cycle, "review"))
+        review = _review_for(cycle)
+    if review.is_completed:
+        messages.info(request, "This review has been completed and can no longer be changed.")
+        return redirect(cycle_url(cycle, "review"))
+    rules = cycle.policy_version.rules
+    pay_required = review_rules.pay_reference_required(rules)
+    initial = {"version": review.version}
+    initial.update({f: getattr(review, f) for f in services.REVIEW_TEXT_FIELDS})
+    form = ReviewForm(
+        request.POST or None, review=review, pay_required=pay_required, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = services.ReviewInput(
+            **{f: form.cleaned_data[f] for f in services.REVIEW_TEXT_FIELDS}
+        )
+        objectives = {
+            int(pk): services.Assessment(form.cleaned_data[o], form.cleaned_data[c])
+            for pk, o, c in form.objective_keys
+        }
+        standards = {
+            int(pk): services.Assessment(form.cleaned_data[o], form.cleaned_data[c])
+            for pk, o, c in form.standard_keys
+        }
+        try:
+            services.review_save(
+                actor=request.user,  # type: ignore[arg-type]
+                review=review,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+                objectives=objectives,
+                standards=standards,
+                complete="complete" in request.POST,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            done = "complete" in request.POST
+            messages.success(
+                request,
+                "Review completed: the statement is ready." if done else "Review saved.",
+            )
+            return redirect(cycle_url(cycle, "review"))
+    record_access(request=request, obj=review, action="view", label=_label(cycle, "Annual review"))
+    return _page(
+        request,
+        "reviews/review_form.html",
+        cycle,
+        form=form,
+        review=review,
+        pay_required=pay_required,
+        anchor="review",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_comment(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, cycle_id)
+    review = _review_for(cycle)
+    _require(principal, "comment", cycle, "Only the member of staff comments on their review.")
+    if not review.is_completed:
+        raise Http404("The review is not ready yet.")
+    form = CommentForm(
+        request.POST or None,
+        initial={"version": review.version, "comments": review.appraisee_comments},
+    )
+    if request.method == "POST" and form.is_valid():
+        acknowledge = "acknowledge" in request.POST
+        try:
+            services.review_comment(
+                actor=request.user,  # type: ignore[arg-type]
+                review=review,
+                expected_version=form.cleaned_data["version"],
+                comments=form.cleaned_data["comments"],
+                acknowledge=acknowledge,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "Review acknowledged." if acknowledge else "Your comments were saved."
+            )
+            return redirect(cycle_url(cycle, "review"))
+    record_access(request=request, obj=review, action="view", label=_label(cycle, "Annual review"))
+    return _page(
+        request, "reviews/comment_form.html", cycle, form=form, review=review, anchor="review"
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def statement_pdf(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The written statement for anyone who may read the record: once the review is
+    complete, or as a marked draft for those writing it."""
+    principal, cycle = _cycle(request, cycle_id)
+    review = _review_for(cycle)
+    if not review.is_completed and not can(principal, "edit", cycle):
+        raise Http404("The statement is not ready yet.")
+    pdf = statements.render_statement(cycle, review)
+    record_access(
+        request=request, obj=review, action="download", label=_label(cycle, "Appraisal statement")
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{statements.statement_filename(cycle)}"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ----- Moderation ---------------------------------------------------------------------
+
+
+def _years() -> list[int]:
+    today = timezone.localdate()
+    current = today.year if today.month >= 9 else today.year - 1
+    return [current - i for i in range(0, 4)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_index(request: HttpRequest) -> HttpResponse:
+    principal = _principal(request)
+    academies = selectors.moderation_academies(principal)
+    if not academies.exists():
+        raise Http404("Nothing to moderate.")
+    years = _years()
+    form = ModerationDrawForm(
+        request.POST or None,
+        academies=academies,
+        years=years,
+        initial={"year": years[1] if dt.date.today().month < 11 else years[0], "size": 5},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sample = services.moderation_draw(
+                actor=request.user,  # type: ignore[arg-type]
+                academy=form.cleaned_data["academy"],
+                year=form.cleaned_data["year"],
+                kind=form.cleaned_data["kind"],
+                size=form.cleaned_data["size"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Sample drawn: {sample.items.count()} to moderate.")
+            return redirect("reviews:moderation_detail", sample_id=sample.pk)
+    samples = selectors.moderation_samples(principal)[:50]
+    return render(request, "reviews/moderation_index.html", {"form": form, "samples": samples})
+
+
+def _sample(principal: Principal, sample_id: int) -> ModerationSample:
+    return get_object_or_404(
+        selectors.moderation_samples(principal).select_related("academy"), pk=sample_id
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def moderation_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
+    principal = _principal(request)
+    sample = _sample(principal, sample_id)
+    items = list(selectors.moderation_items(sample))
+    return render(
+        request,
+        "reviews/moderation_detail.html",
+        {"sample": sample, "items": [(i, cycle_url(i.cycle)) for i in items]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderation_item(request: HttpRequest, sample_id: int, item_id: int) -> HttpResponse:
+    principal = _principal(request)
+    sample = _sample(principal, sample_id)
+    item = get_object_or_404(selectors.moderation_items(sample), pk=item_id)
+    form = ModerationOutcomeForm(
+        request.POST or None,
+        initial={"outcome": item.outcome if item.outcome != "pending" else None, "note": item.note},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.moderation_record(
+                actor=request.user,  # type: ignore[arg-type]
+                item=item,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Moderation outcome recorded.")
+            return redirect("reviews:moderation_detail", sample_id=sample.pk)
+    return render(
+        request,
+        "reviews/moderation_item.html",
+        {"sample": sample, "item": item, "form": form, "cycle_url": cycle_url(item.cycle)},
+    )
