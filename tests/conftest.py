@@ -6,6 +6,13 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Argon2 is deliberately slow; tests sign in hundreds of accounts. Production hashing
+    is checked by tests/security (settings.PASSWORD_HASHERS[0] is Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -21,3 +28,11 @@ def _mfa_not_enforced(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def mfa_enforced(settings):  # type: ignore[no-untyped-def]
     settings.MFA_REQUIRED_FOR_PRIVILEGED_ROLES = True
+
+
+@pytest.fixture
+def world(db):  # type: ignore[no-untyped-def]
+    """Two trusts with every persona (see tests/personas.py)."""
+    from tests.personas import build_world
+
+    return build_world()
