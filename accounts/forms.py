@@ -16,6 +16,12 @@ from allauth.account.forms import (
 from allauth.account.forms import (
     ResetPasswordKeyForm as AllauthResetPasswordKeyForm,
 )
+from allauth.account.forms import (
+    ReauthenticateForm as AllauthReauthenticateForm,
+)
+from allauth.mfa.base.forms import AuthenticateForm as AllauthMfaAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 
 
@@ -52,3 +58,38 @@ class ChangePasswordForm(AllauthChangePasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _without_placeholders(self)
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
+        _without_placeholders(self)
+
+
+def _code_field(form: forms.Form, label: str, help_text: str = "") -> None:
+    field = form.fields["code"]
+    field.label = label
+    field.help_text = help_text
+    field.widget.attrs.pop("placeholder", None)
+    field.widget.attrs.update(
+        {"class": "govuk-input--width-10", "autocomplete": "one-time-code", "spellcheck": "false"}
+    )
+
+
+class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
+
+
+class MfaReauthenticateForm(AllauthMfaReauthenticateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _code_field(self, "Code from the app", "The 6-digit code it shows now.")
