@@ -19,6 +19,15 @@ class CycleState(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
 
 
+# The stages a suspended cycle can return to (listed, not computed, so migrations are stable).
+_RESUMABLE = ["planning", "active", "review"]
+
+
+class SuspensionReason(models.TextChoices):
+    CAPABILITY = "capability", "The capability procedure applies"
+    GRIEVANCE = "grievance", "A grievance is being dealt with"
+
+
 class AppraisalCycle(models.Model):
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="cycles")
     academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="cycles")
@@ -38,6 +47,20 @@ class AppraisalCycle(models.Model):
         default=False,
         help_text="The headteacher's own appraisal: reviewed by governors, not the academy.",
     )
+    part_year_start = models.BooleanField(
+        default=False,
+        help_text="The first cycle of someone who joined part-way through the year.",
+    )
+    suspended_from = models.CharField(
+        max_length=12,
+        choices=CycleState.choices,
+        blank=True,
+        help_text="While suspended: the stage the cycle resumes at.",
+    )
+    suspension_reason = models.CharField(
+        max_length=12, choices=SuspensionReason.choices, blank=True
+    )
+    suspended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -49,6 +72,11 @@ class AppraisalCycle(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["appraisee", "starts_on"], name="one_cycle_per_person_per_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="suspended", suspended_from__in=_RESUMABLE)
+                | (~models.Q(state="suspended") & models.Q(suspended_from="")),
+                name="cycle_suspended_knows_where_to_resume",
             ),
         ]
         indexes = [
@@ -89,3 +117,61 @@ class CycleUserObjectPermission(UserObjectPermissionBase):
     grant = models.ForeignKey(
         CycleAccessGrant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+
+
+class OpeningStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Opening cycles"
+    DONE = "done", "Finished"
+    FAILED = "failed", "Stopped with an error"
+
+
+class CycleOpening(models.Model):
+    """One request to open a year's cycles for an academy or the whole trust, and its
+    outcome: how many were opened, how many were already open, and who was left out and why.
+
+    A whole trust is opened in the background; this row is what the page shows meanwhile."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="cycle_openings")
+    academy = models.ForeignKey(
+        Academy,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cycle_openings",
+        help_text="Empty for the whole trust.",
+    )
+    year = models.PositiveSmallIntegerField(help_text="The academic year, by its first year.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=OpeningStatus.choices, default=OpeningStatus.QUEUED
+    )
+    created_count = models.PositiveIntegerField(default=0)
+    already_open_count = models.PositiveIntegerField(default=0)
+    excluded_count = models.PositiveIntegerField(default=0)
+    # [{"staff_id", "name", "academy", "reason", "label", "detail"}], sorted by academy, name.
+    excluded = models.JSONField(default=list, blank=True)
+    # [{"staff_id", "name", "academy"}]: cycles opened with nobody to review them yet.
+    without_reviewer = models.JSONField(default=list, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["trust", "-requested_at"])]
+
+    def __str__(self) -> str:
+        where = self.academy or self.trust
+        return f"Opening {self.year} to {self.year + 1} for {where}"
+
+    @property
+    def year_label(self) -> str:
+        return f"{self.year} to {self.year + 1}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (OpeningStatus.DONE, OpeningStatus.FAILED)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -66,10 +67,10 @@ def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
     } or any("ceo" in member.lower() for member in rules.headteacher.committee_includes)
 
 
-def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission]:
+def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission, Any]:
     now = timezone.now()
     return CycleUserObjectPermission.objects.filter(
-        user_id=principal.user_id,
+        user_id=principal.user_id or 0,
         grant__expires_at__gt=now,
         grant__revoked_at__isnull=True,
     ).values("content_object_id")
@@ -121,7 +122,7 @@ def _leads_academy(principal: Principal, cycle: AppraisalCycle) -> bool:
 
 def _has_grant(principal: Principal, cycle: AppraisalCycle, codename: str) -> bool:
     return CycleUserObjectPermission.objects.filter(
-        user_id=principal.user_id,
+        user_id=principal.user_id or 0,
         content_object_id=cycle.pk,
         permission__codename=codename,
         grant__expires_at__gt=timezone.now(),
@@ -166,3 +167,68 @@ def get_cycle_for_user(
         return visible.get(pk=pk)
     except AppraisalCycle.DoesNotExist:
         raise Http404("No such appraisal record.") from None
+
+
+# ----- Acting on cycles ------------------------------------------------------------------
+
+
+def may_open_cycles(principal: Principal, academy_id: int | None) -> bool:
+    """Open a year's cycles: HR for any academy or the whole trust (``academy_id`` None);
+    an academy's headteacher or delegated appraisal lead for that academy only."""
+    if not principal.is_authenticated:
+        return False
+    if principal.is_hr:
+        return True
+    return academy_id is not None and academy_id in principal.academies_with(*ACADEMY_LEADS)
+
+
+def academies_for_opening(principal: Principal) -> frozenset[int] | None:
+    """Academies this person may open cycles for; None means every academy of the trust."""
+    if principal.is_hr:
+        return None
+    return principal.academies_with(*ACADEMY_LEADS)
+
+
+def may_move_as_reviewer(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """The reviewer's own moves (start the year, begin the review): the reviewer, the
+    academy's leads, a member of the headteacher's review committee, or whoever manages."""
+    return can(principal, CycleAction.EDIT, cycle) or can(principal, CycleAction.MANAGE, cycle)
+
+
+def may_set_first_period(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """aspire §4.3: the headteacher sets a part-year starter's first cycle (the CEO for a
+    headteacher); HR acts for either."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if _is_appraisee(principal, cycle):
+        return False
+    if principal.is_hr:
+        return True
+    if cycle.is_headteacher_cycle:
+        return principal.is_executive
+    return cycle.academy_id in principal.academies_with(Role.HEADTEACHER)
+
+
+def may_grant_access(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """Exceptional access (an external adviser, a review committee member): HR, or the
+    academy's headteacher; for the headteacher's own cycle, HR or the executive."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if _is_appraisee(principal, cycle):
+        return False
+    if principal.is_hr:
+        return True
+    if cycle.is_headteacher_cycle:
+        return principal.is_executive
+    return cycle.academy_id in principal.academies_with(Role.HEADTEACHER)
+
+
+def may_change_reviewer(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """Whoever manages the cycle, or the leads of the academy the appraisee has moved to."""
+    if can(principal, CycleAction.MANAGE, cycle):
+        return True
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if _is_appraisee(principal, cycle) or cycle.is_headteacher_cycle:
+        return False
+    return cycle.appraisee.academy_id in principal.academies_with(*ACADEMY_LEADS)
