@@ -54,6 +54,11 @@ LAST_NAMES = (
 ).split()
 
 
+# The Staploe preset's variant names the academy and job role its June-May cycle is for.
+LEARNING_SUPPORT_ACADEMY = "Soham Village College"
+LEARNING_SUPPORT_ROLE = "Learning support"
+
+
 @dataclass
 class Persona:
     key: str
@@ -91,13 +96,13 @@ def _staff_plan(second_academy: str) -> list[dict[str, object]]:
              f"{prefix}_deputy"),
             (f"{prefix}_sbm", academy, "School business manager", "support", False, "SCP", "30", head),
         ]
-        for n in range(1, 7):
-            manager = f"{prefix}_hod1" if n <= 3 else f"{prefix}_hod2"
+        for n in range(1, 9):
+            manager = f"{prefix}_hod1" if n <= 4 else f"{prefix}_hod2"
             point = f"M{min(n + 1, 6)}"
             rows.append((f"{prefix}_t{n}", academy, "Class teacher", "teaching", True, "MPR",
                          point, manager))
-        role_ta = "Learning support assistant" if prefix == "b" else "Teaching assistant"
-        for n in range(1, 4):
+        role_ta = LEARNING_SUPPORT_ROLE if prefix == "b" else "Teaching assistant"
+        for n in range(1, 5):
             rows.append((f"{prefix}_ta{n}", academy, role_ta, "support", False, "SCP", str(5 + n),
                          f"{prefix}_deputy"))
         rows.append((f"{prefix}_office", academy, "Office administrator", "support", False, "SCP",
@@ -176,7 +181,7 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
     trust, created = Trust.objects.get_or_create(slug=slug, defaults={"name": TRUST_NAMES[preset]})
 
     second_name = (
-        "Soham Village College" if preset == "staploe-associate" else "Riverside Academy"
+        LEARNING_SUPPORT_ACADEMY if preset == "staploe-associate" else "Riverside Academy"
     )
     academies = {
         "central": Academy.objects.get_or_create(
@@ -301,8 +306,10 @@ def _apply_policy(
     from policies import services as policy_services
     from policies.models import PolicyAssignment
 
+    from policies.presets import load_preset
+
     chosen = policy_services.policy_create_from_preset(trust=trust, preset_key=preset)
-    covered = set(policy_services.preset_staff_groups(preset))
+    covered = set(load_preset(preset).staff_groups)
     fallback = None
     for group in StaffGroup:
         policy = chosen
@@ -315,12 +322,17 @@ def _apply_policy(
         if not PolicyAssignment.objects.filter(
             trust=trust, staff_group=group, academy__isnull=True, job_role__isnull=True
         ).exists():
-            policy_services.policy_assign(trust=trust, staff_group=group, policy=policy)
+            policy_services.policy_assign(
+                trust=trust, staff_group=group, policy=policy, actor=None
+            )
     if preset == "staploe-associate":
         # Learning support staff at Soham Village College run June to May.
-        role = JobRole.objects.get(trust=trust, name="Learning support assistant")
+        variant_spec = load_preset(preset).variant("learning-support")
+        assert variant_spec.academy == LEARNING_SUPPORT_ACADEMY
+        assert variant_spec.job_role == LEARNING_SUPPORT_ROLE
+        role = JobRole.objects.get(trust=trust, name=LEARNING_SUPPORT_ROLE)
         variant = policy_services.policy_create_from_preset(
-            trust=trust, preset_key=preset, variant="soham-learning-support"
+            trust=trust, preset_key=preset, variant="learning-support"
         )
         if not PolicyAssignment.objects.filter(
             trust=trust, staff_group=StaffGroup.SUPPORT, academy=academy, job_role=role
@@ -331,4 +343,5 @@ def _apply_policy(
                 policy=variant,
                 academy=academy,
                 job_role=role,
+                actor=None,
             )
