@@ -11,13 +11,13 @@ from allauth.account.forms import (
     LoginForm as AllauthLoginForm,
 )
 from allauth.account.forms import (
+    ReauthenticateForm as AllauthReauthenticateForm,
+)
+from allauth.account.forms import (
     ResetPasswordForm as AllauthResetPasswordForm,
 )
 from allauth.account.forms import (
     ResetPasswordKeyForm as AllauthResetPasswordKeyForm,
-)
-from allauth.account.forms import (
-    ReauthenticateForm as AllauthReauthenticateForm,
 )
 from allauth.mfa.base.forms import AuthenticateForm as AllauthMfaAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm

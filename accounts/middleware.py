@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -62,7 +63,7 @@ class MfaRequiredMiddleware:
 
 def _warn_once(request: HttpRequest) -> None:
     # Several pages may redirect before one is shown: say it once, not once per redirect.
-    storage = messages.get_messages(request)
+    storage: Any = messages.get_messages(request)
     already = any(m.message == SETUP_MESSAGE for m in storage)
     storage.used = False  # reading them above must not use them up
     if not already:
