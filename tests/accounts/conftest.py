@@ -1,1 +1,1 @@
-from tests.accounts.support import _clean_cache, _plain_static, _start_page  # noqa: F401
+from tests.accounts.support import _clean_cache, _plain_static  # noqa: F401

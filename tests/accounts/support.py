@@ -13,7 +13,6 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
 from organisation.models import Academy, Role, StaffMember, Trust
@@ -27,15 +26,6 @@ def _clean_cache():  # type: ignore[no-untyped-def]
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _start_page(settings):  # type: ignore[no-untyped-def]
-    """Pages link to the start page ("home"); until that page exists, a stand-in serves."""
-    try:
-        reverse("home")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.accounts.start_page_urls"
 
 
 @pytest.fixture(autouse=True)
