@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -292,10 +293,17 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="appraisal@localhost")
+# A hung mail server must not hold a reminder digest's claim for ever (seconds).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The address links in emails point at (reminder digests are sent by workers, which have no
+# request to take the host from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-# Celery: Redis in production; in-process when no REDIS_URL is set.
+# Celery: Redis in production; in-process when no REDIS_URL is set (``make run`` then runs
+# the beat schedule below with ``manage.py run_scheduled_jobs``).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/London"
@@ -304,9 +312,43 @@ CELERY_TASK_ACKS_LATE = True  # every task is idempotent, so redelivery is safe
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000  # KiB: PDF rendering is memory hungry
-# No task is ever scheduled with an ETA beyond this: reminders are swept from the database.
+# A late-acked task still running when the broker connection drops would be redelivered
+# to another worker while this one carries on: stop it instead (Celery 6's default).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers any unacknowledged message after ``visibility_timeout``: a task with an
+# ETA beyond it, or a late-acked task still running past it, would run twice. So no task
+# is ever scheduled ahead (reminders are swept from the database daily), and every task is
+# stopped well before the timeout; long jobs (the retention purge) work to a time budget
+# and queue their own continuation.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_TASK_SOFT_TIME_LIMIT = 45 * 60
+CELERY_TASK_TIME_LIMIT = 50 * 60
+# Exactly one beat process. Times are Europe/London and never between 01:00 and 02:00,
+# which happens twice (October) or not at all (March) when the clocks change.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "retention-purge-expired-records": {
+        "task": "retention.tasks.purge_expired_records",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "cycles-expire-access-grants": {
+        "task": "retention.tasks.expire_access_grants",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "retention-delete-pending-files": {
+        "task": "retention.tasks.delete_pending_files",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    "reminders-daily-sweep": {
+        "task": "reminders.tasks.daily_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Digests that failed or whose sender died, through the working day.
+    "reminders-send-pending": {
+        "task": "reminders.tasks.send_pending_reminders",
+        "schedule": crontab(hour="7-19", minute=15),
+    },
+}
 
 # django-guardian: no anonymous user row; direct foreign-key permission tables.
 ANONYMOUS_USER_NAME = None

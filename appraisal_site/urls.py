@@ -13,4 +13,5 @@ urlpatterns = [
     path("calendars/", include("calendars.urls")),
     path("audit/", include("audit.urls")),
     path("reviews/", include("reviews.urls")),
+    path("reminders/", include("reminders.urls")),
 ]
