@@ -64,6 +64,12 @@ def _sections(lines: tuple[str, ...], *, new_cycle: bool) -> list[StatementSecti
     return sections
 
 
+def _next_standards(framework: Framework, review: AnnualReview) -> list[str]:
+    if framework == Framework.KEY_ACCOUNTABILITIES:
+        return [a.accountability for a in review.standard_assessments.all() if a.accountability]
+    return [f"{s.code} {s.title}" for s in selectors.standards_for(framework) if s.assessed]
+
+
 def statement_context(cycle: AppraisalCycle, review: AnnualReview) -> dict[str, Any]:
     rules = cycle.policy_version.rules
     framework = Framework(review.framework)
@@ -74,7 +80,8 @@ def statement_context(cycle: AppraisalCycle, review: AnnualReview) -> dict[str, 
         "framework_label": framework.label,
         "objective_assessments": list(review.objective_assessments.all()),
         "standard_assessments": list(review.standard_assessments.select_related("standard")),
-        "next_standards": [s for s in selectors.standards_for(framework) if s.assessed],
+        # What applies in the new cycle: the same framework for the role.
+        "next_standards": _next_standards(framework, review),
         "evidence": list(selectors.evidence_for_cycle(cycle)),
         # Only what the policy lets count as appraisal evidence (classic §5.2.6, aspire §7.4).
         "observations": list(selectors.usable_observations(cycle)),
