@@ -15,13 +15,13 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
         help_text="For example, 2026-09-01.",
     )
     date_to = forms.DateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "govuk-input--width-10"}),
         help_text="Includes the whole of this day.",
     )
 
