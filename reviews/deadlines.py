@@ -113,7 +113,7 @@ def deadlines_for_cycles(
     )
     for obs in observations:
         when = f"{timezone.localtime(obs.observed_at):%d %B}"
-        items = (
+        items: list[tuple[str, str, dt.datetime | None, dt.datetime | None]] = (
             [
                 (
                     "observation_feedback",

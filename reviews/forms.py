@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cycles.models import AppraisalCycle
-from organisation.models import StaffMember
+from organisation.models import Academy, StaffMember
 
 from .models import (
     AnnualReview,
@@ -285,7 +285,9 @@ class CommentForm(forms.Form):
 
 
 class ModerationDrawForm(forms.Form):
-    academy = forms.ModelChoiceField(queryset=None, label="Academy")  # type: ignore[arg-type]
+    academy: forms.ModelChoiceField[Academy] = forms.ModelChoiceField(
+        queryset=Academy.objects.none(), label="Academy"
+    )
     year = forms.TypedChoiceField(label="Appraisal year", coerce=int, choices=())
     kind = forms.ChoiceField(
         label="What to moderate", choices=ModerationKind.choices, widget=forms.RadioSelect

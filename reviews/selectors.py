@@ -250,6 +250,8 @@ def moderation_population(*, academy: Academy, year: int, kind: str) -> list[int
 def moderation_academies(principal: Principal) -> QuerySet[Academy]:
     """Academies this person may moderate: HR every academy of the trust; a headteacher or
     delegate their own."""
+    if principal.trust_id is None:
+        return Academy.objects.none()
     academies = Academy.objects.filter(trust_id=principal.trust_id)
     if principal.is_hr:
         return academies
@@ -257,6 +259,8 @@ def moderation_academies(principal: Principal) -> QuerySet[Academy]:
 
 
 def moderation_samples(principal: Principal) -> QuerySet[ModerationSample]:
+    if principal.trust_id is None:
+        return ModerationSample.objects.none()
     return (
         ModerationSample.objects.filter(
             trust_id=principal.trust_id, academy__in=moderation_academies(principal)

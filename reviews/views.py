@@ -262,7 +262,9 @@ def evidence_detail(request: HttpRequest, cycle_id: int, evidence_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET"])
-def evidence_download(request: HttpRequest, cycle_id: int, evidence_id: int) -> HttpResponse:
+def evidence_download(
+    request: HttpRequest, cycle_id: int, evidence_id: int
+) -> HttpResponse | FileResponse:
     principal, cycle = _cycle(request, cycle_id)
     evidence = get_object_or_404(
         Evidence, pk=evidence_id, cycle=cycle, trust_id=principal.trust_id, kind=EvidenceKind.FILE

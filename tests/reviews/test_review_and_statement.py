@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AccessLogEntry
-from reviews.models import AnnualReview, Framework, ObservationKind, Outcome
+from reviews.models import AnnualReview, Framework, ObjectiveAssessment, ObservationKind, Outcome
 from reviews.selectors import standards_for
 from reviews.services import (
     Assessment,
@@ -227,15 +227,34 @@ def completed(s) -> AnnualReview:  # type: ignore[no-untyped-def]
                 True,
             ),
         )
+    _add_wellbeing_note(s)
     review = review_start(actor=s.reviewer.user, cycle=s.cycle)
+    assessment = ObjectiveAssessment.objects.create(
+        review=review, objective_id=10_001, objective_title="Improve Year 6 reading fluency"
+    )
     return review_save(
         actor=s.reviewer.user,
         review=review,
         expected_version=review.version,
         data=full_input(),
-        objectives={},
+        objectives={assessment.pk: Assessment(Outcome.PARTLY_MET, "Most pupils on track.")},
         standards=all_met(review),
         complete=True,
+    )
+
+
+def _add_wellbeing_note(s) -> None:  # type: ignore[no-untyped-def]
+    """A wellbeing note on the same cycle (aspire §6.4a), where the objectives app keeps
+    them: the statement must never show it."""
+    try:
+        from objectives.models import WellbeingConsent, WellbeingNote
+    except ImportError:  # pragma: no cover - the objectives app keeps no notes yet
+        return
+    consent = WellbeingConsent.objects.create(
+        trust=s.trust, cycle=s.cycle, given_by=s.appraisee.user, given_at=timezone.now()
+    )
+    WellbeingNote.objects.create(
+        trust=s.trust, cycle=s.cycle, consent=consent, text=f"Feeling {WELLBEING_MARKER}"
     )
 
 
@@ -254,6 +273,9 @@ def test_statement_has_the_classic_contents(s, completed) -> None:  # type: igno
         "Observation in the spring term",
         "Set high expectations which inspire, motivate and challenge pupils",
         "Guided reading",
+        "Improve Year 6 reading fluency",
+        "Partly met",
+        "Most pupils on track.",
     ):
         assert answer in text, answer
     # classic §5.2.6: an Ofsted observation is never appraisal evidence.
