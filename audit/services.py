@@ -95,6 +95,33 @@ def record_denied(*, request: HttpRequest, kind: str, path: str) -> SecurityEven
     return event
 
 
+def record_denied_if_exists(
+    *,
+    request: HttpRequest,
+    model: type[models.Model],
+    pk: object,
+    kind: str = SecurityEventKind.NOT_FOUND,
+) -> SecurityEvent | None:
+    """For a view about to answer 404: note the refusal if the record does exist.
+
+    A missing id (a typo, an old link) is not worth an event; someone asking for a real
+    record they may not see is. Call it just before raising ``Http404``::
+
+        try:
+            cycle = get_cycle_for_user(principal, pk)
+        except Http404:
+            record_denied_if_exists(request=request, model=AppraisalCycle, pk=pk)
+            raise
+    """
+    try:
+        exists = model._default_manager.filter(pk=pk).exists()
+    except (TypeError, ValueError):
+        return None
+    if not exists:
+        return None
+    return record_denied(request=request, kind=kind, path=request.get_full_path())
+
+
 def record_lockout(*, request: HttpRequest | None, username: str) -> SecurityEvent:
     """An account was locked after repeated failed sign-ins (called from axes' signal)."""
     from accounts.models import User

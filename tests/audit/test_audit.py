@@ -202,3 +202,19 @@ def test_lockout_of_unknown_address_has_no_trust():
     assert event.trust_id is None
     assert event.user is None
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOCKED_OUT).count() == 1
+
+
+def test_record_denied_if_exists_only_for_real_records():
+    from audit.services import record_denied_if_exists
+    from organisation.models import StaffMember
+
+    teacher = user_with_role(None)
+    hidden = StaffMemberFactory()  # another trust's record
+    request = request_as(teacher, path=f"/staff/{hidden.pk}/")
+    event = record_denied_if_exists(request=request, model=StaffMember, pk=hidden.pk)
+    assert event is not None
+    assert event.path == f"/staff/{hidden.pk}/"
+    assert event.trust_id == teacher.trust_id
+    assert record_denied_if_exists(request=request, model=StaffMember, pk=10**9) is None
+    assert record_denied_if_exists(request=request, model=StaffMember, pk="abc") is None
+    assert SecurityEvent.objects.count() == 1
