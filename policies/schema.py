@@ -664,6 +664,13 @@ class ConversationsSettings(_Frozen):
         title="What the focus means for support staff",
         description="How the focus is worded for support staff.",
     )
+    october_half_term_fallback: MonthDay = Field(
+        default_factory=lambda: md(10, 20),
+        title="“Before October half-term” means by (if term dates are missing)",
+        description="A conversation due before the October half-term is due on the "
+        "academy's last day of term before it. Until the academy enters its term dates, "
+        "it is due by this day instead.",
+    )
     growth_areas_and_cpd_recorded: bool = Field(
         True,
         title="Growth areas and CPD activities are recorded",

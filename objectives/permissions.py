@@ -1,0 +1,201 @@
+"""Who may do what with objectives, conversations, development plans, meetings, wellbeing
+notes, improvement priorities and shared objectives.
+
+Everything under a cycle follows the cycle's own policy (``cycles.permissions.can``):
+``edit`` is the reviewer's work (and the academy's appraisal leads'), ``comment`` is the
+member of staff's own part. On top of that:
+
+- wellbeing notes are read only by the member of staff (all of theirs) and by a note's
+  writer (their own); written only by the member of staff or their reviewer (the people in
+  the conversation), never by a headteacher, HR or anyone else who can read the cycle;
+- the headteacher (the executive headteacher for central staff) decides objectives when
+  reviewer and member of staff cannot agree, where the policy says so (staploe);
+- improvement priorities: the trust administrator and HR manage them all; a headteacher
+  manages their own academy's;
+- shared objectives: the trust administrator, HR, an academy's appraisal leads, and
+  reviewers at that academy create them; each assignment needs ``edit`` on that cycle.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cycles.models import AppraisalCycle, CycleState
+from cycles.permissions import ACADEMY_LEADS, CycleAction, can
+from organisation.models import Academy, Role
+from organisation.principal import Principal
+from policies.schema import Decider
+
+from .models import ImprovementPriority, SharedObjective, WellbeingNote
+
+# A closed year is over and a suspended one is paused: nothing under it changes.
+FROZEN_STATES = frozenset({CycleState.CLOSED, CycleState.SUSPENDED})
+
+
+def is_appraisee(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return principal.staff is not None and cycle.appraisee_id == principal.staff.pk
+
+
+def is_reviewer(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return principal.staff is not None and cycle.reviewer_id == principal.staff.pk
+
+
+def can_edit(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return can(principal, CycleAction.EDIT, cycle)
+
+
+def can_comment(principal: Principal, cycle: AppraisalCycle) -> bool:
+    return can(principal, CycleAction.COMMENT, cycle)
+
+
+def can_contribute(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """The reviewer's side or the member of staff's own side."""
+    return can_edit(principal, cycle) or can_comment(principal, cycle)
+
+
+def can_determine_objectives(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """May decide the objectives when the two sides cannot agree (staploe, Setting
+    Objectives: the headteacher; for central staff the executive headteacher)."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if is_appraisee(principal, cycle) or cycle.is_headteacher_cycle:
+        return False
+    decider = cycle.policy_version.rules.objectives.disagreement_decided_by
+    if decider != Decider.HEADTEACHER:
+        return False
+    if cycle.academy.is_central_team:
+        return principal.is_executive
+    return cycle.academy_id in principal.academies_with(Role.HEADTEACHER)
+
+
+# ----- Wellbeing notes -----------------------------------------------------------------
+
+
+def may_write_wellbeing_notes(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """The people in the conversation: the member of staff and their reviewer (for a
+    headteacher, whoever holds the review-committee grant on the cycle)."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if is_appraisee(principal, cycle) or is_reviewer(principal, cycle):
+        return True
+    return cycle.is_headteacher_cycle and can_edit(principal, cycle)
+
+
+def readable_wellbeing_notes(
+    principal: Principal, cycle: AppraisalCycle
+) -> QuerySet[WellbeingNote]:
+    """The notes on ``cycle`` this person may read: every note for the member of staff,
+    only their own for a writer, none for anyone else (HR, headteacher, line managers)."""
+    notes = WellbeingNote.objects.filter(trust_id=principal.trust_id or 0, cycle_id=cycle.pk)
+    if is_appraisee(principal, cycle):
+        return notes
+    if principal.user_id is not None and may_write_wellbeing_notes(principal, cycle):
+        return notes.filter(written_by_id=principal.user_id)
+    return notes.none()
+
+
+# ----- Improvement priorities ----------------------------------------------------------
+
+
+def can_manage_priorities(principal: Principal, academy_id: int | None) -> bool:
+    """Trust-wide priorities: trust administrator and HR. An academy's: those, and its
+    headteacher."""
+    if not principal.is_authenticated:
+        return False
+    if principal.is_trust_admin or principal.is_hr:
+        return True
+    return academy_id is not None and academy_id in principal.academies_with(Role.HEADTEACHER)
+
+
+def manageable_academies(principal: Principal) -> QuerySet[Academy]:
+    academies = Academy.objects.filter(trust_id=principal.trust_id or 0)
+    if principal.is_trust_admin or principal.is_hr:
+        return academies
+    return academies.filter(pk__in=principal.academies_with(Role.HEADTEACHER))
+
+
+def may_open_priorities(principal: Principal) -> bool:
+    return principal.is_authenticated and (
+        principal.is_trust_admin
+        or principal.is_hr
+        or bool(principal.academies_with(Role.HEADTEACHER))
+    )
+
+
+def priority_for(principal: Principal, pk: int) -> ImprovementPriority:
+    """A priority this person may manage; 404 otherwise (another trust's, or another
+    academy's, is not theirs to see here)."""
+    if not principal.is_authenticated:
+        raise Http404("No such priority.")
+    try:
+        priority = ImprovementPriority.objects.select_related("academy").get(
+            trust_id=principal.trust_id or 0, pk=pk
+        )
+    except ImprovementPriority.DoesNotExist:
+        raise Http404("No such priority.") from None
+    if not can_manage_priorities(principal, priority.academy_id):
+        raise Http404("No such priority.")
+    return priority
+
+
+# ----- Shared objectives ---------------------------------------------------------------
+
+
+def _reviews_at(principal: Principal, academy_id: int) -> bool:
+    return (
+        principal.staff is not None
+        and AppraisalCycle.objects.filter(
+            trust_id=principal.trust_id or 0, reviewer_id=principal.staff.pk, academy_id=academy_id
+        ).exists()
+    )
+
+
+def can_create_shared(principal: Principal, academy_id: int | None) -> bool:
+    if not principal.is_authenticated:
+        return False
+    if principal.is_trust_admin or principal.is_hr:
+        return True
+    if academy_id is None:
+        return False
+    return academy_id in principal.academies_with(*ACADEMY_LEADS) or _reviews_at(
+        principal, academy_id
+    )
+
+
+def shared_objective_academies(principal: Principal) -> QuerySet[Academy]:
+    """Academies this person may create a shared objective for."""
+    academies = Academy.objects.filter(trust_id=principal.trust_id or 0)
+    if principal.is_trust_admin or principal.is_hr:
+        return academies
+    reviewed = (
+        AppraisalCycle.objects.filter(
+            trust_id=principal.trust_id or 0, reviewer_id=principal.staff.pk
+        ).values("academy_id")
+        if principal.staff is not None
+        else AppraisalCycle.objects.none().values("academy_id")
+    )
+    return academies.filter(Q(pk__in=principal.academies_with(*ACADEMY_LEADS)) | Q(pk__in=reviewed))
+
+
+def may_open_shared(principal: Principal) -> bool:
+    return principal.is_authenticated and shared_objective_academies(principal).exists()
+
+
+def visible_shared_objectives(principal: Principal) -> QuerySet[SharedObjective]:
+    if not principal.is_authenticated:
+        return SharedObjective.objects.none()
+    shared = SharedObjective.objects.filter(trust_id=principal.trust_id or 0)
+    if principal.is_trust_admin or principal.is_hr:
+        return shared
+    return shared.filter(
+        Q(academy_id__in=principal.academies_with(*ACADEMY_LEADS))
+        | Q(created_by_id=principal.user_id)
+    )
+
+
+def shared_objective_for(principal: Principal, pk: int) -> SharedObjective:
+    try:
+        return visible_shared_objectives(principal).select_related("academy", "priority").get(pk=pk)
+    except SharedObjective.DoesNotExist:
+        raise Http404("No such shared objective.") from None

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from organisation.models import Role
+from organisation.services import role_grant
+from tests.factories import UserFactory
+
+from .support import School, build_school
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):  # type: ignore[no-untyped-def]
+    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def school(db) -> School:  # type: ignore[no-untyped-def]
+    return build_school()
+
+
+@pytest.fixture
+def trust_admin(school: School) -> User:
+    admin = UserFactory(trust=school.trust)
+    role_grant(user=admin, role=Role.TRUST_ADMIN, trust=school.trust)
+    return admin
