@@ -12,13 +12,14 @@ _INPUT_CLASS = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
     "selectmultiple": "govuk-select",
-    "clearablefileinput": "govuk-file-upload",
-    "fileinput": "govuk-file-upload",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
 }
+# BoundField.widget_type is the widget class name without "Input"/"Widget", lower-cased.
 _WIDTH = {
-    "dateinput": "govuk-input--width-10",
-    "numberinput": "govuk-input--width-5",
-    "timeinput": "govuk-input--width-5",
+    "date": "govuk-input--width-10",
+    "number": "govuk-input--width-5",
+    "time": "govuk-input--width-5",
 }
 
 
