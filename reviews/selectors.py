@@ -104,7 +104,7 @@ class FeedbackLine:
             review_rules.FeedbackState.GIVEN: "Given",
             review_rules.FeedbackState.DUE: "Due",
             review_rules.FeedbackState.OVERDUE: "Overdue",
-        }.get(self.state, "As soon as practicable")
+        }.get(self.state, "No date set")
 
 
 def feedback_lines(observation: Observation, now: dt.datetime) -> list[FeedbackLine]:

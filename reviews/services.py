@@ -184,9 +184,13 @@ def observation_record(
     if warnings and not confirm_warnings:
         raise ObservationNeedsConfirmation(warnings)
     use = review_rules.appraisal_use(rules, facts)
-    day = timezone.localtime(data.observed_at).date()
-    calendar = load_calendar(cycle.academy_id, day, day)
-    due = review_rules.feedback_due(rules, data.observed_at, calendar)
+    # Feedback deadlines belong to appraisal observations (classic §5.2.4 "after a formal
+    # observation"): an Ofsted or monitoring visit owes none under this policy.
+    due = review_rules.FeedbackDue()
+    if use.usable:
+        day = timezone.localtime(data.observed_at).date()
+        calendar = load_calendar(cycle.academy_id, day, day)
+        due = review_rules.feedback_due(rules, data.observed_at, calendar)
     observation = Observation(
         trust_id=cycle.trust_id,
         cycle=cycle,

@@ -263,3 +263,33 @@ def test_section_renders(s) -> None:  # type: ignore[no-untyped-def]
     assert "Observations" in html and "Evidence" in html and "Annual review" in html
     assert "Upload a file" in html  # the appraisee adds evidence
     assert "Record an observation" not in html
+
+
+@time_machine.travel(dt.datetime(2025, 11, 20, 12, tzinfo=dt.UTC), tick=False)
+def test_cycle_page_includes_the_section(client, s) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import NoReverseMatch
+
+    try:
+        url = reverse("cycles:detail", args=[s.cycle.pk])
+    except NoReverseMatch:  # pragma: no cover - the cycle pages are not installed
+        pytest.skip("The cycle page is not installed.")
+    observation_record(
+        actor=s.reviewer.user,
+        cycle=s.cycle,
+        data=ObservationInput(
+            s.reviewer,
+            timezone.make_aware(dt.datetime(2025, 10, 9, 10)),
+            30,
+            ObservationKind.OFSTED_INSPECTION,
+            "Inspection focus",
+        ),
+    )
+    client.force_login(s.reviewer.user)
+    html = client.get(url).content.decode()
+    assert 'id="observations-heading"' in html
+    assert "Not used for appraisal" in html
+    assert "Record an observation" in html
+    # Nothing is owed on an observation the policy does not use (classic §5.2.6).
+    observations = html[html.index('id="observations"') : html.index('id="evidence"')]
+    assert "Overdue" not in observations
+    assert "No date set" in observations

@@ -80,6 +80,7 @@ def test_ofsted_observation_recorded_but_not_used(s) -> None:  # type: ignore[no
     )
     assert not obs.usable_for_appraisal
     assert "Ofsted" in obs.not_usable_reason
+    assert obs.verbal_feedback_due_at is None and obs.written_feedback_due_at is None
     assert list(selectors.usable_observations(s.cycle)) == []
 
 
