@@ -12,6 +12,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("calendars/", include("calendars.urls")),
     path("audit/", include("audit.urls")),
+    path("cycles/", include("cycles.urls")),
     path("objectives/", include("objectives.urls")),
     path("reviews/", include("reviews.urls")),
     path("reminders/", include("reminders.urls")),

@@ -1,0 +1,165 @@
+"""Forms for the cycle pages. They only read and check input; services make the changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from organisation.models import Academy, StaffMember
+
+from .models import AppraisalCycle
+from .rules import academic_year_of
+from .services import GRANT_PERMISSIONS
+
+WHOLE_TRUST = "trust"
+# Years offered when opening cycles: the one running, the one before and the next.
+YEARS_BACK, YEARS_AHEAD = 1, 1
+# Dates far from now are typing slips.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; typing 31/08/2027 into a plain text box also works."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _check_year(value: dt.date | None) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+def year_label(year: int) -> str:
+    return f"{year} to {year + 1}"
+
+
+class OpenCyclesForm(forms.Form):
+    where = forms.ChoiceField(
+        label="Open cycles for",
+        help_text="Opening the whole trust runs in the background: its page shows progress.",
+    )
+    year = forms.TypedChoiceField(
+        label="Appraisal year",
+        coerce=int,
+        help_text="Every cycle that starts in this year, from 1 September to 31 August "
+        "(a January or June cycle opens in the year it starts).",
+    )
+
+    def __init__(
+        self, *args: Any, academies: QuerySet[Academy], whole_trust: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(WHOLE_TRUST, "The whole trust")] if whole_trust else []
+        choices += [(str(a.pk), a.name) for a in academies]
+        self.fields["where"].choices = choices
+        self._academies = {str(a.pk): a for a in academies}
+        current = academic_year_of(timezone.localdate())
+        years = range(current - YEARS_BACK, current + YEARS_AHEAD + 1)
+        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+        self.fields["year"].initial = current
+
+    def academy(self) -> Academy | None:
+        """The chosen academy, or None for the whole trust (after ``is_valid``)."""
+        return self._academies.get(self.cleaned_data["where"])
+
+
+class TransitionForm(forms.Form):
+    to = forms.CharField(max_length=12)
+    reason = forms.CharField(max_length=12, required=False)
+    note = forms.CharField(max_length=200, required=False, strip=True)
+
+
+class ChangeReviewerForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        label="New reviewer",
+        queryset=StaffMember.objects.none(),
+        empty_label="Choose a reviewer",
+        help_text="Staff at the academy the member of staff now works at.",
+    )
+    reason = forms.CharField(
+        label="Why the reviewer is changing",
+        max_length=200,
+        help_text="For example, moved to Ash Secondary in January.",
+    )
+
+    def __init__(self, *args: Any, cycle: AppraisalCycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: forms.ModelChoiceField = self.fields["reviewer"]  # type: ignore[assignment]
+        field.queryset = (
+            StaffMember.objects.current()
+            .filter(trust_id=cycle.trust_id, academy_id=cycle.appraisee.academy_id)
+            .exclude(pk=cycle.appraisee_id)
+            .order_by("last_name", "first_name")
+        )
+        field.label_from_instance = lambda s: f"{s.full_name}, {s.job_role.name}"  # type: ignore[method-assign]
+        field.queryset = field.queryset.select_related("job_role")
+
+
+class FirstPeriodForm(forms.Form):
+    ends_on = forms.DateField(
+        label="Last day of the first cycle",
+        widget=DateInput(),
+        validators=[_check_year],
+        help_text="For example 31/08/2027, to end with everyone else's cycle.",
+    )
+    reason = forms.CharField(
+        label="Why it ends on this date",
+        max_length=200,
+        help_text="For example, joined in January: first cycle aligned with the academy's.",
+    )
+
+
+class GrantAccessForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of their account",
+        help_text="They need an account in this trust. Ask the trust administrator to set "
+        "one up for an external adviser.",
+    )
+    permission = forms.ChoiceField(
+        label="What they may do", choices=list(GRANT_PERMISSIONS.items()), widget=forms.RadioSelect
+    )
+    expires_on = forms.DateField(
+        label="Access ends on",
+        widget=DateInput(),
+        validators=[_check_year],
+        help_text="They lose access at the start of this day.",
+    )
+    reason = forms.CharField(
+        label="Why they need access",
+        max_length=300,
+        help_text="For example, external adviser for the headteacher's review.",
+    )
+
+    def __init__(self, *args: Any, cycle: AppraisalCycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.user: User | None = None
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        self.user = User.objects.filter(
+            trust_id=self.cycle.trust_id, email__iexact=email, is_active=True
+        ).first()
+        if self.user is None:
+            raise forms.ValidationError("There is no account with that email in this trust.")
+        if self.user.pk == getattr(self.cycle.appraisee, "user_id", None):
+            raise forms.ValidationError("This is the member of staff's own account.")
+        return email
+
+    def clean_expires_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["expires_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("The access must end after today.")
+        return value
+
+    def expires_at(self) -> dt.datetime:
+        day: dt.date = self.cleaned_data["expires_on"]
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -1,0 +1,236 @@
+"""Reads about cycles, shaped for the pages. Every one starts from ``visible_cycles`` so a
+row the person may not see is never loaded, and each costs a fixed number of queries
+however many cycles it lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from organisation.models import Academy, LineManagementPath
+from organisation.principal import Principal
+from policies.schema import Reader
+
+from .deadlines import Deadline, all_deadlines, deadlines_by_cycle, next_due
+from .models import AppraisalCycle, CycleAccessGrant, CycleOpening, CycleState
+from .permissions import ACADEMY_LEADS, academies_for_opening, visible_cycles
+
+RECIPIENT_LABELS = {
+    "reviewer": "Reviewer",
+    "appraisee": "Member of staff",
+    "headteacher": "Headteacher",
+}
+OPEN_STATES = (CycleState.PLANNING, CycleState.ACTIVE, CycleState.REVIEW, CycleState.SUSPENDED)
+
+
+def with_page_relations(qs: QuerySet[AppraisalCycle]) -> QuerySet[AppraisalCycle]:
+    return qs.select_related(
+        "academy",
+        "appraisee",
+        "appraisee__job_role",
+        "reviewer",
+        "policy_version",
+        "policy_version__policy",
+    )
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    deadline: Deadline
+    status: str
+
+    @property
+    def recipient_label(self) -> str:
+        return RECIPIENT_LABELS.get(self.deadline.recipient, self.deadline.recipient)
+
+
+def deadline_rows(deadlines: Iterable[Deadline], today: dt.date) -> list[DeadlineRow]:
+    return [DeadlineRow(deadline=d, status=d.status(today)) for d in deadlines]
+
+
+@dataclass
+class CycleRow:
+    """One cycle in a list, with its next due item and how many are overdue."""
+
+    cycle: AppraisalCycle
+    next_item: Deadline | None = None
+    overdue: list[Deadline] = field(default_factory=list)
+    via: str = ""  # for a reviewer's manager: whose reviewee this is
+
+    @property
+    def next_status(self) -> str:
+        return self.next_item.status() if self.next_item else ""
+
+
+def _up_chain_reads(cycle: AppraisalCycle) -> bool:
+    return Reader.REVIEWER_LINE_MANAGERS in cycle.policy_version.rules.confidentiality.readers
+
+
+def _rows(cycles: Sequence[AppraisalCycle], today: dt.date) -> list[CycleRow]:
+    grouped = deadlines_by_cycle(all_deadlines(cycles))
+    rows = []
+    for cycle in cycles:
+        items = grouped.get(cycle.pk, [])
+        rows.append(
+            CycleRow(
+                cycle=cycle,
+                next_item=next_due(items),
+                overdue=[d for d in items if d.is_overdue(today)],
+            )
+        )
+    return rows
+
+
+# ----- My appraisal ----------------------------------------------------------------------
+
+
+@dataclass
+class MyAppraisal:
+    current: list[CycleRow]
+    past: list[AppraisalCycle]
+
+
+def my_appraisal(principal: Principal, today: dt.date | None = None) -> MyAppraisal:
+    """The signed-in person's own cycles: open ones with what is due, then past ones."""
+    today = today or timezone.localdate()
+    if principal.staff is None:
+        return MyAppraisal(current=[], past=[])
+    cycles = list(
+        with_page_relations(
+            visible_cycles(principal).filter(appraisee_id=principal.staff.pk)
+        ).order_by("-starts_on")
+    )
+    current = [c for c in cycles if c.state != CycleState.CLOSED]
+    past = [c for c in cycles if c.state == CycleState.CLOSED]
+    return MyAppraisal(current=_rows(current, today), past=past)
+
+
+# ----- My reviewees ----------------------------------------------------------------------
+
+
+@dataclass
+class Reviewees:
+    mine: list[CycleRow]
+    chain: list[CycleRow]
+
+
+def reviewees(principal: Principal, *, include_closed: bool = False) -> Reviewees:
+    """Cycles this person reviews, and (where the pinned policy lets line managers up the
+    chain read them, staploe) the cycles reviewed by people they line-manage, each with the
+    reviewer's next due item."""
+    today = timezone.localdate()
+    staff = principal.staff
+    if staff is None:
+        return Reviewees(mine=[], chain=[])
+    qs = visible_cycles(principal)
+    if not include_closed:
+        qs = qs.filter(state__in=OPEN_STATES)
+    below = LineManagementPath.objects.filter(manager_id=staff.pk, depth__gte=1).values("report_id")
+    cycles = list(
+        with_page_relations(
+            qs.filter(Q(reviewer_id=staff.pk) | Q(reviewer_id__in=below)).exclude(
+                appraisee_id=staff.pk
+            )
+        ).order_by("appraisee__last_name", "appraisee__first_name", "-starts_on")
+    )
+    # A headteacher sees every cycle of the academy anyway: "chain" lists only those whose
+    # policy lets the reviewer's own managers read them (the academy overview has the rest).
+    cycles = [c for c in cycles if c.reviewer_id == staff.pk or _up_chain_reads(c)]
+    rows = _rows(cycles, today)
+    mine = [r for r in rows if r.cycle.reviewer_id == staff.pk]
+    chain = [r for r in rows if r.cycle.reviewer_id != staff.pk]
+    for row in chain:
+        row.via = row.cycle.reviewer.full_name if row.cycle.reviewer else ""
+    return Reviewees(mine=mine, chain=chain)
+
+
+# ----- Academy overview ------------------------------------------------------------------
+
+
+def overview_academies(principal: Principal) -> QuerySet[Academy]:
+    """Academies whose overview this person may see: HR every academy of the trust; a
+    headteacher or delegated appraisal lead their own."""
+    if not principal.is_authenticated:
+        return Academy.objects.none()
+    academies = Academy.objects.filter(trust_id=principal.trust_id)
+    if principal.is_hr:
+        return academies
+    return academies.filter(pk__in=principal.academies_with(*ACADEMY_LEADS))
+
+
+@dataclass
+class AcademyOverview:
+    academy: Academy
+    counts: list[tuple[str, str, int]]  # (state, label, count)
+    total: int
+    overdue_count: int
+    rows: list[CycleRow]
+    state: str
+
+
+def academy_cycles(principal: Principal, academy: Academy) -> QuerySet[AppraisalCycle]:
+    """The academy's cycles this person may see (other than their own) that are open, or
+    closed in the last year."""
+    recent = timezone.localdate() - dt.timedelta(days=365)
+    cycles = visible_cycles(principal).filter(
+        Q(state__in=OPEN_STATES) | Q(ends_on__gte=recent), academy=academy
+    )
+    if principal.staff is not None:
+        # Their own appraisal is on "My appraisal", not in the list of those they manage.
+        cycles = cycles.exclude(appraisee_id=principal.staff.pk)
+    return cycles
+
+
+def academy_overview(
+    principal: Principal, academy: Academy, cycles: Sequence[AppraisalCycle], state: str
+) -> AcademyOverview:
+    """Counts per stage over the academy's cycles, and the rows of one page of them (with
+    what is overdue). ``cycles`` is the page being shown."""
+    today = timezone.localdate()
+    counter = Counter(academy_cycles(principal, academy).values_list("state", flat=True))
+    counts = [(s.value, s.label, counter.get(s.value, 0)) for s in CycleState]
+    rows = _rows(cycles, today)
+    return AcademyOverview(
+        academy=academy,
+        counts=counts,
+        total=sum(counter.values()),
+        overdue_count=sum(1 for r in rows if r.overdue),
+        rows=rows,
+        state=state,
+    )
+
+
+# ----- Openings and access grants --------------------------------------------------------
+
+
+def recent_openings(principal: Principal, limit: int = 10) -> list[CycleOpening]:
+    """Openings this person can see the outcome of: HR all of the trust's; an academy's
+    leads their academy's."""
+    qs = CycleOpening.objects.filter(trust_id=principal.trust_id).select_related(
+        "academy", "requested_by"
+    )
+    academies = academies_for_opening(principal)
+    if academies is not None:
+        qs = qs.filter(academy_id__in=academies)
+    return list(qs.order_by("-requested_at")[:limit])
+
+
+def opening_for(principal: Principal, opening_id: int) -> CycleOpening | None:
+    qs = CycleOpening.objects.filter(trust_id=principal.trust_id, pk=opening_id)
+    academies = academies_for_opening(principal)
+    if academies is not None:
+        qs = qs.filter(academy_id__in=academies)
+    return qs.select_related("academy", "requested_by").first()
+
+
+def grants_for(cycle: AppraisalCycle) -> list[CycleAccessGrant]:
+    return list(
+        CycleAccessGrant.objects.filter(cycle=cycle)
+        .select_related("user", "granted_by")
+        .order_by("-granted_at")
+    )

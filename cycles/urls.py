@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cycles"
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("reviewees/", views.reviewee_list, name="reviewees"),
+    path("academy/", views.academy_index, name="academies"),
+    path("academy/<int:academy_id>/", views.academy, name="academy"),
+    path("open/", views.open_cycles, name="open"),
+    path("open/<int:opening_id>/", views.opening, name="opening"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/stage/", views.transition, name="transition"),
+    path("<int:pk>/reviewer/", views.change_reviewer, name="change_reviewer"),
+    path("<int:pk>/first-period/", views.first_period, name="first_period"),
+    path("<int:pk>/access/", views.access, name="access"),
+    path("<int:pk>/access/<int:grant_id>/revoke/", views.revoke_access, name="revoke_access"),
+]

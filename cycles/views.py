@@ -1,0 +1,380 @@
+"""Cycle pages: my appraisal, my reviewees, an academy's overview, opening a year, one
+cycle's page with its stage changes, and exceptional access to it.
+
+Every page about a cycle fetches it with ``get_cycle_for_user`` (404 for anyone who may not
+see it); a person who may see it but not act gets a 403 for the action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.services import record_access
+from organisation.models import Academy
+from organisation.principal import Principal, principal_for
+
+from . import permissions, selectors, services
+from .deadlines import all_deadlines
+from .forms import (
+    WHOLE_TRUST,
+    ChangeReviewerForm,
+    FirstPeriodForm,
+    GrantAccessForm,
+    OpenCyclesForm,
+    TransitionForm,
+)
+from .models import AppraisalCycle, CycleAccessGrant, CycleState, SuspensionReason
+from .permissions import CycleAction, get_cycle_for_user
+
+OVERVIEW_PAGE_SIZE = 50
+
+
+def _principal(request: HttpRequest) -> Principal:
+    principal = principal_for(request.user)  # type: ignore[arg-type]
+    if not principal.is_authenticated:
+        raise Http404("No trust.")
+    return principal
+
+
+def _cycle(request: HttpRequest, pk: int) -> tuple[Principal, AppraisalCycle]:
+    principal = _principal(request)
+    cycle = get_cycle_for_user(
+        principal,
+        pk,
+        queryset=selectors.with_page_relations(AppraisalCycle.objects.all()),
+    )
+    return principal, cycle
+
+
+def _label(cycle: AppraisalCycle) -> str:
+    return f"Appraisal {cycle.starts_on:%Y}-{cycle.ends_on:%y}, {cycle.appraisee.full_name}"
+
+
+def _detail_url(cycle: AppraisalCycle) -> str:
+    return reverse("cycles:detail", args=[cycle.pk])
+
+
+# ----- Lists -----------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    principal = _principal(request)
+    return render(request, "cycles/mine.html", {"appraisal": selectors.my_appraisal(principal)})
+
+
+@login_required
+def reviewee_list(request: HttpRequest) -> HttpResponse:
+    principal = _principal(request)
+    include_closed = request.GET.get("show") == "all"
+    return render(
+        request,
+        "cycles/reviewees.html",
+        {
+            "reviewees": selectors.reviewees(principal, include_closed=include_closed),
+            "include_closed": include_closed,
+        },
+    )
+
+
+@login_required
+def academy_index(request: HttpRequest) -> HttpResponse:
+    principal = _principal(request)
+    academies = list(selectors.overview_academies(principal))
+    if not academies:
+        raise Http404("No academy overview.")
+    if len(academies) == 1:
+        return redirect("cycles:academy", academy_id=academies[0].pk)
+    return render(request, "cycles/academy_index.html", {"academies": academies})
+
+
+@login_required
+def academy(request: HttpRequest, academy_id: int) -> HttpResponse:
+    principal = _principal(request)
+    chosen = get_object_or_404(selectors.overview_academies(principal), pk=academy_id)
+    state = request.GET.get("state", "")
+    if state not in CycleState.values:
+        state = ""
+    cycles = selectors.with_page_relations(selectors.academy_cycles(principal, chosen)).order_by(
+        "appraisee__last_name", "appraisee__first_name", "-starts_on"
+    )
+    if state:
+        cycles = cycles.filter(state=state)
+    page = Paginator(cycles, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    overview = selectors.academy_overview(principal, chosen, list(page.object_list), state)
+    return render(
+        request,
+        "cycles/academy.html",
+        {
+            "overview": overview,
+            "page": page,
+            "state_choices": CycleState.choices,
+            "may_open": permissions.may_open_cycles(principal, chosen.pk),
+        },
+    )
+
+
+# ----- Opening a year --------------------------------------------------------------------
+
+
+def _opening_form(principal: Principal, data: Any = None) -> OpenCyclesForm:
+    academies = Academy.objects.filter(trust_id=principal.trust_id).order_by(
+        "is_central_team", "name"
+    )
+    allowed = permissions.academies_for_opening(principal)
+    if allowed is not None:
+        academies = academies.filter(pk__in=allowed)
+    return OpenCyclesForm(data, academies=academies, whole_trust=principal.is_hr)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_cycles(request: HttpRequest) -> HttpResponse:
+    principal = _principal(request)
+    allowed = permissions.academies_for_opening(principal)
+    if allowed is not None and not allowed:
+        raise Http404("Not for you.")
+    form = _opening_form(principal, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opening = services.cycle_opening_request(
+                trust=request.user.trust,  # type: ignore[union-attr]
+                academy=form.academy(),
+                year=form.cleaned_data["year"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except services.CycleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if form.cleaned_data["where"] == WHOLE_TRUST:
+                messages.info(request, "Opening cycles for the whole trust has started.")
+            return redirect("cycles:opening", opening_id=opening.pk)
+    return render(
+        request,
+        "cycles/open.html",
+        {"form": form, "openings": selectors.recent_openings(principal)},
+    )
+
+
+@login_required
+def opening(request: HttpRequest, opening_id: int) -> HttpResponse:
+    principal = _principal(request)
+    found = selectors.opening_for(principal, opening_id)
+    if found is None:
+        raise Http404("No such opening.")
+    return render(request, "cycles/opening.html", {"opening": found})
+
+
+# ----- One cycle -------------------------------------------------------------------------
+
+
+def _section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, Any]:
+    from objectives.selectors import cycle_section_context as objectives_section
+    from reviews.selectors import cycle_section_context as reviews_section
+
+    context: dict[str, Any] = {}
+    context.update(objectives_section(cycle, principal))
+    context.update(reviews_section(cycle, principal))
+    return context
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    principal, cycle = _cycle(request, pk)
+    record_access(request=request, obj=cycle, action="view", label=_label(cycle))
+    today = timezone.localdate()
+    can_manage = permissions.can(principal, CycleAction.MANAGE, cycle)
+    moves = []
+    for to, move in services.moves_for(request.user, cycle):  # type: ignore[arg-type]
+        reasons = (
+            [(r.value, r.label) for r in services.suspension_reasons_allowed(cycle)]
+            if move.needs_reason
+            else []
+        )
+        moves.append(
+            {
+                "to": to,
+                "label": move.label,
+                "needs_reason": move.needs_reason,
+                "reasons": reasons,
+                "warning": to == CycleState.SUSPENDED,
+                "secondary": to in (CycleState.SUSPENDED, CycleState.CLOSED),
+            }
+        )
+    staff = principal.staff
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "principal": principal,
+        "rules": cycle.policy_version.rules,
+        "can_edit": permissions.can(principal, CycleAction.EDIT, cycle),
+        "can_comment": permissions.can(principal, CycleAction.COMMENT, cycle),
+        "can_manage": can_manage,
+        "can_grant": permissions.may_grant_access(principal, cycle),
+        "can_change_reviewer": permissions.may_change_reviewer(principal, cycle)
+        and cycle.state != CycleState.CLOSED
+        and not cycle.is_headteacher_cycle,
+        "can_adjust_end": services.may_adjust_first_period(cycle)
+        and permissions.may_set_first_period(principal, cycle),
+        "is_appraisee": staff is not None and cycle.appraisee_id == staff.pk,
+        "is_reviewer": staff is not None and cycle.reviewer_id == staff.pk,
+        "transitions": moves,
+        "deadlines": selectors.deadline_rows(all_deadlines([cycle]), today),
+        "policy_url": _policy_url(principal, cycle),
+        "suspension_label": SuspensionReason(cycle.suspension_reason).label
+        if cycle.suspension_reason
+        else "",
+    }
+    context.update(_section_context(cycle, principal))
+    return render(request, "cycles/cycle_detail.html", context)
+
+
+def _policy_url(principal: Principal, cycle: AppraisalCycle) -> str:
+    """The pinned version's page, for those who may read the trust's policies."""
+    from policies.permissions import may_view_policies
+
+    if not may_view_policies(principal):
+        return ""
+    version = cycle.policy_version
+    return reverse("policies:version", args=[version.policy_id, version.number])
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    principal, cycle = _cycle(request, pk)
+    if not (
+        permissions.may_move_as_reviewer(principal, cycle)
+        or permissions.can(principal, CycleAction.MANAGE, cycle)
+    ):
+        raise PermissionDenied("You cannot change the stage of this appraisal.")
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a stage and keep any note under 200 characters.")
+        return redirect(_detail_url(cycle))
+    try:
+        moved = services.cycle_transition(
+            cycle=cycle,
+            to=form.cleaned_data["to"],
+            actor=request.user,  # type: ignore[arg-type]
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+    except services.CycleError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The appraisal is now at “{moved.get_state_display()}”.")
+    return redirect(_detail_url(cycle))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_reviewer(request: HttpRequest, pk: int) -> HttpResponse:
+    principal, cycle = _cycle(request, pk)
+    if not permissions.may_change_reviewer(principal, cycle):
+        raise PermissionDenied("You cannot change the reviewer of this appraisal.")
+    form = ChangeReviewerForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_change_reviewer(
+                cycle=cycle,
+                reviewer=form.cleaned_data["reviewer"],
+                actor=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except services.CycleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The reviewer has been changed.")
+            return redirect(_detail_url(cycle))
+    return render(request, "cycles/change_reviewer.html", {"cycle": cycle, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def first_period(request: HttpRequest, pk: int) -> HttpResponse:
+    principal, cycle = _cycle(request, pk)
+    if not permissions.may_set_first_period(principal, cycle):
+        raise PermissionDenied("Only the headteacher or HR can set this.")
+    if not services.may_adjust_first_period(cycle):
+        raise Http404("Not a first cycle whose length can be set.")
+    form = FirstPeriodForm(request.POST or None, initial={"ends_on": cycle.ends_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_set_first_period_end(
+                cycle=cycle,
+                ends_on=form.cleaned_data["ends_on"],
+                actor=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except services.CycleError as exc:
+            form.add_error("ends_on", str(exc))
+        else:
+            messages.success(request, "The first cycle's end date has been set.")
+            return redirect(_detail_url(cycle))
+    return render(
+        request,
+        "cycles/first_period.html",
+        {"cycle": cycle, "form": form, "latest": services.first_period_latest_end(cycle)},
+    )
+
+
+# ----- Exceptional access ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def access(request: HttpRequest, pk: int) -> HttpResponse:
+    principal, cycle = _cycle(request, pk)
+    if not permissions.may_grant_access(principal, cycle):
+        raise PermissionDenied("You cannot grant access to this record.")
+    form = GrantAccessForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        assert form.user is not None
+        try:
+            services.cycle_grant_access(
+                cycle=cycle,
+                user=form.user,
+                permission=form.cleaned_data["permission"],
+                expires_at=form.expires_at(),
+                reason=form.cleaned_data["reason"],
+                granted_by=request.user,  # type: ignore[arg-type]
+            )
+        except services.CycleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{form.user.email} can now see this record.")
+            return redirect("cycles:access", pk=cycle.pk)
+    now = timezone.now()
+    grants = selectors.grants_for(cycle)
+    return render(
+        request,
+        "cycles/access.html",
+        {
+            "cycle": cycle,
+            "form": form,
+            "active": [g for g in grants if g.revoked_at is None and g.expires_at > now],
+            "ended": [g for g in grants if g.revoked_at is not None or g.expires_at <= now],
+            "labels": services.GRANT_PERMISSIONS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke_access(request: HttpRequest, pk: int, grant_id: int) -> HttpResponse:
+    principal, cycle = _cycle(request, pk)
+    if not permissions.may_grant_access(principal, cycle):
+        raise PermissionDenied("You cannot change access to this record.")
+    grant = get_object_or_404(CycleAccessGrant, pk=grant_id, cycle=cycle)
+    services.cycle_revoke_access(grant=grant, revoked_by=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"{grant.user.email} can no longer see this record.")
+    return redirect("cycles:access", pk=cycle.pk)
