@@ -133,7 +133,7 @@ class StaffMemberForm(forms.ModelForm):
         return StaffMember.objects.filter(trust=self.trust).exclude(pk=self.instance.pk)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start = data.get("start_date")
         if start and data.get("contract_end_date") and data["contract_end_date"] < start:
             self.add_error("contract_end_date", "The contract end date must be after the start.")
@@ -171,7 +171,7 @@ class LineManagerForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         number = (data.get("manager_staff_number") or "").strip()
         if number:
             manager = StaffMember.objects.filter(
@@ -257,6 +257,7 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         roles = permissions.grantable_roles(principal)
         self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+        assert principal.trust_id is not None
         academies = Academy.objects.filter(trust_id=principal.trust_id)
         if not principal.is_trust_admin:
             academies = academies.filter(pk__in=permissions.headteacher_academy_ids(principal))
@@ -273,7 +274,7 @@ class RoleGrantForm(forms.Form):
         return until
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         role = data.get("role")
         academy = data.get("academy")
         if role:

@@ -664,10 +664,10 @@ def _check_duplicates(
     by_email: dict[str, list[int]] = defaultdict(list)
     row_key: dict[int, str] = {}
     for raw in parsed.rows:
-        number = raw.values.get("staff_number", "").strip()
-        if number:
-            by_number[staff_number_key(number)].append(raw.number)
-            row_key[raw.number] = staff_number_key(number)
+        staff_number = raw.values.get("staff_number", "").strip()
+        if staff_number:
+            by_number[staff_number_key(staff_number)].append(raw.number)
+            row_key[raw.number] = staff_number_key(staff_number)
         email = raw.values.get("email", "").strip().lower()
         if email:
             by_email[email].append(raw.number)
@@ -685,9 +685,9 @@ def _check_duplicates(
                 others = ", ".join(str(r) for r in rows if r != number)
                 problems[number].append(f"Email {email} is also on row {others}.")
         for number in rows:
-            key = row_key.get(number)
+            own_key = row_key.get(number)
             holder = existing_by_email.get(email)
-            if holder is not None and staff_number_key(holder.staff_number) != key:
+            if holder is not None and staff_number_key(holder.staff_number) != own_key:
                 problems[number].append(
                     f"Email {email} already belongs to {holder.full_name} "
                     f"(staff number {holder.staff_number}) in this trust."
@@ -702,12 +702,12 @@ def _check_duplicates(
                     "cannot be used here. Use the person's work email for this trust."
                 )
             elif account.staff_number is not None:
-                if staff_number_key(account.staff_number) != key:
+                if staff_number_key(account.staff_number) != own_key:
                     problems[number].append(
                         f"Email {email} is the sign-in of staff number {account.staff_number}."
                     )
             else:
-                existing = context.existing_staff.get(key or "")
+                existing = context.existing_staff.get(own_key or "")
                 if existing is not None and existing.has_account:
                     problems[number].append(
                         f"Email {email} is the sign-in of another account in this trust."
@@ -758,11 +758,11 @@ def _check_line_managers(
             parent[key] = manager_key
 
     for key, cycle in _cycles(parent).items():
-        raw = file_keys.get(key)
-        if raw is None:
+        looped = file_keys.get(key)
+        if looped is None:
             continue
         path = " → ".join(f"{names.get(k, k)} ({k})" for k in [*cycle, cycle[0]])
-        problems[raw.number].append(f"Line management loop: {path}.")
+        problems[looped.number].append(f"Line management loop: {path}.")
 
 
 def _cycles(parent: dict[str, str | None]) -> dict[str, list[str]]:

@@ -15,7 +15,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Academy, LineManagementPath, Role, RoleAssignment, StaffMember, Trust
+from .models import (
+    Academy,
+    LineManagementPath,
+    Role,
+    RoleAssignment,
+    StaffMember,
+    StaffMemberQuerySet,
+    Trust,
+)
 from .principal import Principal
 
 
@@ -65,6 +73,11 @@ def _active(principal: Principal) -> bool:
     return principal.is_authenticated and not principal.is_governor_only
 
 
+def _trust_id(principal: Principal) -> int:
+    assert principal.trust_id is not None  # only called once _active() has said yes
+    return principal.trust_id
+
+
 def sees_whole_trust(principal: Principal) -> bool:
     return _active(principal) and (principal.is_trust_admin or principal.is_hr)
 
@@ -88,11 +101,11 @@ def _trust_of(obj: Any) -> int | None:
     return getattr(obj, "trust_id", None)
 
 
-def visible_staff(principal: Principal) -> QuerySet[StaffMember]:
+def visible_staff(principal: Principal) -> StaffMemberQuerySet:
     """The staff records this principal may see: the only way pages list or fetch people."""
     if not _active(principal):
         return StaffMember.objects.none()
-    qs = StaffMember.objects.filter(trust_id=principal.trust_id)
+    qs = StaffMember.objects.filter(trust_id=_trust_id(principal))
     if principal.is_trust_admin or principal.is_hr:
         return qs
     condition = Q(pk__in=[])
@@ -132,7 +145,7 @@ def visible_academies(principal: Principal) -> QuerySet[Academy]:
     """Academies whose staff lists and line management this principal may open."""
     if not _active(principal):
         return Academy.objects.none()
-    qs = Academy.objects.filter(trust_id=principal.trust_id)
+    qs = Academy.objects.filter(trust_id=_trust_id(principal))
     if sees_whole_trust(principal):
         return qs
     return qs.filter(pk__in=lead_academy_ids(principal))
@@ -148,7 +161,7 @@ def get_academy_for_user(principal: Principal, pk: int) -> Academy:
 def visible_role_assignments(principal: Principal) -> QuerySet[RoleAssignment]:
     if not _active(principal):
         return RoleAssignment.objects.none()
-    qs = RoleAssignment.objects.filter(trust_id=principal.trust_id)
+    qs = RoleAssignment.objects.filter(trust_id=_trust_id(principal))
     if sees_whole_trust(principal):
         return qs
     academies = headteacher_academy_ids(principal)

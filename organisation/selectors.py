@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import permissions
 from .imports import Account, ExistingStaff, ImportContext, academy_key, staff_number_key
-from .models import Academy, JobRole, RoleAssignment, StaffMember, Trust
+from .models import Academy, JobRole, RoleAssignment, StaffMember, StaffMemberQuerySet, Trust
 from .principal import Principal
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def staff_list(
     academy_id: int | None = None,
     staff_group: str = "",
     include_leavers: bool = False,
-) -> QuerySet[StaffMember]:
+) -> StaffMemberQuerySet:
     """The staff list page: visible staff, filtered, with what each row shows joined in."""
     qs = permissions.visible_staff(principal).select_related("academy", "job_role", "line_manager")
     for term in search.split():

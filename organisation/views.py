@@ -56,7 +56,13 @@ def _require(principal: Principal, action: Action, obj: Any, *, visible: bool) -
     raise Http404("Not found.")
 
 
+def _posted(request: HttpRequest) -> Any:
+    """Form data on POST (even an empty one, so missing fields are reported), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _trust(principal: Principal) -> Trust:
+    assert principal.trust_id is not None  # _principal() has checked
     return Trust.objects.get(pk=principal.trust_id)
 
 
@@ -118,7 +124,7 @@ def trust_edit(request: HttpRequest) -> HttpResponse:
         trust,
         visible=permissions.can(principal, Action.VIEW_TRUST, trust),
     )
-    form = TrustForm(request.POST or None, instance=trust)
+    form = TrustForm(_posted(request), instance=trust)
     if request.method == "POST" and form.is_valid():
         try:
             services.trust_update(
@@ -133,7 +139,7 @@ def trust_edit(request: HttpRequest) -> HttpResponse:
 
 
 def _academy_for_edit(principal: Principal, pk: int) -> Academy:
-    academy = Academy.objects.filter(trust_id=principal.trust_id, pk=pk).first()
+    academy = Academy.objects.filter(trust_id=_trust(principal).pk, pk=pk).first()
     if academy is None:
         raise Http404("No such academy.")
     _require(
@@ -156,7 +162,7 @@ def academy_add(request: HttpRequest) -> HttpResponse:
         trust,
         visible=permissions.can(principal, Action.VIEW_TRUST, trust),
     )
-    form = AcademyForm(request.POST or None, trust=trust)
+    form = AcademyForm(_posted(request), trust=trust)
     if request.method == "POST" and form.is_valid():
         try:
             academy = services.academy_create(
@@ -175,7 +181,7 @@ def academy_add(request: HttpRequest) -> HttpResponse:
 def academy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
     academy = _academy_for_edit(principal, pk)
-    form = AcademyForm(request.POST or None, instance=academy, trust=academy.trust)
+    form = AcademyForm(_posted(request), instance=academy, trust=academy.trust)
     if request.method == "POST" and form.is_valid():
         try:
             services.academy_update(academy=academy, actor=_actor(request), **form.cleaned_data)
@@ -254,7 +260,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
         trust,
         visible=permissions.can(principal, Action.VIEW_TRUST, trust),
     )
-    form = StaffMemberForm(request.POST or None, trust=trust)
+    form = StaffMemberForm(_posted(request), trust=trust)
     if request.method == "POST" and form.is_valid():
         try:
             staff = services.staff_create(
@@ -277,7 +283,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
     staff = permissions.get_staff_for_user(principal, pk)
     _require(principal, Action.EDIT_STAFF, staff, visible=True)
-    form = StaffMemberForm(request.POST or None, instance=staff, trust=staff.trust)
+    form = StaffMemberForm(_posted(request), instance=staff, trust=staff.trust)
     if request.method == "POST" and form.is_valid():
         try:
             services.staff_update(
@@ -303,7 +309,7 @@ def staff_line_manager(request: HttpRequest, pk: int) -> HttpResponse:
     staff = permissions.get_staff_for_user(principal, pk)
     _require(principal, Action.EDIT_LINE_MANAGEMENT, staff, visible=True)
     form = LineManagerForm(
-        request.POST or None,
+        _posted(request),
         staff=staff,
         candidates=selectors.line_manager_candidates(staff),
         initial={"manager": staff.line_manager_id},
@@ -399,7 +405,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
             None,
             visible=permissions.can(principal, Action.VIEW_ROLES),
         )
-    form = RoleGrantForm(request.POST or None, principal=principal)
+    form = RoleGrantForm(_posted(request), principal=principal)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         trust = _trust(principal)
@@ -490,7 +496,7 @@ def _import_allowed(principal: Principal) -> Trust:
 def staff_import(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _import_allowed(principal)
-    form = StaffImportForm(request.POST or None, request.FILES or None)
+    form = StaffImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = services.staff_import_csv(
