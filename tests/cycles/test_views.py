@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, SecurityEvent
 from cycles.models import AppraisalCycle, CycleAccessGrant, CycleOpening, CycleState
 from cycles.services import cycle_grant_access
 from organisation.models import StaffMember
@@ -96,6 +96,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(w: World) -> None:
 
 def test_missing_cycle_is_a_404(w: World) -> None:
     assert status(w, "hr", reverse("cycles:detail", args=[999999])) == 404
+    assert not SecurityEvent.objects.exists()
+
+
+def test_looking_for_someone_elses_cycle_is_noted_for_hr(w: World) -> None:
+    url = detail_url(w.cycles["appraisee"])
+    assert status(w, "colleague", url) == 404
+    event = SecurityEvent.objects.get()
+    assert (event.user, event.path) == (w.user("colleague"), url)
 
 
 def test_reviewers_manager_reads_under_staploe_not_classic(w: World) -> None:
