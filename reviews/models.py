@@ -91,6 +91,14 @@ class Evidence(models.Model):
 
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="evidence")
+    objective = models.ForeignKey(
+        "objectives.Objective",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_evidence",
+        help_text="The objective this evidence supports; empty for the year as a whole.",
+    )
     kind = models.CharField(max_length=8, choices=EvidenceKind.choices)
     title = models.CharField(max_length=200)
     note = models.TextField(blank=True)
@@ -214,8 +222,13 @@ class ObjectiveAssessment(models.Model):
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="objective_assessments"
     )
-    objective_id = models.BigIntegerField(
-        help_text="The objective assessed (objectives.Objective of the same cycle)."
+    # Kept if the objective is later removed: the assessment and its wording stay on record.
+    objective = models.ForeignKey(
+        "objectives.Objective",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_assessments",
     )
     objective_title = models.CharField(
         max_length=500, help_text="The objective's wording when it was assessed."
@@ -229,7 +242,7 @@ class ObjectiveAssessment(models.Model):
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["review", "objective_id"], name="one_assessment_per_objective"
+                fields=["review", "objective"], name="one_assessment_per_objective"
             ),
         ]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cycles.models import AppraisalCycle
 from cycles.permissions import can
+from objectives.models import Objective, ObjectiveStatus
 from organisation.models import Academy, StaffMember
 from organisation.principal import Principal
 
@@ -40,29 +41,16 @@ class ObjectiveRef:
     title: str
 
 
-def _objective_model() -> Any:
-    try:
-        from objectives.models import Objective
-    except ImportError:  # the objectives app has no models yet
-        return None
-    return Objective
-
-
-def _objective_title(objective: Any) -> str:
-    for name in ("title", "text", "statement", "description"):
-        value = getattr(objective, name, None)
-        if isinstance(value, str) and value.strip():
-            return value
-    return str(objective)
-
-
 def objectives_for_cycle(cycle: AppraisalCycle) -> list[ObjectiveRef]:
-    """The cycle's objectives (one query), or none where the policy has no objectives."""
-    model = _objective_model()
-    if model is None:
-        return []
-    rows = model.objects.filter(cycle_id=cycle.pk).order_by("pk")
-    return [ObjectiveRef(pk=o.pk, title=_objective_title(o)) for o in rows]
+    """The cycle's objectives in their order (one query); withdrawn ones are not assessed
+    and evidence is not attached to them."""
+    rows = (
+        Objective.objects.filter(trust_id=cycle.trust_id, cycle_id=cycle.pk)
+        .exclude(status=ObjectiveStatus.WITHDRAWN)
+        .order_by("position", "pk")
+        .values_list("pk", "title")
+    )
+    return [ObjectiveRef(pk=pk, title=title) for pk, title in rows]
 
 
 def standards_for(framework: str) -> list[Standard]:
@@ -190,10 +178,6 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
         ObservationRow(o, feedback_lines(o, now)) for o in observations_for_cycle(cycle)
     ]
     evidence = list(evidence_for_cycle(cycle))
-    objective_titles = {o.pk: o.title for o in objectives_for_cycle(cycle)}
-    for item in evidence:
-        objective_id = getattr(item, "objective_id", None)
-        item.objective_title = objective_titles.get(objective_id, "") if objective_id else ""  # type: ignore[attr-defined]
     review = review_for_cycle(cycle)
     can_edit = can(principal, "edit", cycle)
     can_comment = can(principal, "comment", cycle)
@@ -240,10 +224,9 @@ def moderation_population(*, academy: Academy, year: int, kind: str) -> list[int
     if kind == ModerationKind.STATEMENTS:
         cycles = cycles.filter(annual_review__completed_at__isnull=False)
     else:
-        model = _objective_model()
-        if model is None:
-            return []
-        cycles = cycles.filter(pk__in=model.objects.values("cycle_id"))
+        cycles = cycles.filter(
+            pk__in=Objective.objects.filter(trust_id=academy.trust_id).values("cycle_id")
+        )
     return list(cycles.order_by("pk").values_list("pk", flat=True))
 
 

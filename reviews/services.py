@@ -281,15 +281,10 @@ def evidence_add_note(
         note=note,
         added_by=actor,
     )
-    _set_objective(evidence, _check_objective(cycle, objective_id))
+    evidence.objective_id = _check_objective(cycle, objective_id)
     _with_actor(evidence, actor)
     evidence.save()
     return evidence
-
-
-def _set_objective(evidence: Evidence, objective_id: int | None) -> None:
-    if hasattr(evidence, "objective_id"):
-        evidence.objective_id = objective_id
 
 
 def evidence_add_file(
@@ -324,7 +319,7 @@ def evidence_add_file(
         size_bytes=checked.size,
         added_by=actor,
     )
-    _set_objective(evidence, objective_id)
+    evidence.objective_id = objective_id
     _with_actor(evidence, actor)
     from django.core.files import File
 

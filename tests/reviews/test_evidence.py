@@ -176,3 +176,21 @@ def test_anonymous_is_sent_to_sign_in(client, s, pdf_evidence) -> None:  # type:
     response = client.get(reverse("reviews:evidence_download", args=[s.cycle.pk, pdf_evidence.pk]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_evidence_attached_to_an_objective_of_the_cycle(s) -> None:  # type: ignore[no-untyped-def]
+    from objectives.models import Objective
+
+    from .factories import make_cycle
+
+    mine = Objective.objects.create(trust=s.trust, cycle=s.cycle, title="Reading")
+    other_cycle = make_cycle(appraisee=s.colleague, reviewer=s.reviewer, version=s.classic)
+    theirs = Objective.objects.create(trust=s.trust, cycle=other_cycle, title="Theirs")
+    note = evidence_add_note(
+        actor=s.appraisee.user, cycle=s.cycle, title="Log", note="Read daily.", objective_id=mine.pk
+    )
+    assert note.objective == mine
+    with pytest.raises(ReviewError, match="this appraisal year's objectives"):
+        evidence_add_note(
+            actor=s.appraisee.user, cycle=s.cycle, title="Log", note="x", objective_id=theirs.pk
+        )

@@ -12,7 +12,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from audit.models import AccessLogEntry
-from reviews.models import AnnualReview, Framework, ObjectiveAssessment, ObservationKind, Outcome
+from objectives.models import Objective
+from reviews.models import AnnualReview, Framework, ObservationKind, Outcome
 from reviews.selectors import standards_for
 from reviews.services import (
     Assessment,
@@ -228,10 +229,14 @@ def completed(s) -> AnnualReview:  # type: ignore[no-untyped-def]
             ),
         )
     _add_wellbeing_note(s)
-    review = review_start(actor=s.reviewer.user, cycle=s.cycle)
-    assessment = ObjectiveAssessment.objects.create(
-        review=review, objective_id=10_001, objective_title="Improve Year 6 reading fluency"
+    Objective.objects.create(
+        trust=s.trust, cycle=s.cycle, title="Improve Year 6 reading fluency", position=1
     )
+    Objective.objects.create(
+        trust=s.trust, cycle=s.cycle, title="Withdrawn objective", status="withdrawn", position=2
+    )
+    review = review_start(actor=s.reviewer.user, cycle=s.cycle)
+    (assessment,) = review.objective_assessments.all()
     return review_save(
         actor=s.reviewer.user,
         review=review,
