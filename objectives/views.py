@@ -45,7 +45,13 @@ def _principal(request: HttpRequest) -> Principal:
 
 def _cycle(request: HttpRequest, cycle_id: int) -> tuple[Principal, AppraisalCycle]:
     principal = _principal(request)
-    return principal, get_cycle_for_user(principal, cycle_id, queryset=CYCLE_QUERYSET)
+    try:
+        return principal, get_cycle_for_user(principal, cycle_id, queryset=CYCLE_QUERYSET)
+    except Http404:
+        from audit.services import record_denied_if_exists
+
+        record_denied_if_exists(request=request, model=AppraisalCycle, pk=cycle_id)
+        raise
 
 
 def _require(allowed: bool, message: str = "You cannot change this record.") -> None:
