@@ -685,6 +685,7 @@ def priorities(request: HttpRequest) -> HttpResponse:
             "trust_rows": [p for p in rows if p.academy_id is None],
             "academy_rows": [p for p in rows if p.academy_id is not None],
             "can_manage_trust": permissions.can_manage_priorities(principal, None),
+            "may_open_shared": permissions.may_open_shared(principal),
         },
     )
 
@@ -806,7 +807,14 @@ def shared_list(request: HttpRequest) -> HttpResponse:
         .select_related("academy", "priority")
         .order_by("-created_at")
     )
-    return render(request, "objectives/shared_list.html", {"shared_objectives": shared})
+    return render(
+        request,
+        "objectives/shared_list.html",
+        {
+            "shared_objectives": shared,
+            "may_open_priorities": permissions.may_open_priorities(principal),
+        },
+    )
 
 
 @login_required

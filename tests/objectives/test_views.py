@@ -458,3 +458,15 @@ def test_the_section_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(first)):
         response = client.get(url)
     assert response.content.decode().count("More ") >= 6
+
+
+def test_the_header_links_to_objectives_for_those_it_serves(school: School) -> None:
+    cycle = school.cycle("langley-interim")
+    page = reverse("objectives:cycle", args=[cycle.pk])
+    nav_priorities = f'href="{reverse("objectives:priorities")}"'
+    nav_shared = f'href="{reverse("objectives:shared_list")}"'
+    assert nav_priorities in client_for(school.headteacher).get(page).content.decode()
+    reviewer_page = client_for(school.reviewer).get(page).content.decode()
+    assert nav_shared in reviewer_page and nav_priorities not in reviewer_page
+    teacher_page = client_for(school.teacher).get(page).content.decode()
+    assert nav_shared not in teacher_page and nav_priorities not in teacher_page
