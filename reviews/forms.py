@@ -17,6 +17,7 @@ from organisation.models import Academy, StaffMember
 
 from .models import (
     AnnualReview,
+    Framework,
     ModerationKind,
     ModerationOutcome,
     ObservationKind,
@@ -240,12 +241,26 @@ class ReviewForm(forms.Form):
                 initial=s.comment,
             )
             self.standard_keys.append((str(s.pk), f"{key}_outcome", f"{key}_comment"))
+        self.has_accountabilities = review.framework == Framework.KEY_ACCOUNTABILITIES
+        if self.has_accountabilities:
+            self.fields["accountabilities"] = forms.CharField(
+                label="Key accountabilities of the role",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text="One per line. Save the draft to assess a new one.",
+                initial="\n".join(a.accountability for a in review.standard_assessments.all()),
+            )
         if pay_required:
             self.fields[
                 "pay_reference"
             ].help_text = "Required: the policy links pay progression to appraisal."
         else:
             self.fields["pay_reference"].help_text = "Where relevant."
+
+    def accountability_lines(self) -> list[str] | None:
+        if not self.has_accountabilities:
+            return None
+        return str(self.cleaned_data.get("accountabilities", "")).splitlines()
 
     def assessment_fields(self, keys: list[tuple[str, str, str]]) -> list[tuple[Any, Any]]:
         return [(self[outcome], self[comment]) for _, outcome, comment in keys]

@@ -436,7 +436,9 @@ def review_missing_for_completion(
     missing: list[str] = []
     if any(not a.outcome for a in objectives.values()):
         missing.append("an assessment against every objective")
-    if any(not a.outcome for a in standards.values()):
+    if not standards:
+        missing.append("the key accountabilities of the role")
+    elif any(not a.outcome for a in standards.values()):
         missing.append("an assessment against every standard")
     if not data.evidence_summary.strip():
         missing.append("a summary of the evidence")
@@ -457,10 +459,15 @@ def review_save(
     objectives: Mapping[int, Assessment],
     standards: Mapping[int, Assessment],
     complete: bool = False,
+    accountabilities: list[str] | None = None,
 ) -> AnnualReview:
     """Save the reviewer's part of the review; ``complete`` also completes it (the
     statement is then issued). A save based on an older version is refused (StaleReview)
-    and changes nothing."""
+    and changes nothing.
+
+    For support staff, ``accountabilities`` (one per item) replaces the role's key
+    accountabilities this review assesses: a kept one keeps its assessment, a new one is
+    added unassessed, a removed one goes."""
     cycle = review.cycle
     _require(actor, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
     _require_open(cycle)
@@ -484,6 +491,15 @@ def review_save(
             pk: standards.get(pk, Assessment(row.outcome, row.comment))
             for pk, row in standard_rows.items()
         }
+        if accountabilities is not None and review.framework == Framework.KEY_ACCOUNTABILITIES:
+            assessed = {
+                row.accountability for pk, row in standard_rows.items() if merged_std[pk].outcome
+            }
+            merged_std = {
+                # Only whether each line is assessed matters for the check below.
+                i: Assessment(Outcome.MET if text.strip() in assessed else "")
+                for i, text in enumerate(t for t in accountabilities if t.strip())
+            }
         missing = review_missing_for_completion(
             review,
             data,
@@ -502,6 +518,8 @@ def review_save(
                 row.outcome, row.comment = assessment.outcome, assessment.comment
                 _with_actor(row, actor)
                 row.save(update_fields=["outcome", "comment"])
+    if accountabilities is not None and review.framework == Framework.KEY_ACCOUNTABILITIES:
+        _sync_accountabilities(review, accountabilities, actor)
     fields = [*REVIEW_TEXT_FIELDS, "version", "updated_at"]
     if complete:
         review.completed_at = timezone.now()
@@ -511,6 +529,20 @@ def review_save(
     _with_actor(review, actor)
     review.save(update_fields=fields)
     return review
+
+
+def _sync_accountabilities(review: AnnualReview, texts: list[str], actor: User) -> None:
+    wanted = list(dict.fromkeys(t.strip()[:300] for t in texts if t.strip()))
+    rows = {row.accountability: row for row in review.standard_assessments.all()}
+    for text, row in rows.items():
+        if text not in wanted:
+            row.delete()
+    for position, text in enumerate(wanted, start=1):
+        row = rows.get(text) or StandardAssessment(review=review, accountability=text)
+        if row.pk is None or row.position != position:
+            row.position = position
+            _with_actor(row, actor)
+            row.save()
 
 
 def _and_list(items: list[str]) -> str:

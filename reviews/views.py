@@ -341,6 +341,7 @@ def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 objectives=objectives,
                 standards=standards,
                 complete="complete" in request.POST,
+                accountabilities=form.accountability_lines(),
             )
         except services.ReviewError as exc:
             form.add_error(None, str(exc))

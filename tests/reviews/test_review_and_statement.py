@@ -362,3 +362,42 @@ def test_comment_page_for_the_appraisee(client, s, completed) -> None:  # type: 
     assert completed.acknowledged_at is not None
     client.force_login(s.reviewer.user)
     assert client.get(url).status_code == 403
+
+
+def test_support_staff_assessed_against_key_accountabilities(s) -> None:  # type: ignore[no-untyped-def]
+    """Support staff: the role's key accountabilities, entered per job role or per review."""
+    from reviews.models import JobRoleAccountability
+    from tests.factories import JobRoleFactory, StaffMemberFactory
+
+    role = JobRoleFactory(trust=s.trust, name="Teaching assistant")
+    JobRoleAccountability.objects.create(trust=s.trust, job_role=role, text="Support pupils")
+    assistant = StaffMemberFactory(
+        academy=s.academy, job_role=role, staff_group="support", has_qts=False
+    )
+    cycle = make_cycle(appraisee=assistant, reviewer=s.reviewer, version=s.classic)
+    review = review_start(actor=s.reviewer.user, cycle=cycle)
+    assert review.framework == Framework.KEY_ACCOUNTABILITIES
+    (row,) = review.standard_assessments.all()
+    assert row.accountability == "Support pupils"
+    review = review_save(
+        actor=s.reviewer.user,
+        review=review,
+        expected_version=review.version,
+        data=full_input(),
+        objectives={},
+        standards={row.pk: Assessment(Outcome.MET, "Consistently.")},
+        accountabilities=["Support pupils", "Run the library"],
+    )
+    rows = {a.accountability: a for a in review.standard_assessments.all()}
+    assert rows["Support pupils"].outcome == Outcome.MET
+    assert rows["Run the library"].outcome == ""
+    with pytest.raises(ReviewError, match="every standard"):
+        review_save(
+            actor=s.reviewer.user,
+            review=review,
+            expected_version=review.version,
+            data=full_input(),
+            objectives={},
+            standards={},
+            complete=True,
+        )
