@@ -1166,7 +1166,6 @@ class SupportSettings(_Frozen):
 
     stages: tuple[SupportStage, ...] = Field(
         (SupportStage(key="informal_support", name="Informal support", normal_weeks=4),),
-        min_length=1,
         max_length=8,
         title="Stages of support, in order",
         description="Each stage before the capability procedure.",
@@ -1239,6 +1238,8 @@ class SupportSettings(_Frozen):
     @field_validator("stages")
     @classmethod
     def _unique_keys(cls, stages: tuple[SupportStage, ...]) -> tuple[SupportStage, ...]:
+        if not stages:
+            raise ValueError("List at least one stage of support.")
         keys = [s.key for s in stages]
         if len(set(keys)) != len(keys):
             raise ValueError("Each support stage needs its own short key.")
@@ -1535,15 +1536,47 @@ def validate_settings(
 def errors_by_path(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors(include_url=False):
-        loc = [str(part) for part in err["loc"]]
+        raw_loc = list(err["loc"])
+        loc = [str(part) for part in raw_loc]
         path = _leaf_path(loc)
-        message = str(err["msg"])
+        message = _plain_message(err["type"], err.get("ctx") or {}, str(err["msg"]))
         if err["type"] == "extra_forbidden":
             message = f"There is no setting called “{loc[-1]}”."
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
+        # Say where inside the field the problem is (a list item, a month or a day).
+        depth = len(path.split(".")) if path else 0
+        inner = raw_loc[depth:]
+        if err["type"] == "extra_forbidden":
+            inner = inner[:-1]
+        if inner:
+            where = ", ".join(f"item {p + 1}" if isinstance(p, int) else str(p) for p in inner)
+            message = f"{where}: {message}"
         errors.setdefault(path, []).append(message)
     return errors
+
+
+_PLAIN_MESSAGES: dict[str, str] = {
+    "less_than_equal": "Enter a number no more than {le}.",
+    "greater_than_equal": "Enter a number of at least {ge}.",
+    "int_parsing": "Enter a whole number.",
+    "int_type": "Enter a whole number.",
+    "bool_parsing": "Answer yes or no.",
+    "string_too_long": "Use no more than {max_length} characters.",
+    "too_long": "List no more than {max_length} items.",
+    "too_short": "Choose at least {min_length}.",
+    "enum": "Choose one of the options.",
+    "missing": "This is required.",
+    "string_pattern_mismatch": "Use lower-case letters, digits and _ only, starting with a letter.",
+}
+
+
+def _plain_message(error_type: str, ctx: Mapping[str, Any], fallback: str) -> str:
+    template = _PLAIN_MESSAGES.get(error_type)
+    if template is None:
+        return fallback.removeprefix("Value error, ")
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return fallback
 
 
 def _leaf_path(loc: list[str]) -> str:
@@ -1684,6 +1717,21 @@ def section_title(section: str) -> str:
     return str(getattr(model, "TITLE", section.capitalize()))
 
 
+# Sections that only matter under some appraisal models; every other section always applies.
+_SECTION_MODELS: dict[str, frozenset[AppraisalModel]] = {
+    "objectives": frozenset({AppraisalModel.OBJECTIVES, AppraisalModel.PDP}),
+    "conversations": frozenset({AppraisalModel.CONVERSATIONS}),
+    "pdp": frozenset({AppraisalModel.PDP}),
+}
+
+
+def section_applies(settings: PolicySettings, section: str) -> bool:
+    """Whether ``section`` is used under the policy's appraisal model (a conversations
+    policy has no objectives; only a PDP policy has a Professional IQ)."""
+    models = _SECTION_MODELS.get(section)
+    return models is None or settings.model in models
+
+
 def flatten_settings(settings: PolicySettings | Mapping[str, Any]) -> dict[str, Any]:
     """``{"section.field": value}`` with JSON-ready values (enums as strings, a month/day
     as ``{"month": m, "day": d}``, lists as lists)."""
@@ -1767,6 +1815,7 @@ class Section:
     key: str
     title: str
     settings: list[DescribedSetting] = field(default_factory=list)
+    applies: bool = True
 
 
 def format_value(spec: FieldSpec, value: Any) -> tuple[str, tuple[str, ...]]:
@@ -1837,7 +1886,12 @@ def describe_settings(
     sections: dict[str, Section] = {}
     for spec in field_specs():
         section = sections.setdefault(
-            spec.section, Section(key=spec.section, title=section_title(spec.section))
+            spec.section,
+            Section(
+                key=spec.section,
+                title=section_title(spec.section),
+                applies=section_applies(settings, spec.section),
+            ),
         )
         value, lines = format_value(spec, flat[spec.path])
         section.settings.append(

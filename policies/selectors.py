@@ -326,6 +326,7 @@ class ShownSection:
     key: str
     title: str
     settings: list[ShownSetting]
+    applies: bool = True
 
 
 def preset_sources(policy: Policy) -> tuple[dict[str, str], dict[str, object]]:
@@ -378,7 +379,11 @@ def describe_version(
                     changed=s.path in changed,
                 )
             )
-        shown.append(ShownSection(key=section.key, title=section.title, settings=items))
+        shown.append(
+            ShownSection(
+                key=section.key, title=section.title, settings=items, applies=section.applies
+            )
+        )
     return shown
 
 

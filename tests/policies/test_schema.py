@@ -80,7 +80,7 @@ def test_out_of_range_gives_a_message_per_field() -> None:
     )
     assert settings is None
     assert set(errors) == {"observations.yearly_cap_minutes", "retention.default_years"}
-    assert "greater than or equal to 0" in errors["observations.yearly_cap_minutes"][0]
+    assert errors["observations.yearly_cap_minutes"] == ["Enter a number of at least 0."]
 
 
 def test_month_day_must_exist() -> None:
