@@ -62,9 +62,18 @@ class CycleRow:
     overdue: list[Deadline] = field(default_factory=list)
     via: str = ""  # for a reviewer's manager: whose reviewee this is
 
+    upcoming: Deadline | None = None  # the next item not yet overdue
+
     @property
     def next_status(self) -> str:
         return self.next_item.status() if self.next_item else ""
+
+    @property
+    def next_for(self) -> str:
+        """Who the next item is for, in words ("reviewer", "member of staff")."""
+        if self.next_item is None:
+            return ""
+        return RECIPIENT_LABELS.get(self.next_item.recipient, "").lower()
 
 
 def _up_chain_reads(cycle: AppraisalCycle) -> bool:
@@ -81,6 +90,7 @@ def _rows(cycles: Sequence[AppraisalCycle], today: dt.date) -> list[CycleRow]:
                 cycle=cycle,
                 next_item=next_due(items),
                 overdue=[d for d in items if d.is_overdue(today)],
+                upcoming=next_due(d for d in items if not d.is_overdue(today)),
             )
         )
     return rows
