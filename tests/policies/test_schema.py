@@ -187,3 +187,14 @@ def test_changed_paths_lists_only_differences() -> None:
     old = PolicySettings()
     new = PolicySettings.model_validate({"retention": {"default_years": 7}})
     assert changed_paths(old, new) == ["retention.default_years"]
+
+
+def test_sections_that_do_not_apply_to_the_model() -> None:
+    conversations = PolicySettings.model_validate(
+        {"model": "conversations", "objectives": {"minimum_count": 0, "normal_count": 0}}
+    )
+    applies = {s.key: s.applies for s in describe_settings(conversations)}
+    assert applies["conversations"] and not applies["objectives"] and not applies["pdp"]
+    assert applies["pay"] and applies["support"]
+    objectives = {s.key: s.applies for s in describe_settings(PolicySettings())}
+    assert objectives["objectives"] and not objectives["conversations"]

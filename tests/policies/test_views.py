@@ -306,3 +306,16 @@ def test_garbage_in_every_field_never_breaks_the_page(world: World, classic: Pol
         assert response.status_code in (302, 400), value
     page = client.get(reverse("policies:detail", args=[classic.pk])).content.decode()
     assert "<script>" not in page
+
+
+def test_sections_unused_by_the_model_are_folded_away(world: World) -> None:
+    aspire = policy_create_from_preset(trust=world.trust, preset_key="aspire-grow")
+    page = _client(world, "hr").get(reverse("policies:detail", args=[aspire.pk])).content.decode()
+    assert "Objectives: not used by this policy's appraisal model" in page
+    assert "Developmental conversations: not used" not in page
+    assert "from §6.4b" in page  # aspire §6.4b: the trust-wide professional focus
+
+
+def test_removing_an_unknown_override_is_not_found(world: World) -> None:
+    response = _client(world, "trust_admin").post(reverse("policies:unassign", args=[999999]))
+    assert response.status_code == 404
