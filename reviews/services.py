@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -321,8 +322,6 @@ def evidence_add_file(
     )
     evidence.objective_id = objective_id
     _with_actor(evidence, actor)
-    from django.core.files import File
-
     evidence.file.save(f"{cycle.trust_id}/{uuid.uuid4().hex}", File(stream), save=False)
     try:
         with transaction.atomic():
