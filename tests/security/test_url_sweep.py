@@ -1,0 +1,357 @@
+"""The whole URLconf, walked: every route is public by name or probed here.
+
+For every route this module knows how to fill in with one trust's objects:
+- an anonymous visitor is sent to sign in (or gets 404) and never sees a page;
+- every persona of trust A asking for trust B's objects gets 404, GET and POST alike;
+- every persona of trust A visiting every route filled with trust A's objects never gets a
+  500 and never sees the marker string planted in all of trust B's data.
+A new route that is neither on the public list nor in ``ROUTES`` fails
+``test_every_route_is_public_or_probed``: access to it must be thought about first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from calendars.models import CalendarDay, CalendarDayKind, Term
+from cycles.models import AppraisalCycle, CycleAccessGrant, CycleOpening
+from objectives.models import (
+    ImprovementPriority,
+    Meeting,
+    Objective,
+    SharedObjective,
+    WellbeingConsent,
+    WellbeingNote,
+)
+from organisation.models import Academy, RoleAssignment, StaffMember, Trust
+from policies.models import Policy, PolicyAssignment
+from retention.models import LegalHold
+from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
+from tests.personas import MARKER, STAFF_PERSONAS, World
+
+pytestmark = pytest.mark.django_db
+
+# Routes anyone may reach: signing in and its recovery, and the calendar feed whose secret
+# token is the credential. Matched by URL name (or, for allauth, by its path prefix).
+PUBLIC_NAMES = {"reminders:feed"}
+PUBLIC_PREFIXES = ("accounts/",)
+# The platform operators' Django admin: superusers only (tested in tests/security).
+ADMIN_PREFIX = settings.ADMIN_URL
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = entry.name or ""
+            full = f"{namespace}:{name}" if namespace and name else name
+            yield prefix + str(entry.pattern), full
+
+
+@dataclass
+class Side:
+    """One trust's objects of every kind a URL can name."""
+
+    trust: Trust
+    academy: Academy
+    staff: StaffMember
+    cycle: AppraisalCycle
+    role_assignment: RoleAssignment
+    policy: Policy
+    policy_assignment: PolicyAssignment
+    term: Term
+    day: CalendarDay
+    priority: ImprovementPriority
+    shared: SharedObjective
+    objective: Objective
+    meeting: Meeting
+    wellbeing_note: WellbeingNote
+    observation: Observation
+    evidence: Evidence
+    sample: ModerationSample
+    item: ModerationItem
+    hold: LegalHold
+    opening: CycleOpening
+    grant: CycleAccessGrant
+
+
+def build_side(world: World, *, trust_b: bool) -> Side:
+    text = f"Text {MARKER}" if trust_b else "Alder text"
+    trust = world.other_trust if trust_b else world.trust
+    academy = world.other_academy if trust_b else world.academy
+    cycle = world.cycles["b_staff" if trust_b else "appraisee"]
+    staff = cycle.appraisee
+    observer = world.staff["b_headteacher" if trust_b else "line_manager"]
+    policy = (world.other_policy_version if trust_b else world.policy_version).policy  # type: ignore[union-attr]
+    consent = WellbeingConsent.objects.create(trust=trust, cycle=cycle, given_at=timezone.now())
+    objective = Objective.objects.create(trust=trust, cycle=cycle, title=text)
+    sample = ModerationSample.objects.create(
+        trust=trust,
+        academy=academy,
+        year=2026,
+        kind="statements",
+        requested_size=1,
+        population_size=1,
+        seed=1,
+    )
+    return Side(
+        trust=trust,
+        academy=academy,
+        staff=staff,
+        cycle=cycle,
+        role_assignment=RoleAssignment.objects.filter(trust=trust).first(),  # type: ignore[arg-type]
+        policy=policy,
+        policy_assignment=PolicyAssignment.objects.create(
+            trust=trust, staff_group="teaching", policy=policy
+        ),
+        term=Term.objects.create(
+            academy=academy,
+            name=text[:60],
+            starts_on=dt.date(2026, 9, 2),
+            ends_on=dt.date(2026, 10, 23),
+        ),
+        day=CalendarDay.objects.create(
+            academy=academy, date=dt.date(2026, 9, 1), kind=CalendarDayKind.INSET, description=text
+        ),
+        priority=ImprovementPriority.objects.create(
+            trust=trust, academic_year=2026, code="P1", title=text
+        ),
+        shared=SharedObjective.objects.create(trust=trust, title=text),
+        objective=objective,
+        meeting=Meeting.objects.create(
+            trust=trust, cycle=cycle, kind="interim", scheduled_for=dt.date(2026, 11, 2), notes=text
+        ),
+        wellbeing_note=WellbeingNote.objects.create(
+            trust=trust, cycle=cycle, consent=consent, text=text
+        ),
+        observation=Observation.objects.create(
+            trust=trust,
+            cycle=cycle,
+            observer=observer,
+            observed_at=timezone.now(),
+            duration_minutes=30,
+            kind="formal",
+            focus=text[:300],
+        ),
+        evidence=Evidence.objects.create(trust=trust, cycle=cycle, kind="note", title=text, note=text),
+        sample=sample,
+        item=ModerationItem.objects.create(sample=sample, cycle=cycle, position=1),
+        hold=LegalHold.objects.create(trust=trust, reason=text, staff_member=staff),
+        opening=CycleOpening.objects.create(trust=trust, academy=academy, year=2026),
+        grant=CycleAccessGrant.objects.create(
+            cycle=cycle,
+            user=staff.user,
+            permission="view_cycle_as_adviser",
+            reason=text,
+            expires_at=timezone.now() + dt.timedelta(days=5),
+        ),
+    )
+
+
+K = Callable[[Side], dict[str, Any]]
+
+
+def none(s: Side) -> dict[str, Any]:
+    return {}
+
+
+def cycle_kw(s: Side) -> dict[str, Any]:
+    return {"cycle_id": s.cycle.pk}
+
+
+# url name -> the kwargs naming one side's objects. ``none`` marks routes without objects.
+ROUTES: dict[str, K] = {
+    "home": none,
+    # cycles
+    "cycles:mine": none,
+    "cycles:reviewees": none,
+    "cycles:academies": none,
+    "cycles:academy": lambda s: {"academy_id": s.academy.pk},
+    "cycles:open": none,
+    "cycles:opening": lambda s: {"opening_id": s.opening.pk},
+    "cycles:detail": lambda s: {"pk": s.cycle.pk},
+    "cycles:transition": lambda s: {"pk": s.cycle.pk},
+    "cycles:change_reviewer": lambda s: {"pk": s.cycle.pk},
+    "cycles:first_period": lambda s: {"pk": s.cycle.pk},
+    "cycles:access": lambda s: {"pk": s.cycle.pk},
+    "cycles:revoke_access": lambda s: {"pk": s.cycle.pk, "grant_id": s.grant.pk},
+    # organisation
+    "organisation:trust": none,
+    "organisation:trust_edit": none,
+    "organisation:academy_add": none,
+    "organisation:academy_edit": lambda s: {"pk": s.academy.pk},
+    "organisation:line_management": lambda s: {"pk": s.academy.pk},
+    "organisation:line_management_index": none,
+    "organisation:staff_list": none,
+    "organisation:staff_add": none,
+    "organisation:staff_import": none,
+    "organisation:staff_import_done": none,
+    "organisation:staff_import_example": none,
+    "organisation:staff_detail": lambda s: {"pk": s.staff.pk},
+    "organisation:staff_edit": lambda s: {"pk": s.staff.pk},
+    "organisation:staff_line_manager": lambda s: {"pk": s.staff.pk},
+    "organisation:roles": none,
+    "organisation:role_grant": none,
+    "organisation:role_revoke": lambda s: {"pk": s.role_assignment.pk},
+    "organisation:job_roles": none,
+    # policies
+    "policies:index": none,
+    "policies:choose": lambda s: {"staff_group": "teaching"},
+    "policies:unassign": lambda s: {"assignment_id": s.policy_assignment.pk},
+    "policies:detail": lambda s: {"policy_id": s.policy.pk},
+    "policies:version": lambda s: {"policy_id": s.policy.pk, "number": 1},
+    "policies:edit": lambda s: {"policy_id": s.policy.pk},
+    # calendars
+    "calendars:index": none,
+    "calendars:detail": lambda s: {"academy_id": s.academy.pk},
+    "calendars:term_add": lambda s: {"academy_id": s.academy.pk},
+    "calendars:term_edit": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
+    "calendars:term_delete": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
+    "calendars:day_add": lambda s: {"academy_id": s.academy.pk},
+    "calendars:day_remove": lambda s: {"academy_id": s.academy.pk, "day_id": s.day.pk},
+    # audit
+    "audit:index": none,
+    "audit:security_events": none,
+    # objectives
+    "objectives:priorities": none,
+    "objectives:priority_add": none,
+    "objectives:priority_edit": lambda s: {"pk": s.priority.pk},
+    "objectives:priority_delete": lambda s: {"pk": s.priority.pk},
+    "objectives:shared_list": none,
+    "objectives:shared_add": none,
+    "objectives:shared_detail": lambda s: {"pk": s.shared.pk},
+    "objectives:cycle": cycle_kw,
+    "objectives:objective_add": cycle_kw,
+    "objectives:objective_edit": lambda s: {"cycle_id": s.cycle.pk, "pk": s.objective.pk},
+    "objectives:objective_delete": lambda s: {"cycle_id": s.cycle.pk, "pk": s.objective.pk},
+    "objectives:objective_comment": lambda s: {"cycle_id": s.cycle.pk, "pk": s.objective.pk},
+    "objectives:plan": cycle_kw,
+    "objectives:plan_action": lambda s: {"cycle_id": s.cycle.pk, "action": "agree"},
+    "objectives:conversation": lambda s: {"cycle_id": s.cycle.pk, "key": "autumn"},
+    "objectives:wellbeing": cycle_kw,
+    "objectives:wellbeing_note_delete": lambda s: {
+        "cycle_id": s.cycle.pk,
+        "pk": s.wellbeing_note.pk,
+    },
+    "objectives:pdp": cycle_kw,
+    "objectives:meeting_add": cycle_kw,
+    "objectives:meeting_edit": lambda s: {"cycle_id": s.cycle.pk, "pk": s.meeting.pk},
+    # reviews
+    "reviews:observation_add": cycle_kw,
+    "reviews:observation_feedback": lambda s: {
+        "cycle_id": s.cycle.pk,
+        "observation_id": s.observation.pk,
+    },
+    "reviews:evidence_add": cycle_kw,
+    "reviews:evidence_note_add": cycle_kw,
+    "reviews:evidence_detail": lambda s: {"cycle_id": s.cycle.pk, "evidence_id": s.evidence.pk},
+    "reviews:evidence_download": lambda s: {
+        "cycle_id": s.cycle.pk,
+        "evidence_id": s.evidence.pk,
+    },
+    "reviews:review_edit": cycle_kw,
+    "reviews:review_comment": cycle_kw,
+    "reviews:statement": cycle_kw,
+    "reviews:moderation_index": none,
+    "reviews:moderation_detail": lambda s: {"sample_id": s.sample.pk},
+    "reviews:moderation_item": lambda s: {"sample_id": s.sample.pk, "item_id": s.item.pk},
+    # reminders and retention
+    "reminders:mine": none,
+    "reminders:feed_reset": none,
+    "retention:index": none,
+    "retention:hold_add": none,
+    "retention:hold_lift": lambda s: {"pk": s.hold.pk},
+}
+
+
+def all_routes() -> list[tuple[str, str]]:
+    return [
+        (route, name)
+        for route, name in walk(get_resolver().url_patterns)
+        if not route.startswith(PUBLIC_PREFIXES) and not route.startswith(ADMIN_PREFIX)
+    ]
+
+
+def test_every_route_is_public_or_probed() -> None:
+    unnamed = [route for route, name in all_routes() if not name]
+    assert not unnamed, f"Routes need a name to be probed: {unnamed}"
+    uncovered = sorted(
+        name for _, name in all_routes() if name not in ROUTES and name not in PUBLIC_NAMES
+    )
+    assert not uncovered, f"Routes with no access probe: {uncovered}"
+
+
+def test_probe_list_has_no_stale_entries() -> None:
+    names = {name for _, name in all_routes()}
+    assert not set(ROUTES) - names
+
+
+@pytest.fixture
+def sides(world: World) -> tuple[Side, Side]:
+    return build_side(world, trust_b=False), build_side(world, trust_b=True)
+
+
+def _url(name: str, side: Side) -> str:
+    return reverse(name, kwargs=ROUTES[name](side))
+
+
+def test_anonymous_visitors_see_nothing(sides: tuple[Side, Side]) -> None:
+    client = Client()
+    own, _ = sides
+    for name in ROUTES:
+        response = client.get(_url(name, own))
+        assert response.status_code in (302, 404), name
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("account_login")), name
+
+
+OBJECT_ROUTES = [name for name, kw in ROUTES.items() if kw not in (none,)]
+# Routes whose only argument is not an object (a staff group, a plan action) are the same
+# for every trust; they are covered by the marker sweep below.
+OBJECT_ROUTES.remove("policies:choose")
+
+TRUST_A_PERSONAS = tuple(p for p in STAFF_PERSONAS if p != "inactive") + ("governor", "adviser")
+
+
+@pytest.mark.parametrize("persona", TRUST_A_PERSONAS)
+def test_other_trusts_objects_are_not_found(
+    world: World, sides: tuple[Side, Side], persona: str
+) -> None:
+    _, theirs = sides
+    client = Client()
+    client.force_login(world.user(persona))
+    for name in OBJECT_ROUTES:
+        url = _url(name, theirs)
+        get = client.get(url)
+        post = client.post(url, {})
+        assert get.status_code in (404, 405), f"GET {name} gave {get.status_code}"
+        assert post.status_code in (404, 405), f"POST {name} gave {post.status_code}"
+        assert 404 in (get.status_code, post.status_code), name
+        assert MARKER not in get.content.decode(errors="replace"), name
+
+
+@pytest.mark.parametrize("persona", TRUST_A_PERSONAS)
+def test_no_page_shows_another_trusts_data_or_fails(
+    world: World, sides: tuple[Side, Side], persona: str
+) -> None:
+    own, _ = sides
+    client = Client()
+    client.force_login(world.user(persona))
+    for name in ROUTES:
+        response = client.get(_url(name, own))
+        assert response.status_code < 500, f"{name} gave {response.status_code}"
+        body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
+        assert MARKER.encode() not in body, f"{name} showed trust B's data to {persona}"
