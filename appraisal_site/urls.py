@@ -16,4 +16,5 @@ urlpatterns = [
     path("objectives/", include("objectives.urls")),
     path("reviews/", include("reviews.urls")),
     path("reminders/", include("reminders.urls")),
+    path("retention/", include("retention.urls")),
 ]

@@ -1,0 +1,101 @@
+"""Legal holds (set and lifted by HR) and the entry points of the retention purge.
+
+The purge itself (finding, destroying and recording expired record trees) lives in
+``retention.purge``; these are the calls views, commands and tasks make.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from cycles.models import AppraisalCycle
+from organisation.models import StaffMember
+from organisation.principal import Principal
+
+from . import purge
+from .models import LegalHold
+from .permissions import can_manage_retention
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class RetentionError(Exception):
+    """A refused retention action, with a message fit to show on the page."""
+
+
+def _check_hr(principal: Principal, trust_id: int) -> None:
+    if not can_manage_retention(principal) or principal.trust_id != trust_id:
+        raise RetentionError("Only HR of the trust can set or lift a legal hold.")
+
+
+@transaction.atomic
+def legal_hold_set(
+    *,
+    principal: Principal,
+    actor: User,
+    reason: str,
+    cycle: AppraisalCycle | None = None,
+    staff_member: StaffMember | None = None,
+) -> LegalHold:
+    """Keep one cycle, or everything about one member of staff, past its retention period.
+
+    Takes the cycle's row lock first, the same lock the purge takes before destroying a
+    tree: a hold set while the purge runs is either in place before the purge looks, or
+    set on a cycle already gone (refused)."""
+    if (cycle is None) == (staff_member is None):
+        raise RetentionError("Choose one appraisal record or one member of staff to hold.")
+    reason = reason.strip()
+    if not reason:
+        raise RetentionError("Say why the record must be kept.")
+    trust_id = cycle.trust_id if cycle is not None else staff_member.trust_id  # type: ignore[union-attr]
+    _check_hr(principal, trust_id)
+    if cycle is not None:
+        locked = AppraisalCycle.objects.select_for_update().filter(pk=cycle.pk).first()
+        if locked is None:
+            raise RetentionError("That appraisal record no longer exists.")
+    hold = LegalHold(
+        trust_id=trust_id,
+        cycle=cycle,
+        cycle_ref=cycle.pk if cycle is not None else None,
+        staff_member=staff_member,
+        reason=reason,
+        set_by=actor,
+    )
+    hold._history_user = actor  # type: ignore[attr-defined]
+    hold.save()
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(
+    *, principal: Principal, actor: User, hold: LegalHold, reason: str
+) -> LegalHold:
+    """End a hold. The record is then destroyed by the next purge if it has expired."""
+    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    _check_hr(principal, hold.trust_id)
+    reason = reason.strip()
+    if not reason:
+        raise RetentionError("Say why the hold can end.")
+    if hold.lifted_at is not None:
+        raise RetentionError("This hold has already been lifted.")
+    hold.lifted_at = timezone.now()
+    hold.lifted_by = actor
+    hold.lift_reason = reason
+    hold._history_user = actor  # type: ignore[attr-defined]
+    hold.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    return hold
+
+
+def purge_expired_records(
+    *, as_of: dt.date | None = None, dry_run: bool = False, max_seconds: float | None = None
+) -> purge.PurgeRun:
+    return purge.purge_expired(as_of=as_of, dry_run=dry_run, max_seconds=max_seconds)
+
+
+def delete_pending_files() -> int:
+    return purge.delete_pending_files()
