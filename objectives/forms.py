@@ -91,7 +91,9 @@ def kind_choices(rules: PolicySettings) -> list[tuple[str, str]]:
 
 class ObjectiveForm(VersionedForm):
     kind = forms.ChoiceField(label="Kind of objective", required=False)
-    title = forms.CharField(label="Objective", max_length=300)
+    title = forms.CharField(
+        label="Objective", max_length=300, error_messages={"required": "Enter the objective."}
+    )
     specific = _text("Specific", help_text="What exactly is to be achieved.")
     measurable = _text("Measurable", help_text="How progress and success will be measured.")
     achievable = _text("Achievable", help_text="Why it can be done with the time and support.")
@@ -136,6 +138,7 @@ class ObjectiveForm(VersionedForm):
         )
         if not priority_ids:
             del self.fields["priorities"]
+            self.fields["alignment"].label = "The plan it supports"
         align_to = list(rules.objectives.align_to)
         if align_to:
             _field(self, "alignment").choices = [("", "Choose a plan"), *((a, a) for a in align_to)]
@@ -264,9 +267,7 @@ class WellbeingNoteForm(forms.Form):
 class DevelopmentPlanForm(VersionedForm):
     development_needs = _text("Personal development needs", rows=5)
 
-    def __init__(
-        self, *args: Any, parts: Sequence[str], required: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, parts: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parts = list(parts)
         needs = self.fields.pop("development_needs")

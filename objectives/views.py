@@ -303,6 +303,7 @@ def plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
     principal, cycle = _cycle(request, cycle_id)
     if cycle.policy_version.rules.model != AppraisalModel.OBJECTIVES:
         raise Http404("This policy has no objective plan.")
+    _record_access(request, cycle, f"Objectives agreement: {_cycle_label(cycle)}")
     return _plan_page(request, principal, cycle)
 
 
@@ -417,6 +418,8 @@ def conversation(request: HttpRequest, cycle_id: int, key: str) -> HttpResponse:
             messages.success(request, f"{rule.name} saved.")
             return redirect(cycle_url(cycle))
     category = selectors.staff_category(cycle)
+    if request.method == "GET":
+        _record_access(request, cycle, f"{rule.name}: {_cycle_label(cycle)}")
     return _page(
         request,
         "objectives/conversation_form.html",
@@ -572,6 +575,8 @@ def development_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
             if action == "save":
                 _add_errors(form, exc)
     section = selectors.cycle_section_context(cycle, principal)["objectives_section"]
+    if request.method == "GET":
+        _record_access(request, cycle, f"Personal development plan: {_cycle_label(cycle)}")
     response = _page(
         request,
         "objectives/development_plan_form.html",
