@@ -42,16 +42,90 @@ TRUST_NAMES = {
     "leger-pdp": "Leger Demo Education Trust",
     "staploe-associate": "Staploe Demo Education Trust",
 }
-FIRST_NAMES = (
-    "Amira Ben Chloe Dev Ellie Farah George Hannah Isaac Jess Kieran Leah Mohammed Nia Oliver "
-    "Priya Quinn Rosa Sam Tariq Uma Vikram Willow Xavier Yasmin Zac Aisha Callum Daisy Ethan "
-    "Freya Harvey Imogen Jamal Kate Luca Maisie Noah Orla Reuben"
-).split()
-LAST_NAMES = (
-    "Ahmed Brown Clarke Davies Evans Fletcher Green Hughes Iqbal Jones Khan Lewis Morgan Nolan "
-    "Owen Patel Quinn Roberts Smith Taylor Usman Vaughan Walker Young Zhang Bennett Cooper "
-    "Dixon Ellis Foster Gill Harris Jackson Kaur Lloyd Mills Nash Osei Price Reid"
-).split()
+FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Ellie",
+    "Farah",
+    "George",
+    "Hannah",
+    "Isaac",
+    "Jess",
+    "Kieran",
+    "Leah",
+    "Mohammed",
+    "Nia",
+    "Oliver",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vikram",
+    "Willow",
+    "Xavier",
+    "Yasmin",
+    "Zac",
+    "Aisha",
+    "Callum",
+    "Daisy",
+    "Ethan",
+    "Freya",
+    "Harvey",
+    "Imogen",
+    "Jamal",
+    "Kate",
+    "Luca",
+    "Maisie",
+    "Noah",
+    "Orla",
+    "Reuben",
+]
+LAST_NAMES = [
+    "Ahmed",
+    "Brown",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nolan",
+    "Owen",
+    "Patel",
+    "Quinn",
+    "Roberts",
+    "Smith",
+    "Taylor",
+    "Usman",
+    "Vaughan",
+    "Walker",
+    "Young",
+    "Zhang",
+    "Bennett",
+    "Cooper",
+    "Dixon",
+    "Ellis",
+    "Foster",
+    "Gill",
+    "Harris",
+    "Jackson",
+    "Kaur",
+    "Lloyd",
+    "Mills",
+    "Nash",
+    "Osei",
+    "Price",
+    "Reid",
+]
 
 
 # The Staploe preset's variant names the academy and job role its June-May cycle is for.
@@ -89,24 +163,88 @@ def _staff_plan(second_academy: str) -> list[dict[str, object]]:
         head = f"{prefix}_head"
         rows += [
             (head, academy, "Headteacher", "leadership", True, "LSP", "L21", "ceo"),
-            (f"{prefix}_deputy", academy, "Deputy headteacher", "leadership", True, "LSP", "L9", head),
-            (f"{prefix}_hod1", academy, "Head of department", "teaching", True, "UPR", "U2",
-             f"{prefix}_deputy"),
-            (f"{prefix}_hod2", academy, "Head of department", "teaching", True, "UPR", "U3",
-             f"{prefix}_deputy"),
-            (f"{prefix}_sbm", academy, "School business manager", "support", False, "SCP", "30", head),
+            (
+                f"{prefix}_deputy",
+                academy,
+                "Deputy headteacher",
+                "leadership",
+                True,
+                "LSP",
+                "L9",
+                head,
+            ),
+            (
+                f"{prefix}_hod1",
+                academy,
+                "Head of department",
+                "teaching",
+                True,
+                "UPR",
+                "U2",
+                f"{prefix}_deputy",
+            ),
+            (
+                f"{prefix}_hod2",
+                academy,
+                "Head of department",
+                "teaching",
+                True,
+                "UPR",
+                "U3",
+                f"{prefix}_deputy",
+            ),
+            (
+                f"{prefix}_sbm",
+                academy,
+                "School business manager",
+                "support",
+                False,
+                "SCP",
+                "30",
+                head,
+            ),
         ]
         for n in range(1, 9):
             manager = f"{prefix}_hod1" if n <= 4 else f"{prefix}_hod2"
             point = f"M{min(n + 1, 6)}"
-            rows.append((f"{prefix}_t{n}", academy, "Class teacher", "teaching", True, "MPR",
-                         point, manager))
+            rows.append(
+                (
+                    f"{prefix}_t{n}",
+                    academy,
+                    "Class teacher",
+                    "teaching",
+                    True,
+                    "MPR",
+                    point,
+                    manager,
+                )
+            )
         role_ta = LEARNING_SUPPORT_ROLE if prefix == "b" else "Teaching assistant"
         for n in range(1, 5):
-            rows.append((f"{prefix}_ta{n}", academy, role_ta, "support", False, "SCP", str(5 + n),
-                         f"{prefix}_deputy"))
-        rows.append((f"{prefix}_office", academy, "Office administrator", "support", False, "SCP",
-                     "8", f"{prefix}_sbm"))
+            rows.append(
+                (
+                    f"{prefix}_ta{n}",
+                    academy,
+                    role_ta,
+                    "support",
+                    False,
+                    "SCP",
+                    str(5 + n),
+                    f"{prefix}_deputy",
+                )
+            )
+        rows.append(
+            (
+                f"{prefix}_office",
+                academy,
+                "Office administrator",
+                "support",
+                False,
+                "SCP",
+                "8",
+                f"{prefix}_sbm",
+            )
+        )
     # Make sure the persona line manager (a_hod1) has the persona teacher (a_t1) and TA.
     return [
         {
@@ -180,9 +318,7 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
     domain = f"{preset}.example.org"
     trust, created = Trust.objects.get_or_create(slug=slug, defaults={"name": TRUST_NAMES[preset]})
 
-    second_name = (
-        LEARNING_SUPPORT_ACADEMY if preset == "staploe-associate" else "Riverside Academy"
-    )
+    second_name = LEARNING_SUPPORT_ACADEMY if preset == "staploe-associate" else "Riverside Academy"
     academies = {
         "central": Academy.objects.get_or_create(
             trust=trust, is_central_team=True, defaults={"name": "Central team"}
@@ -247,7 +383,11 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
     for key, role, academy in grants:
         user = staff[key].user
         assert user is not None
-        if not RoleAssignment.objects.active().filter(user=user, role=role, academy=academy).exists():
+        if (
+            not RoleAssignment.objects.active()
+            .filter(user=user, role=role, academy=academy)
+            .exists()
+        ):
             role_grant(user=user, role=role, trust=trust, academy=academy, reason="Demo set-up")
     governor, _ = User.objects.get_or_create(
         email=f"governor@{domain}",
@@ -279,6 +419,11 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
 
     _apply_policy(trust=trust, preset=preset, staff=staff, academy=academies["second"])
 
+    # Open this year's appraisal cycles, so reviewers have reviewees from the first page.
+    from cycles.services import cycles_open
+
+    cycles_open(trust=trust, year=academic_year, actor=None)
+
     personas: list[Persona] = []
     for key, label in PERSONAS:
         user = staff[key].user
@@ -305,7 +450,6 @@ def _apply_policy(
     not cover (Staploe's policy is for associate staff only) follow the classic preset."""
     from policies import services as policy_services
     from policies.models import PolicyAssignment
-
     from policies.presets import load_preset
 
     chosen = policy_services.policy_create_from_preset(trust=trust, preset_key=preset)
@@ -322,9 +466,7 @@ def _apply_policy(
         if not PolicyAssignment.objects.filter(
             trust=trust, staff_group=group, academy__isnull=True, job_role__isnull=True
         ).exists():
-            policy_services.policy_assign(
-                trust=trust, staff_group=group, policy=policy, actor=None
-            )
+            policy_services.policy_assign(trust=trust, staff_group=group, policy=policy, actor=None)
     if preset == "staploe-associate":
         # Learning support staff at Soham Village College run June to May.
         variant_spec = load_preset(preset).variant("learning-support")

@@ -84,9 +84,13 @@ def _versions_in_force(policy_ids: Iterable[int], on: dt.date) -> dict[int, Poli
         PolicyVersion.objects.filter(policy_id__in=ids, effective_from__lte=on)
         .select_related("policy")
         .order_by("policy_id", "-effective_from")
-        .distinct("policy_id")
     )
-    return {v.policy_id: v for v in rows}
+    # The first row per policy is the one in force. A trust has a handful of versions per
+    # policy, so picking it here is as cheap as DISTINCT ON and works on SQLite too.
+    in_force: dict[int, PolicyVersion] = {}
+    for version in rows:
+        in_force.setdefault(version.policy_id, version)
+    return in_force
 
 
 def version_in_force(*, policy: Policy, on: dt.date) -> PolicyVersion | None:
