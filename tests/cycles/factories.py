@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -13,8 +12,7 @@ from cycles.models import AppraisalCycle, CycleState
 from organisation.models import Academy, JobRole, Trust
 from policies.models import Policy, PolicyVersion
 from policies.presets import load_preset
-from policies.schema import PolicySettings, merge_settings
-from policies.services import policy_assign, policy_create, policy_create_from_preset
+from policies.services import policy_assign, policy_create_from_preset
 from tests.factories import StaffMemberFactory
 
 D = dt.date
@@ -56,35 +54,6 @@ def preset_version(
                 actor=None,
             )
     return PolicyVersion.objects.filter(policy=policy).order_by("-effective_from").first()  # type: ignore[return-value]
-
-
-def patched_version(
-    trust: Trust,
-    key: str,
-    name: str,
-    patch: dict[str, Any],
-    *,
-    groups: Iterable[str] = (),
-    academy: Academy | None = None,
-    job_role: JobRole | None = None,
-) -> PolicyVersion:
-    """A policy of its own: preset ``key`` with ``patch`` applied (e.g. Staploe's Soham
-    learning support cycle), assigned as an override."""
-    settings = merge_settings(load_preset(key).settings_for(), patch)
-    PolicySettings.model_validate(settings)
-    policy = policy_create(
-        trust=trust, name=name, settings=settings, effective_from=POLICY_FROM, actor=None
-    )
-    for group in groups:
-        policy_assign(
-            trust=trust,
-            staff_group=group,
-            policy=policy,
-            academy=academy,
-            job_role=job_role,
-            actor=None,
-        )
-    return policy.versions.get()
 
 
 def default_version(trust: Trust) -> PolicyVersion:

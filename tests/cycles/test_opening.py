@@ -22,7 +22,7 @@ from policies.models import PolicyVersion
 from policies.services import policy_version_create
 from tests.factories import AcademyFactory, JobRoleFactory, StaffMemberFactory, UserFactory
 
-from .factories import CycleFactory, D, patched_version, preset_version
+from .factories import CycleFactory, D, preset_version
 
 pytestmark = pytest.mark.django_db
 
@@ -176,16 +176,10 @@ def test_staploe_soham_learning_support_follows_the_override(trust: Trust, hr) -
     learning support staff at Soham Village College, 1 June to 31 May (an academy and job
     role assignment of its own)."""
     soham = AcademyFactory(trust=trust, name="Soham Village College")
-    lsa = JobRoleFactory(trust=trust, name="Learning support assistant")
+    lsa = JobRoleFactory(trust=trust, name="Learning support")
     preset_version(trust, "staploe-associate")
-    soham_version = patched_version(
-        trust,
-        "staploe-associate",
-        "Staploe associate staff: Soham learning support",
-        {"cycle": {"starts_on": {"month": 6, "day": 1}}},
-        groups=[StaffGroup.SUPPORT],
-        academy=soham,
-        job_role=lsa,
+    soham_version = preset_version(
+        trust, "staploe-associate", variant="learning-support", academy=soham, job_role=lsa
     )
     office = StaffMemberFactory(academy=soham, staff_group=StaffGroup.SUPPORT, last_name="Office")
     assistant = StaffMemberFactory(

@@ -43,12 +43,9 @@ def rules(key: str, variant: str | None = None) -> PolicySettings:
 
 
 def soham_rules() -> PolicySettings:
-    """Staploe's learning support staff at Soham Village College: 1 June to 31 May, a
-    policy of its own assigned to that academy and role."""
-    base = load_preset("staploe-associate").settings_for()
-    return PolicySettings.model_validate(
-        merge_settings(base, {"cycle": {"starts_on": {"month": 6, "day": 1}}})
-    )
+    """Staploe's learning support staff at Soham Village College: 1 June to 31 May, the
+    preset's variant (a policy of its own assigned to that academy and role)."""
+    return load_preset("staploe-associate").rules_for("learning-support")
 
 
 def staff(**kwargs: object) -> StaffFacts:
