@@ -187,12 +187,12 @@ def _objective_container(cycle: AppraisalCycle, actor: User) -> ObjectivePlan | 
 
 
 def _touch_container(container: ObjectivePlan | DevelopmentPlan, actor: User, reason: str) -> None:
+    # An objective plan is agreed as a whole, so any change to its objectives makes pages
+    # showing the plan out of date. A development plan's extra targets are separate from
+    # its inquiry text, which the member of staff may be writing at the same time: they
+    # do not conflict, and agreeing it re-checks the targets anyway.
     if isinstance(container, ObjectivePlan):
         _plan_changed(container, actor, reason)
-    else:
-        container.version += 1
-        _history(container, actor, reason)
-        container.save(update_fields=["version", "updated_at"])
 
 
 def _check_priorities(cycle: AppraisalCycle, priorities: Iterable[ImprovementPriority]) -> None:

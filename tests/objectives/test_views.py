@@ -470,3 +470,45 @@ def test_the_header_links_to_objectives_for_those_it_serves(school: School) -> N
     assert nav_shared in reviewer_page and nav_priorities not in reviewer_page
     teacher_page = client_for(school.teacher).get(page).content.decode()
     assert nav_shared not in teacher_page and nav_priorities not in teacher_page
+
+
+@pytest.mark.parametrize(
+    "key", ["langley-interim", "classic-objectives", "aspire-grow", "leger-pdp", "staploe-associate"]
+)
+def test_every_policy_s_section_renders_for_everyone_who_may_read_it(
+    school: School, key: str
+) -> None:
+    cycle = school.cycle(key)
+    reviewer = user(school.reviewer)
+    model = cycle.policy_version.rules.model
+    if model == "objectives":
+        add(cycle, reviewer, "whole_school_or_team", title="Shown objective")
+    elif model == "pdp":
+        add(cycle, reviewer, "subject_responsibility", title="Shown objective")
+        services.development_plan_save(
+            actor=reviewer,
+            cycle=cycle,
+            expected_version=0,
+            answers=["Shown inquiry"],
+            development_needs="",
+        )
+    else:
+        services.conversation_record(
+            actor=reviewer,
+            cycle=cycle,
+            key="autumn",
+            expected_version=0,
+            held_on=None,
+            growth_areas="Shown growth area",
+        )
+    services.meeting_schedule(
+        actor=reviewer, cycle=cycle, kind="other", scheduled_for=dt.date(2027, 2, 1)
+    )
+    for person in (school.reviewer, school.teacher, school.headteacher, school.hr):
+        client = client_for(person)
+        for url in cycle_pages(cycle):
+            response = client.get(url)
+            assert response.status_code == 200, (key, person, url)
+            body = response.content.decode()
+            assert "Shown" in body, (key, person, url)
+            assert "Another meeting" in body
