@@ -29,7 +29,7 @@ from objectives.models import (
 )
 from organisation.models import StaffMember
 
-from .support import School, user
+from .support import PRESETS, School, user
 from .test_services import SMART, add
 
 pytestmark = pytest.mark.django_db
@@ -472,9 +472,7 @@ def test_the_header_links_to_objectives_for_those_it_serves(school: School) -> N
     assert nav_shared not in teacher_page and nav_priorities not in teacher_page
 
 
-@pytest.mark.parametrize(
-    "key", ["langley-interim", "classic-objectives", "aspire-grow", "leger-pdp", "staploe-associate"]
-)
+@pytest.mark.parametrize("key", PRESETS)
 def test_every_policy_s_section_renders_for_everyone_who_may_read_it(
     school: School, key: str
 ) -> None:
