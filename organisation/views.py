@@ -18,6 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from audit.services import record_access, record_denied_if_exists
+
 from . import permissions, selectors, services
 from .forms import (
     AcademyForm,
@@ -29,7 +31,7 @@ from .forms import (
     TrustForm,
 )
 from .imports import COLUMNS, EXAMPLE_CSV
-from .models import Academy, RoleAssignment, Trust
+from .models import Academy, RoleAssignment, StaffMember, Trust
 from .permissions import Action
 from .principal import Principal, principal_for
 from .services import OrganisationError
@@ -227,7 +229,13 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    staff = permissions.get_staff_for_user(principal, pk)
+    try:
+        staff = permissions.get_staff_for_user(principal, pk)
+    except Http404:
+        record_denied_if_exists(request=request, model=StaffMember, pk=pk)
+        raise
+    # Pay, contract and line management are personal data: reading them is logged.
+    record_access(request=request, obj=staff, action="view", label=f"Staff record: {staff}")
     reports = list(selectors.direct_reports(staff))
     visible_ids = set(
         permissions.visible_staff(principal)
