@@ -380,15 +380,15 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
         ("a_head", Role.HEADTEACHER, academies["first"]),
         ("b_head", Role.HEADTEACHER, academies["second"]),
     ]
-    for key, role, academy in grants:
-        user = staff[key].user
-        assert user is not None
+    for key, held, where in grants:
+        holder = staff[key].user
+        assert holder is not None
         if (
             not RoleAssignment.objects.active()
-            .filter(user=user, role=role, academy=academy)
+            .filter(user=holder, role=held, academy=where)
             .exists()
         ):
-            role_grant(user=user, role=role, trust=trust, academy=academy, reason="Demo set-up")
+            role_grant(user=holder, role=held, trust=trust, academy=where, reason="Demo set-up")
     governor, _ = User.objects.get_or_create(
         email=f"governor@{domain}",
         defaults={"trust": trust, "first_name": "Gwen", "last_name": "Governor"},
@@ -426,11 +426,13 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
 
     personas: list[Persona] = []
     for key, label in PERSONAS:
-        user = staff[key].user
-        assert user is not None
-        persona = Persona(key=key, label=label, email=user.email, password=_set_password(user))
+        account = staff[key].user
+        assert account is not None
+        persona = Persona(
+            key=key, label=label, email=account.email, password=_set_password(account)
+        )
         if key in PRIVILEGED:
-            persona.mfa_secret, persona.recovery_codes = _ensure_mfa(user)
+            persona.mfa_secret, persona.recovery_codes = _ensure_mfa(account)
         personas.append(persona)
     personas.append(
         Persona(
