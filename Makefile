@@ -18,6 +18,9 @@ RUN_ENV := DJANGO_DEBUG=1
 run: install assets
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+# Scheduled jobs (reminders, purge) run in-process on a timer beside the server.
+	$(RUN_ENV) $(BIN)/python manage.py run_scheduled_jobs --every 300 & jobs=$$!; \
+	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: system-deps install assets services lint
