@@ -36,3 +36,25 @@ def world(db):  # type: ignore[no-untyped-def]
     from tests.personas import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    """pytest-playwright launches the machine's Chromium, headless, with no downloads."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "chromium_sandbox": False,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def browser_page(page, live_server):  # type: ignore[no-untyped-def]
+    """A Playwright page whose ``go(page, path)`` addresses go to the live test server."""
+    page.set_default_timeout(15_000)
+    page.base_url = live_server.url
+    return page

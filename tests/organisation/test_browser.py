@@ -3,60 +3,23 @@ import works end to end without JavaScript tricks."""
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import Page
 
 from organisation.models import Role, RoleAssignment, StaffMember
-from tests.factories import TEST_PASSWORD
+from tests.browser_support import assert_accessible, go, sign_in
 
 from .test_imports import person, to_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-_axe = Axe()
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": True,
-        "chromium_sandbox": False,
-        "args": ["--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    }
-
-
-def assert_accessible(page: Page) -> None:
-    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    if results.violations_count:
-        pytest.fail(
-            f"{results.violations_count} accessibility violation(s) on {page.url}:\n"
-            + results.generate_report()
-        )
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + reverse("account_login"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
 
 def test_admin_pages_are_accessible_and_import_works(
-    page: Page, live_server: Any, admin, academy, team, tmp_path
+    browser_page: Page, admin, academy, team, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    base = live_server.url
-    page.set_default_timeout(15_000)
-    sign_in(page, base, admin.email)
+    page = browser_page
+    sign_in(page, admin.email)
     teacher = team["teacher"]
     head_role = RoleAssignment.objects.get(role=Role.HEADTEACHER)
     for path in (
@@ -74,7 +37,7 @@ def test_admin_pages_are_accessible_and_import_works(
         reverse("organisation:job_roles"),
         reverse("organisation:staff_import"),
     ):
-        page.goto(base + path)
+        go(page, path)
         assert_accessible(page)
 
     # A bad file: the row-by-row report, accessible, and nothing written.
