@@ -133,9 +133,7 @@ class ObjectiveForm(VersionedForm):
         _field(self, "priorities").queryset = ImprovementPriority.objects.filter(
             pk__in=priority_ids
         ).order_by("academy_id", "-academic_year", "code")
-        self.fields["priorities"].label_from_instance = lambda p: (  # type: ignore[attr-defined]
-            f"{p.plan_label} {p.code}: {p.title}"
-        )
+        self.fields["priorities"].label_from_instance = str  # type: ignore[attr-defined]
         if not priority_ids:
             del self.fields["priorities"]
             self.fields["alignment"].label = "The plan it supports"
@@ -370,7 +368,7 @@ class SharedObjectiveForm(forms.Form):
         choices += [(str(a.pk), a.name) for a in academies]
         _field(self, "academy").choices = choices
         _field(self, "priority").choices = [("", "None")] + [
-            (str(p.pk), f"{p} ({p.academy.name if p.academy else 'trust'}, {p.academic_year})")
+            (str(p.pk), f"{p}, {p.academy.name if p.academy else 'whole trust'}, {p.academic_year}")
             for p in priorities
         ]
 

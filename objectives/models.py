@@ -80,7 +80,7 @@ class ImprovementPriority(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.plan_label} {self.code}: {self.title}"
+        return f"{self.code}: {self.title} ({self.plan_label})"
 
     @property
     def plan_label(self) -> str:

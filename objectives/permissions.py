@@ -183,15 +183,18 @@ def may_open_shared(principal: Principal) -> bool:
 
 
 def visible_shared_objectives(principal: Principal) -> QuerySet[SharedObjective]:
+    """Shared objectives this person may see and give to the people they review: those of
+    the academies they lead or review at, the trust-wide ones, and their own."""
     if not principal.is_authenticated:
         return SharedObjective.objects.none()
     shared = SharedObjective.objects.filter(trust_id=principal.trust_id or 0)
     if principal.is_trust_admin or principal.is_hr:
         return shared
-    return shared.filter(
-        Q(academy_id__in=principal.academies_with(*ACADEMY_LEADS))
-        | Q(created_by_id=principal.user_id)
-    )
+    academies = list(shared_objective_academies(principal).values_list("pk", flat=True))
+    cond = Q(created_by_id=principal.user_id)
+    if academies:
+        cond |= Q(academy_id__in=academies) | Q(academy__isnull=True)
+    return shared.filter(cond)
 
 
 def shared_objective_for(principal: Principal, pk: int) -> SharedObjective:

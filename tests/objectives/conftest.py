@@ -5,7 +5,6 @@ import pytest
 from accounts.models import User
 from organisation.models import Role
 from organisation.services import role_grant
-from tests.browser.conftest import browser_page, browser_type_launch_args  # noqa: F401
 from tests.factories import UserFactory
 
 from .support import School, build_school

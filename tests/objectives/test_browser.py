@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from cycles.models import AppraisalCycle
 from objectives.models import ObjectivePlan, PlanState, WellbeingNote
-from tests.browser.conftest import assert_accessible, go, sign_in
+from tests.browser_support import assert_accessible, go, sign_in
 
 from .support import build_school
 

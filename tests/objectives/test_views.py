@@ -428,6 +428,11 @@ def test_shared_objective_created_and_given_to_several_at_once(school: School) -
     }
     page = head.get(detail).content.decode()
     assert school.teacher.full_name in page and "Already has this objective" in page
+    # A reviewer at the academy gives the headteacher's objective to the people they review.
+    reviewer = client_for(school.reviewer)
+    assert "Improve attendance" in reviewer.get(reverse("objectives:shared_list")).content.decode()
+    assert reviewer.post(detail, {"cycles": [str(cycles[2].pk)]}).status_code == 302
+    assert Objective.objects.filter(shared=shared).count() == 3
     assert client_for(school.teacher).get(detail).status_code == 404
     assert client_for(school.outsider).get(detail).status_code == 404
 
