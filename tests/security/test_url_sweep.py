@@ -146,7 +146,9 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             kind="formal",
             focus=text[:300],
         ),
-        evidence=Evidence.objects.create(trust=trust, cycle=cycle, kind="note", title=text, note=text),
+        evidence=Evidence.objects.create(
+            trust=trust, cycle=cycle, kind="note", title=text, note=text
+        ),
         sample=sample,
         item=ModerationItem.objects.create(sample=sample, cycle=cycle, position=1),
         hold=LegalHold.objects.create(trust=trust, reason=text, staff_member=staff),
@@ -323,7 +325,7 @@ OBJECT_ROUTES = [name for name, kw in ROUTES.items() if kw not in (none,)]
 # for every trust; they are covered by the marker sweep below.
 OBJECT_ROUTES.remove("policies:choose")
 
-TRUST_A_PERSONAS = tuple(p for p in STAFF_PERSONAS if p != "inactive") + ("governor", "adviser")
+TRUST_A_PERSONAS = (*(p for p in STAFF_PERSONAS if p != "inactive"), "governor", "adviser")
 
 
 @pytest.mark.parametrize("persona", TRUST_A_PERSONAS)
@@ -355,3 +357,50 @@ def test_no_page_shows_another_trusts_data_or_fails(
         assert response.status_code < 500, f"{name} gave {response.status_code}"
         body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
         assert MARKER.encode() not in body, f"{name} showed trust B's data to {persona}"
+
+
+class _Probe:
+    """Stands in for a Side when only the shape of a route's arguments is wanted."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self
+
+    pk = 0
+
+
+MIXED_ROUTES = [
+    name
+    for name in OBJECT_ROUTES
+    if name.split(":")[0] in {"objectives", "reviews", "calendars", "cycles"}
+    and len(ROUTES[name](_Probe())) > 1
+    and name not in {"objectives:plan_action", "objectives:conversation"}  # not objects
+]
+
+
+@pytest.mark.parametrize("persona", ["hr", "headteacher", "line_manager", "appraisee"])
+def test_another_trusts_child_under_your_own_parent_is_not_found(
+    world: World, sides: tuple[Side, Side], persona: str
+) -> None:
+    """Own cycle (or academy, or sample) in the address, another trust's record under it."""
+    own, theirs = sides
+    client = Client()
+    client.force_login(world.user(persona))
+    for name in MIXED_ROUTES:
+        kwargs = ROUTES[name](theirs)
+        parent_kwargs = ROUTES[name](own)
+        first = next(iter(parent_kwargs))
+        kwargs[first] = parent_kwargs[first]
+        url = reverse(name, kwargs=kwargs)
+        # Someone refused the action on their own parent whatever the child (403 for a child
+        # that does not exist at all) learns nothing from the same refusal here; anyone else
+        # must get "not found".
+        missing = dict(kwargs)
+        missing[list(kwargs)[-1]] = 0
+        missing[first] = parent_kwargs[first]
+        no_child = reverse(name, kwargs=missing)
+        for method in ("get", "post"):
+            refused = getattr(client, method)(no_child).status_code == 403
+            response = getattr(client, method)(url)
+            allowed = (403, 404, 405) if refused else (404, 405)
+            assert response.status_code in allowed, f"{method} {name}: {response.status_code}"
+            assert MARKER not in response.content.decode(errors="replace"), name
