@@ -9,7 +9,7 @@ place, ``wellbeing_notes_for``; no other selector touches them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -530,7 +530,3 @@ def shared_objective_assignments(shared: SharedObjective, principal: Principal) 
         .select_related("cycle__appraisee")
         .order_by("cycle__appraisee__last_name")
     )
-
-
-def objective_choices(objectives: Sequence[Objective]) -> list[tuple[int, str]]:
-    return [(o.pk, o.title) for o in objectives]
