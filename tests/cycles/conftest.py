@@ -7,7 +7,6 @@ from appraisal_site.celery import app as celery_app
 from organisation.models import Academy, JobRole, Role, StaffGroup, StaffMember, Trust
 from organisation.services import rebuild_line_management, role_grant
 from policies.models import PolicyVersion
-from tests.browser.conftest import browser_page, browser_type_launch_args  # noqa: F401
 from tests.factories import AcademyFactory, JobRoleFactory, StaffMemberFactory, TrustFactory
 
 from .factories import preset_version

@@ -18,7 +18,12 @@ from tests.factories import AcademyFactory, StaffMemberFactory, UserFactory
 
 from .factories import preset_version
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+# serialized_rollback: the flush after a transactional test must put back the reference
+# data that migrations load (the Teachers' and Headteachers' Standards).
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
 
 
 def sign_out(page: Page) -> None:
