@@ -1,1 +1,1 @@
-from tests.accounts.support import _clean_cache, _plain_static  # noqa: F401
+from tests.accounts.support import _clean_cache  # noqa: F401

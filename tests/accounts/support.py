@@ -28,15 +28,6 @@ def _clean_cache():  # type: ignore[no-untyped-def]
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _plain_static(settings):  # type: ignore[no-untyped-def]
-    # The hashed-name manifest exists only after collectstatic, which tests do not run.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def staff_with_role(role: str | None = None, *, academy: Academy | None = None) -> StaffMember:
     """A member of staff with a sign-in account, optionally holding ``role``."""
     academy = academy or AcademyFactory()

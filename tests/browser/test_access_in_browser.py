@@ -12,7 +12,10 @@ from playwright.sync_api import Page
 from tests.browser_support import assert_accessible, go, sign_in
 from tests.personas import build_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_line_manager_sees_only_their_reviewees(browser_page: Page, live_server: Any) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import NoReverseMatch, reverse
 
 from calendars.models import CalendarDay, CalendarDayKind, Term
 from organisation.models import Academy, Role
@@ -9,24 +8,6 @@ from organisation.services import role_grant
 from tests.factories import AcademyFactory, StaffMemberFactory, TrustFactory, UserFactory
 
 from .dates import HALF_TERM_INSET, INSET_2026_27, POLLING_DAY_CLOSURE, TERMS_2026_27
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _start_page(settings):  # type: ignore[no-untyped-def]
-    """Pages link to the start page ("home"); until that page exists, a stand-in serves."""
-    try:
-        reverse("home")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "tests.calendars.start_page_urls"
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from appraisal_site.celery import app as celery_app
 from organisation.models import Academy, JobRole, Role, StaffGroup, StaffMember, Trust
@@ -10,27 +9,6 @@ from policies.models import PolicyVersion
 from tests.factories import AcademyFactory, JobRoleFactory, StaffMemberFactory, TrustFactory
 
 from .factories import preset_version
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    # Every member of staff here has an account; hashing their passwords the production
-    # way would dominate the run time and tests nothing about cycles.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _start_page_exists() -> None:
-    reverse("home")  # the header links to it
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from cycles.models import AppraisalCycle, CycleState
 from organisation.models import Role, StaffGroup
 from organisation.services import rebuild_line_management, role_grant
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser_support import assert_accessible, sign_in
 from tests.factories import AcademyFactory, StaffMemberFactory, UserFactory
 
 from .factories import preset_version

@@ -15,7 +15,10 @@ from tests.browser_support import assert_accessible, go, sign_in
 
 from .support import build_school
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.browser,
+]
 
 
 def sign_out(page: Page) -> None:

@@ -7,21 +7,6 @@ from organisation.services import rebuild_line_management, role_grant
 from tests.factories import AcademyFactory, StaffMemberFactory, TrustFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    # Argon2 is deliberately slow; these tests make many accounts and never test hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def trust(db) -> Trust:  # type: ignore[no-untyped-def]
     return TrustFactory(name="Fenland Learning Trust", slug="fenland")

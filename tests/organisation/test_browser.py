@@ -12,7 +12,10 @@ from tests.browser_support import assert_accessible, go, sign_in
 
 from .test_imports import person, to_csv
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_admin_pages_are_accessible_and_import_works(

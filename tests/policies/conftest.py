@@ -8,15 +8,6 @@ from organisation.services import role_grant
 from tests.factories import AcademyFactory, TrustFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def trust(db: None) -> Trust:
     return TrustFactory(name="Oak Trust", slug="oak")

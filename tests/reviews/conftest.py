@@ -32,17 +32,6 @@ class Setting:
     cycle: AppraisalCycle
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_and_fast_hashing(settings):  # type: ignore[no-untyped-def]
-    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # Every persona has a password; hashing them slowly tests nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def s(db) -> Setting:  # type: ignore[no-untyped-def]
     trust = TrustFactory(name="Oak Trust", slug="oak")
