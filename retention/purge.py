@@ -1,9 +1,13 @@
 """The nightly retention purge: destroy every expired record tree, completely.
 
 A *record tree* is one appraisal cycle and everything that would be deleted with it. It
-is discovered, not listed: Django's deletion ``Collector`` follows every foreign key of
-every installed app, so a model another app adds under a cycle is included without a
-change here. On top of the rows themselves a tree includes
+is discovered, not listed: every foreign key of every installed app that Django's deletion
+``Collector`` would follow (``get_candidate_relations_to_delete``) is followed here with
+the same meaning (CASCADE goes with the tree, SET_NULL is cleared, PROTECT and an outside
+RESTRICT block it), so a model another app adds under a cycle is included without a
+change here. Trees are discovered a batch at a time (a fixed number of queries per batch)
+and each is then destroyed in its own transaction. On top of the rows themselves a tree
+includes
 
 - their history rows (django-simple-history keeps a full copy of a deleted row, and of
   rows deleted long ago, e.g. an objective removed in the cycle's first month): every
@@ -41,9 +45,16 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import DEFAULT_DB_ALIAS, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
-from django.db.models.deletion import CASCADE, Collector, ProtectedError, RestrictedError
+from django.db.models.deletion import (
+    CASCADE,
+    DO_NOTHING,
+    RESTRICT,
+    SET_DEFAULT,
+    SET_NULL,
+    get_candidate_relations_to_delete,
+)
 from django.utils import timezone
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from simple_history.models import registered_models
@@ -52,6 +63,7 @@ from simple_history.utils import get_history_model_for_model
 from audit.models import AccessLogEntry
 from cycles.models import AppraisalCycle
 from policies.models import PolicyVersion
+from policies.schema import RetentionSettings
 
 from .models import LegalHold, PendingFileDeletion, PurgeLedgerEntry
 from .rules import CYCLE_TREE_RECORD_TYPES, add_years, cycle_retention, years_for_types
@@ -164,17 +176,24 @@ def expired_candidates(as_of: dt.date) -> tuple[list[Candidate], int]:
     return found, held
 
 
-# ----- Discovering a tree ------------------------------------------------------------
+# ----- Discovering trees -------------------------------------------------------------
+
+Model = type[models.Model]
+# Roots whose trees are discovered together: a fixed number of queries per batch,
+# whatever its size, instead of the same number per tree.
+COLLECT_BATCH = 200
+# Ids per IN (...) list.
+_CHUNK = 5000
 
 
-def _concrete(model: type[models.Model]) -> type[models.Model]:
+def _concrete(model: Model) -> Model:
     return model._meta.concrete_model or model
 
 
 @functools.cache
-def _history_models() -> dict[type[models.Model], type[models.Model]]:
+def _history_models() -> dict[Model, Model]:
     """Live model -> its simple-history model, for every model that keeps history."""
-    found: dict[type[models.Model], type[models.Model]] = {}
+    found: dict[Model, Model] = {}
     for model in registered_models.values():
         if getattr(model._meta, "auto_created", False):
             continue
@@ -186,10 +205,10 @@ def _history_models() -> dict[type[models.Model], type[models.Model]]:
 
 
 @functools.cache
-def _cascade_links() -> dict[type[models.Model], list[tuple[models.Field[Any, Any], type]]]:
+def _cascade_links() -> dict[Model, list[tuple[models.Field[Any, Any], Model]]]:
     """For each model, its foreign keys that delete it with their target (CASCADE)."""
-    links: dict[type[models.Model], list[tuple[models.Field[Any, Any], type]]] = {}
-    for model in apps.get_models():
+    links: dict[Model, list[tuple[models.Field[Any, Any], Model]]] = {}
+    for model in apps.get_models(include_auto_created=True):
         for f in model._meta.concrete_fields:
             if f.many_to_one or f.one_to_one:
                 remote = f.remote_field
@@ -198,24 +217,71 @@ def _cascade_links() -> dict[type[models.Model], list[tuple[models.Field[Any, An
     return links
 
 
-def _file_fields(model: type[models.Model]) -> list[str]:
+@functools.cache
+def _relations_into(model: Model) -> list[tuple[Model, models.Field[Any, Any]]]:
+    """Every foreign key (and one-to-one, and many-to-many link table) pointing at
+    ``model`` that deleting a row of it affects: what Django's deletion ``Collector``
+    follows, from the same list (``get_candidate_relations_to_delete``)."""
+    found: list[tuple[Model, models.Field[Any, Any]]] = []
+    for rel in get_candidate_relations_to_delete(model._meta):
+        fk: Any = rel.field  # type: ignore[attr-defined]
+        if fk.remote_field.on_delete is DO_NOTHING:
+            continue
+        found.append((_concrete(rel.related_model), fk))  # type: ignore[arg-type]
+    return found
+
+
+def _file_fields(model: Model) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+
+
+def _chunks(ids: Iterable[Any]) -> Iterator[list[Any]]:
+    items = sorted(ids, key=str)
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _rows_where(
+    model: Model, column: str, ids: Iterable[Any], *fields: str
+) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    for chunk in _chunks(ids):
+        found.extend(
+            model._base_manager.filter(**{f"{column}__in": chunk})
+            .order_by()
+            .values_list(*fields)
+            .distinct()
+        )
+    return found
 
 
 @dataclass
 class RecordTree:
-    root: AppraisalCycle
-    collector: Collector
-    # Rows that exist now and go with the tree.
-    live: dict[type[models.Model], set[Any]]
-    # Objects deleted before (only their history is left), by live model.
-    dead: dict[type[models.Model], set[Any]] = field(default_factory=dict)
-    # History rows of other objects that pointed into the tree: (history model, column, ids).
-    history_links: list[tuple[type[models.Model], str, set[Any]]] = field(default_factory=list)
-    files: set[str] = field(default_factory=set)
+    """Everything that goes with one cycle, found before its transaction starts. Rows
+    added to the tree after that make the transaction fail on PostgreSQL's deferred
+    foreign-key check and the tree is tried again on the next run; history rows written
+    since are caught because history is deleted by object id."""
 
-    def object_ids(self) -> dict[type[models.Model], set[Any]]:
-        ids: dict[type[models.Model], set[Any]] = defaultdict(set)
+    root_id: int
+    # Live rows, by model, in the order found (parents before children).
+    live: dict[Model, set[Any]] = field(default_factory=dict)
+    # Objects deleted before (only their history is left), by live model.
+    dead: dict[Model, set[Any]] = field(default_factory=dict)
+    # History rows of objects now outside the tree that pointed into it.
+    history_links: dict[tuple[Model, str], set[Any]] = field(default_factory=dict)
+    # Rows outside the tree whose foreign key into it is cleared (SET_NULL / SET_DEFAULT).
+    cleared: dict[tuple[Model, models.Field[Any, Any]], set[Any]] = field(default_factory=dict)
+    blocked_by: set[str] = field(default_factory=set)
+    files: set[str] = field(default_factory=set)
+    # Generic references (content type + id) that exist: (table key, type key, ids).
+    generic: list[tuple[str, Any, list[str]]] = field(default_factory=list)
+    content_sha256: str = ""
+
+    def add(self, model: Model, pk: Any) -> None:
+        self.live.setdefault(model, set()).add(pk)
+
+    def object_ids(self) -> dict[Model, set[Any]]:
+        ids: dict[Model, set[Any]] = defaultdict(set)
         for source in (self.live, self.dead):
             for model, pks in source.items():
                 ids[model] |= pks
@@ -225,161 +291,256 @@ class RecordTree:
         return {m._meta.label_lower: len(pks) for m, pks in self.live.items() if pks}
 
 
-def collect_tree(root: AppraisalCycle) -> RecordTree:
-    """Find everything that goes with ``root``. Raises ``ProtectedError`` /
-    ``RestrictedError`` if a model protects a row of the tree (then nothing is deleted)."""
-    collector = Collector(using=DEFAULT_DB_ALIAS, origin=root)
-    collector.collect([root])
-    live: dict[type[models.Model], set[Any]] = defaultdict(set)
-    for model, instances in collector.data.items():
-        live[_concrete(model)] |= {obj.pk for obj in instances}
-    for qs in collector.fast_deletes:
-        live[_concrete(qs.model)] |= set(qs.values_list("pk", flat=True))
-    tree = RecordTree(root=root, collector=collector, live=dict(live))
-    _close_over_history(tree)
-    _collect_files(tree)
-    return tree
+def collect_trees(root_ids: Iterable[int]) -> dict[int, RecordTree]:
+    """Find everything that goes with each cycle in ``root_ids``, all at once."""
+    trees = {rid: RecordTree(root_id=rid) for rid in root_ids}
+    owner: dict[Model, dict[Any, int]] = defaultdict(dict)
+    for rid, tree in trees.items():
+        tree.add(AppraisalCycle, rid)
+        owner[AppraisalCycle][rid] = rid
+    restricted: list[tuple[Model, Any, int]] = []
+    pending: list[tuple[Model, set[Any]]] = [(AppraisalCycle, set(trees))]
+    while pending:
+        model, pks = pending.pop(0)
+        for related, fk in _relations_into(model):
+            on_delete = fk.remote_field.on_delete  # type: ignore[union-attr]
+            rows = _rows_where(related, fk.attname, pks, "pk", fk.attname)
+            new: set[Any] = set()
+            for pk, parent in rows:
+                root = owner[model][parent]
+                tree = trees[root]
+                if on_delete is CASCADE:
+                    if pk not in owner[related]:
+                        owner[related][pk] = root
+                        tree.add(related, pk)
+                        new.add(pk)
+                elif on_delete in (SET_NULL, SET_DEFAULT):
+                    tree.cleared.setdefault((related, fk), set()).add(pk)
+                elif on_delete is RESTRICT:
+                    restricted.append((related, pk, root))
+                else:  # PROTECT, or a SET(...) this purge does not guess at
+                    tree.blocked_by.add(related._meta.label_lower)
+            if new:
+                pending.append((related, new))
+    for related, pk, root in restricted:
+        # RESTRICT only blocks when the restricting row is not going anyway.
+        if owner[related].get(pk) != root:
+            trees[root].blocked_by.add(related._meta.label_lower)
+    for tree in trees.values():
+        for (related, _fk), pks in tree.cleared.items():
+            pks -= {pk for pk in pks if owner[related].get(pk) == tree.root_id}
+    known = _close_over_history(trees, owner)
+    _fingerprint(trees, known)
+    _find_generic_refs(trees, known)
+    return trees
 
 
-def _close_over_history(tree: RecordTree) -> None:
-    """Add objects deleted earlier whose history still points into the tree (and, in
-    turn, their children's history), until nothing new turns up."""
+def _close_over_history(
+    trees: dict[int, RecordTree], owner: dict[Model, dict[Any, int]]
+) -> dict[Model, dict[Any, int]]:
+    """Add objects deleted earlier whose history still points into a tree (and, in turn,
+    their children's history), until nothing new turns up. Returns every object id (live
+    or dead) with the root it belongs to."""
     history = _history_models()
     links = _cascade_links()
-    known = tree.object_ids()
-    asked: dict[tuple[type, str], set[Any]] = defaultdict(set)
+    known: dict[Model, dict[Any, int]] = defaultdict(dict)
+    for model, mapping in owner.items():
+        known[model].update(mapping)
+    asked: dict[tuple[Model, str], set[Any]] = defaultdict(set)
     changed = True
     while changed:
         changed = False
+        unknown: dict[Model, dict[Any, int]] = defaultdict(dict)
         for model, hist in history.items():
             for fk, parent in links.get(model, []):
-                parent_ids = known.get(parent, set()) - asked[(model, fk.attname)]
+                parent_ids = set(known.get(parent, {})) - asked[(model, fk.attname)]
                 if not parent_ids:
                     continue
                 asked[(model, fk.attname)] |= parent_ids
                 column = hist._meta.get_field(fk.name).attname  # type: ignore[union-attr]
                 pk_name = model._meta.pk.attname
-                found = set(
-                    hist._base_manager.filter(**{f"{column}__in": parent_ids})
-                    .values_list(pk_name, flat=True)
-                    .distinct()
-                )
-                if not found:
-                    continue
-                tree.history_links.append((hist, column, set(parent_ids)))
-                new = found - known.get(model, set())
-                if not new:
-                    continue
+                for obj_id, parent_id in _rows_where(hist, column, parent_ids, pk_name, column):
+                    root = known[parent][parent_id]
+                    trees[root].history_links.setdefault((hist, column), set()).add(parent_id)
+                    if obj_id not in known[model]:
+                        unknown[model][obj_id] = root
+        for model, candidates in unknown.items():
+            alive: set[Any] = set()
+            for chunk in _chunks(candidates):
+                alive.update(model._base_manager.filter(pk__in=chunk).values_list("pk", flat=True))
+            for obj_id, root in candidates.items():
                 # Objects still alive elsewhere (moved out of the tree) keep their own
-                # history; only the rows that pointed into the tree go (history_links).
-                alive = set(model._base_manager.filter(pk__in=new).values_list("pk", flat=True))
-                gone = new - alive
-                if gone:
-                    tree.dead.setdefault(model, set()).update(gone)
-                    known.setdefault(model, set()).update(gone)
-                    changed = True
+                # history; only their rows that pointed into the tree go (history_links).
+                if obj_id in alive:
+                    continue
+                known[model][obj_id] = root
+                trees[root].dead.setdefault(model, set()).add(obj_id)
+                changed = True
+    return known
 
 
-def _history_rows(tree: RecordTree) -> list[models.QuerySet[Any]]:
+def _history_querysets(tree: RecordTree) -> list[models.QuerySet[Any]]:
     """One queryset per history table: every history row that goes with the tree (rows
     of its objects, and rows of other objects that pointed into it)."""
     history = _history_models()
-    conditions: dict[type[models.Model], Q] = {}
+    conditions: dict[Model, Q] = {}
+
+    def add(hist: Model, cond: Q) -> None:
+        conditions[hist] = conditions[hist] | cond if hist in conditions else cond
+
     for model, pks in tree.object_ids().items():
         hist = history.get(model)
         if hist is not None and pks:
-            cond = Q(**{f"{model._meta.pk.attname}__in": pks})
-            conditions[hist] = conditions[hist] | cond if hist in conditions else cond
-    for hist, column, parent_ids in tree.history_links:
-        cond = Q(**{f"{column}__in": parent_ids})
-        conditions[hist] = conditions[hist] | cond if hist in conditions else cond
+            add(hist, Q(**{f"{model._meta.pk.attname}__in": sorted(pks)}))
+    for (hist, column), parent_ids in tree.history_links.items():
+        add(hist, Q(**{f"{column}__in": sorted(parent_ids)}))
     return [
         hist._base_manager.filter(cond)
         for hist, cond in sorted(conditions.items(), key=lambda kv: kv[0]._meta.label_lower)
     ]
 
 
-def _collect_files(tree: RecordTree) -> None:
-    history = _history_models()
-    for model, pks in tree.object_ids().items():
-        names = _file_fields(model)
-        if not names or not pks:
-            continue
-        live_pks = tree.live.get(model, set())
-        if live_pks:
-            for row in model._base_manager.filter(pk__in=live_pks).values_list(*names):
-                tree.files.update(name for name in row if name)
-        hist = history.get(model)
-        if hist is not None:
-            rows = hist._base_manager.filter(**{f"{model._meta.pk.attname}__in": pks})
-            for row in rows.values_list(*names):
-                tree.files.update(name for name in row if name)
-
-
-def _generic_refs(tree: RecordTree) -> list[tuple[ContentType, list[str]]]:
-    refs = []
-    for model, pks in sorted(tree.object_ids().items(), key=lambda kv: kv[0]._meta.label_lower):
-        if pks:
-            refs.append((ContentType.objects.get_for_model(model), sorted(str(pk) for pk in pks)))
-    return refs
-
-
-def _any_of(conditions: Iterable[Q]) -> Q | None:
-    combined: Q | None = None
-    for cond in conditions:
-        combined = cond if combined is None else combined | cond
-    return combined
-
-
-def _guardian_rows(tree: RecordTree) -> list[models.QuerySet[Any]]:
-    """Generic (content type + id) guardian rows; the direct-FK ones cascade already."""
-    cond = _any_of(Q(content_type=ct, object_pk__in=pks) for ct, pks in _generic_refs(tree))
-    if cond is None:
-        return []
-    return [UserObjectPermission.objects.filter(cond), GroupObjectPermission.objects.filter(cond)]
-
-
-def _log_rows(tree: RecordTree) -> list[models.QuerySet[Any]]:
-    """Access-log and admin-log rows naming any object of the tree. The access log is
-    append-only for everyone else; the retention purge is the one sanctioned deleter
-    (through the plain base manager), and the ledger records that it did."""
-    refs = _generic_refs(tree)
-    access = _any_of(
-        Q(object_type=f"{ct.app_label}.{ct.model}", object_id__in=pks) for ct, pks in refs
-    )
-    admin = _any_of(Q(content_type=ct, object_id__in=pks) for ct, pks in refs)
-    if access is None or admin is None:
-        return []
-    return [AccessLogEntry._base_manager.filter(access), LogEntry.objects.filter(admin)]
-
-
-# ----- Hashing -----------------------------------------------------------------------
-
-
 def _json_default(value: Any) -> str:
     return str(value)
 
 
-def tree_digest(tree: RecordTree) -> str:
-    """SHA-256 over every row that goes (live rows, then history rows), each table in a
-    fixed order, and the bytes of every file. Lets anyone holding a backup prove whether a
-    restored record is the one destroyed, without the ledger holding any of it."""
-    digest = hashlib.sha256()
-    for model in sorted(tree.live, key=lambda m: m._meta.label_lower):
-        digest.update(model._meta.label_lower.encode())
-        for row in model._base_manager.filter(pk__in=tree.live[model]).order_by("pk").values():
-            digest.update(json.dumps(row, sort_keys=True, default=_json_default).encode())
-    for qs in _history_rows(tree):
-        digest.update(qs.model._meta.label_lower.encode())
-        for row in qs.order_by("pk").values():
-            digest.update(json.dumps(row, sort_keys=True, default=_json_default).encode())
-    for name in sorted(tree.files):
-        digest.update(name.encode())
-        if default_storage.exists(name):
-            with default_storage.open(name, "rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 16), b""):
-                    digest.update(chunk)
-    return digest.hexdigest()
+def _fingerprint(trees: dict[int, RecordTree], known: dict[Model, dict[Any, int]]) -> None:
+    """Each tree's SHA-256 (every row that goes, live and history, each table in a fixed
+    order, and the bytes of every file) and its files. One query per table per batch.
+
+    The hash lets anyone holding a backup prove whether a restored record is the one
+    destroyed, without the ledger holding any of it."""
+    history = _history_models()
+    entries: dict[int, list[tuple[str, str, bytes]]] = defaultdict(list)
+
+    def take(root: int, label: str, key: str, row: dict[str, Any], files: list[str]) -> None:
+        entries[root].append(
+            (label, key, json.dumps(row, sort_keys=True, default=_json_default).encode())
+        )
+        for name in files:
+            if row.get(name):
+                trees[root].files.add(str(row[name]))
+
+    for model in {m for tree in trees.values() for m in tree.live}:
+        ids = {pk: root for pk, root in known[model].items() if model in trees[root].live}
+        label, files = model._meta.label_lower, _file_fields(model)
+        pk_name = model._meta.pk.attname
+        for chunk in _chunks(ids):
+            for row in model._base_manager.filter(pk__in=chunk).values():
+                take(ids[row[pk_name]], label, f"{row[pk_name]:>20}", row, files)
+    links = _cascade_links()
+    for model, hist in history.items():
+        ids = known.get(model, {})
+        link_columns = {
+            column: parent
+            for (h, column) in {k for t in trees.values() for k in t.history_links}
+            if h is hist
+            for fk, parent in links.get(model, [])
+            if hist._meta.get_field(fk.name).attname == column  # type: ignore[union-attr]
+        }
+        if not ids and not link_columns:
+            continue
+        label, files = hist._meta.label_lower, _file_fields(model)
+        pk_name = model._meta.pk.attname
+        cond = Q(**{f"{pk_name}__in": sorted(ids, key=str)}) if ids else Q(pk__in=[])
+        for column, parent in link_columns.items():
+            cond |= Q(**{f"{column}__in": sorted(known.get(parent, {}), key=str)})
+        for row in hist._base_manager.filter(cond).values():
+            root = ids.get(row[pk_name])
+            for column, parent in link_columns.items():
+                if root is None:
+                    root = known.get(parent, {}).get(row[column])
+            if root is not None and root in trees:
+                take(root, label, f"{row['history_id']:>20}", row, files)
+    for root, tree in trees.items():
+        digest = hashlib.sha256()
+        for label, _key, data in sorted(entries[root]):
+            digest.update(label.encode())
+            digest.update(data)
+        for name in sorted(tree.files):
+            digest.update(name.encode())
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    while block := handle.read(1 << 16):
+                        digest.update(block)
+        tree.content_sha256 = digest.hexdigest()
+
+
+def _find_generic_refs(trees: dict[int, RecordTree], known: dict[Model, dict[Any, int]]) -> None:
+    """Rows that name an object of a tree by content type and id, not by foreign key:
+    generic guardian permissions, access-log and admin-log rows. Found for the batch in
+    one query per table, so each tree deletes only what exists."""
+    types: dict[int, Model] = {}
+    by_label: dict[str, Model] = {}
+    for model in known:
+        ct = ContentType.objects.get_for_model(model)
+        types[ct.pk] = model
+        by_label[f"{ct.app_label}.{ct.model}"] = model
+    if not types:
+        return
+
+    def owner_of(model: Model | None, object_id: str) -> int | None:
+        if model is None:
+            return None
+        ids = known.get(model, {})
+        pk_type = model._meta.pk
+        try:
+            value = pk_type.to_python(object_id)
+        except Exception:
+            return None
+        return ids.get(value)
+
+    id_lists = {ct_id: sorted(str(pk) for pk in known[model]) for ct_id, model in types.items()}
+    tables: list[tuple[str, models.QuerySet[Any], str, str]] = [
+        ("uop", UserObjectPermission.objects.all(), "content_type_id", "object_pk"),
+        ("gop", GroupObjectPermission.objects.all(), "content_type_id", "object_pk"),
+        ("admin", LogEntry.objects.all(), "content_type_id", "object_id"),
+    ]
+    for key, qs, type_column, id_column in tables:
+        cond = Q(pk__in=[])
+        for ct_id, ids in id_lists.items():
+            if ids:
+                cond |= Q(**{type_column: ct_id, f"{id_column}__in": ids})
+        found: dict[tuple[int, Any], list[str]] = defaultdict(list)
+        for ct_id, object_id in qs.filter(cond).values_list(type_column, id_column).distinct():
+            root = owner_of(types.get(ct_id), object_id)
+            if root is not None:
+                found[(root, ct_id)].append(object_id)
+        for (root, ct_id), ids in found.items():
+            trees[root].generic.append((key, ct_id, ids))
+    cond = Q(pk__in=[])
+    for label, model in by_label.items():
+        ids = sorted(str(pk) for pk in known[model])
+        if ids:
+            cond |= Q(object_type=label, object_id__in=ids)
+    access: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for label, object_id in (
+        AccessLogEntry._base_manager.filter(cond).values_list("object_type", "object_id").distinct()
+    ):
+        root = owner_of(by_label.get(label), object_id)
+        if root is not None:
+            access[(root, label)].append(object_id)
+    for (root, label), ids in access.items():
+        trees[root].generic.append(("access", label, ids))
+
+
+def _generic_querysets(tree: RecordTree) -> list[models.QuerySet[Any]]:
+    """Access-log, admin-log and generic permission rows naming objects of the tree. The
+    access log is append-only for everyone else; the retention purge is its one
+    sanctioned deleter (through the plain base manager), and the ledger counts it."""
+    querysets: list[models.QuerySet[Any]] = []
+    for key, type_key, ids in tree.generic:
+        qs: models.QuerySet[Any]
+        if key == "uop":
+            qs = UserObjectPermission.objects.filter(content_type_id=type_key, object_pk__in=ids)
+        elif key == "gop":
+            qs = GroupObjectPermission.objects.filter(content_type_id=type_key, object_pk__in=ids)
+        elif key == "admin":
+            qs = LogEntry.objects.filter(content_type_id=type_key, object_id__in=ids)
+        else:
+            qs = AccessLogEntry._base_manager.filter(object_type=type_key, object_id__in=ids)
+        querysets.append(qs)
+    return querysets
 
 
 # ----- Destroying one tree -----------------------------------------------------------
@@ -388,7 +549,8 @@ def tree_digest(tree: RecordTree) -> str:
 @dataclass(frozen=True)
 class TreeOutcome:
     record_id: int
-    status: str  # "purged", "would_purge", "held", "not_expired", "gone", "blocked"
+    # "purged", "would_purge", "held", "not_expired", "gone", "blocked", "failed"
+    status: str
     rows: dict[str, int] = field(default_factory=dict)
     files: int = 0
     detail: str = ""
@@ -402,67 +564,77 @@ def _is_held(cycle: AppraisalCycle) -> bool:
     )
 
 
-def _delete_all(querysets: Iterable[models.QuerySet[Any]], counts: dict[str, int]) -> None:
-    for qs in querysets:
-        _, per_model = qs.delete()
-        for label, n in per_model.items():
-            if n:
-                counts[label.lower()] = counts.get(label.lower(), 0) + n
+def _raw_delete(qs: models.QuerySet[Any]) -> int:
+    """Delete in one statement, without signals: the purge removes history itself (a
+    signal would write a fresh "-" history row for each deleted row), and no business
+    rule hangs off a deletion signal in this project."""
+    return int(qs._raw_delete(qs.db))
 
 
-def purge_tree(candidate: Candidate, *, as_of: dt.date, dry_run: bool = False) -> TreeOutcome:
+@functools.cache
+def _schedule(policy_version_id: int) -> RetentionSettings:
+    return PolicyVersion.objects.get(pk=policy_version_id).rules.retention
+
+
+def purge_tree(
+    candidate: Candidate, tree: RecordTree, *, as_of: dt.date, dry_run: bool = False
+) -> TreeOutcome:
     """Destroy one expired cycle's record tree in one transaction (or, in a dry run, say
-    what would go). Re-checks hold and expiry under a row lock, so a hold set while the
-    purge runs wins."""
+    what would go). Re-checks hold and expiry under the cycle's row lock, the lock
+    ``legal_hold_set`` also takes, so a hold set while the purge runs wins."""
     record_id = candidate.record_id
-    files: set[str] = set()
+    if tree.blocked_by:
+        logger.warning("purge blocked record_id=%s by=%s", record_id, sorted(tree.blocked_by))
+        return TreeOutcome(record_id, "blocked", detail=", ".join(sorted(tree.blocked_by)))
+    if dry_run:
+        return TreeOutcome(record_id, "would_purge", rows=tree.row_counts(), files=len(tree.files))
     with transaction.atomic():
-        query = AppraisalCycle.objects.filter(pk=record_id).select_related("appraisee")
-        cycle = (query if dry_run else query.select_for_update(of=("self",))).first()
+        cycle = (
+            AppraisalCycle.objects.select_for_update(of=("self",))
+            .select_related("appraisee")
+            .filter(pk=record_id)
+            .first()
+        )
         if cycle is None:
             return TreeOutcome(record_id, "gone")
         if _is_held(cycle):
             return TreeOutcome(record_id, "held")
         decision = cycle_retention(
-            PolicyVersion.objects.get(pk=cycle.policy_version_id).rules.retention,
+            _schedule(cycle.policy_version_id),
             cycle_ends_on=cycle.ends_on,
             left_on=cycle.appraisee.left_on,
             as_of=as_of,
         )
         if not decision.expired(as_of) or decision.keep_until is None:
             return TreeOutcome(record_id, "not_expired")
-        try:
-            tree = collect_tree(cycle)
-        except (ProtectedError, RestrictedError) as exc:
-            protecting: Iterable[models.Model] = (
-                getattr(exc, "protected_objects", None)
-                or getattr(exc, "restricted_objects", None)
-                or ()
-            )
-            blockers = sorted({o._meta.label_lower for o in protecting})
-            logger.warning("purge blocked record_id=%s by=%s", record_id, blockers)
-            return TreeOutcome(record_id, "blocked", detail=", ".join(blockers))
-        if dry_run:
-            return TreeOutcome(
-                record_id, "would_purge", rows=tree.row_counts(), files=len(tree.files)
-            )
         checkpoint("collected", record_id)
-        content_hash = tree_digest(tree)
-        history_rows = _history_rows(tree)
-        counts: dict[str, int] = {
-            qs.model._meta.label_lower: n for qs in history_rows if (n := qs.count())
-        }
-        _, per_model = tree.collector.delete()
-        counts.update({label.lower(): n for label, n in per_model.items() if n})
+        counts: dict[str, int] = {}
+
+        def note(label: str, n: int) -> None:
+            if n:
+                counts[label] = counts.get(label, 0) + n
+
+        for (related, fk), pks in tree.cleared.items():
+            if pks:
+                related._base_manager.filter(pk__in=sorted(pks)).update(
+                    **{fk.attname: fk.get_default() if fk.has_default() else None}
+                )
+        # Children first; PostgreSQL checks the foreign keys at commit, so anything added
+        # to the tree since it was found makes the whole transaction fail, not orphan.
+        for model in reversed(list(tree.live)):
+            for chunk in _chunks(tree.live[model]):
+                note(model._meta.label_lower, _raw_delete(model._base_manager.filter(pk__in=chunk)))
         checkpoint("rows_deleted", record_id)
-        # After the rows, because deleting them just wrote a "-" history row for each (not
-        # counted above: the ledger counts what existed).
-        for qs in history_rows:
-            qs.delete()
+        for qs in _history_querysets(tree):
+            note(qs.model._meta.label_lower, _raw_delete(qs))
         checkpoint("history_deleted", record_id)
-        _delete_all(_guardian_rows(tree), counts)
+        for qs in _generic_querysets(tree):
+            if qs.model is not AccessLogEntry and qs.model is not LogEntry:
+                note(qs.model._meta.label_lower, _raw_delete(qs))
         checkpoint("guardian_deleted", record_id)
-        _delete_all(_log_rows(tree), counts)
+        for qs in _generic_querysets(tree):
+            if qs.model is AccessLogEntry or qs.model is LogEntry:
+                note(qs.model._meta.label_lower, _raw_delete(qs))
         checkpoint("logs_deleted", record_id)
         entry = PurgeLedgerEntry.objects.create(
             trust_id=cycle.trust_id,
@@ -477,22 +649,24 @@ def purge_tree(candidate: Candidate, *, as_of: dt.date, dry_run: bool = False) -
             counted_from=str(decision.counted_from),
             expired_on=decision.keep_until,
             as_of=as_of,
-            content_sha256=content_hash,
+            content_sha256=tree.content_sha256,
             rows_deleted=dict(sorted(counts.items())),
             files_deleted=len(tree.files),
         )
         checkpoint("ledger_written", record_id)
         files = set(tree.files)
-        PendingFileDeletion.objects.bulk_create(
-            [PendingFileDeletion(storage_name=name, ledger_entry=entry) for name in files],
-            ignore_conflicts=True,
-        )
+        if files:
+            PendingFileDeletion.objects.bulk_create(
+                [PendingFileDeletion(storage_name=name, ledger_entry=entry) for name in files],
+                ignore_conflicts=True,
+            )
         checkpoint("files_queued", record_id)
         # After the commit only; a failure there is logged and the pending rows stay for
         # the next run.
-        transaction.on_commit(
-            lambda: delete_pending_files(names=files, record_id=record_id), robust=True
-        )
+        if files:
+            transaction.on_commit(
+                lambda: delete_pending_files(names=files, record_id=record_id), robust=True
+            )
     return TreeOutcome(record_id, "purged", rows=counts, files=len(files))
 
 
@@ -584,22 +758,48 @@ def purge_expired(
         if not dry_run:
             # Files a crashed run left behind go first.
             run.files_cleared = delete_pending_files()
+        _schedule.cache_clear()
         candidates, run.held = expired_candidates(as_of)
-        for candidate in candidates:
+
+        def out_of_time() -> bool:
             # At least one tree per run, so a run always makes progress.
             spent = time.monotonic() - started
-            if max_seconds is not None and run.outcomes and spent > max_seconds:
+            return max_seconds is not None and bool(run.outcomes) and spent > max_seconds
+
+        for first in range(0, len(candidates), COLLECT_BATCH):
+            batch = candidates[first : first + COLLECT_BATCH]
+            if out_of_time():
                 run.complete = False
                 break
             try:
-                run.outcomes.append(purge_tree(candidate, as_of=as_of, dry_run=dry_run))
+                trees = collect_trees(c.record_id for c in batch)
             except Exception as exc:
-                # One tree that cannot be destroyed (its transaction rolled back) must not
-                # stop the others; it is tried again on the next run.
-                logger.exception("purge failed record_id=%s", candidate.record_id)
-                run.outcomes.append(
-                    TreeOutcome(candidate.record_id, "failed", detail=type(exc).__name__)
+                logger.exception(
+                    "purge could not collect record_ids=%s", [c.record_id for c in batch]
                 )
+                run.outcomes += [
+                    TreeOutcome(c.record_id, "failed", detail=type(exc).__name__) for c in batch
+                ]
+                continue
+            for candidate in batch:
+                if out_of_time():
+                    run.complete = False
+                    break
+                try:
+                    run.outcomes.append(
+                        purge_tree(
+                            candidate, trees[candidate.record_id], as_of=as_of, dry_run=dry_run
+                        )
+                    )
+                except Exception as exc:
+                    # One tree that cannot be destroyed (its transaction rolled back) must
+                    # not stop the others; it is tried again on the next run.
+                    logger.exception("purge failed record_id=%s", candidate.record_id)
+                    run.outcomes.append(
+                        TreeOutcome(candidate.record_id, "failed", detail=type(exc).__name__)
+                    )
+            if not run.complete:
+                break
     run.seconds = time.monotonic() - started
     logger.info(
         "purge as_of=%s dry_run=%s purged=%s would=%s held=%s blocked=%s complete=%s",
