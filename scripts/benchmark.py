@@ -175,7 +175,7 @@ def build(*, academies: int, staff: int, years: int, first_year: int) -> dict[st
             RoleAssignment(
                 trust=trust,
                 academy=schools[s],
-                user_id=head.user_id,
+                user=head.user,
                 role=Role.HEADTEACHER,
                 starts_at=now - dt.timedelta(days=3650),
             )
@@ -349,7 +349,8 @@ def main() -> None:
         for label, seconds in results.items():
             print(f"  {label:<32} {seconds:8.1f} s")
         if run.purged:
-            print(f"  purge per record tree           {1000 * results['purge'] / run.purged:8.1f} ms")
+            per_tree = 1000 * results["purge"] / run.purged
+            print(f"  {'purge per record tree':<32} {per_tree:8.1f} ms")
     finally:
         from django.db import connections
 
