@@ -99,6 +99,9 @@ class Candidate:
     years: int
     counted_from: str
     keep_until: dt.date
+    # Destroyed before and back again (restored from a backup): it goes again, whatever
+    # its dates say now, and the ledger keeps its first entry.
+    restored: bool = False
 
 
 def _held_cycle_ids(cycle_ids: Iterable[int]) -> set[int]:
@@ -172,8 +175,49 @@ def expired_candidates(as_of: dt.date) -> tuple[list[Candidate], int]:
                 held += 1
             else:
                 found.append(candidate)
+    found += _restored_candidates(exclude={c.record_id for c in found}, held_staff=held_staff)
     found.sort(key=lambda c: (c.keep_until, c.record_id))
     return found, held
+
+
+def _restored_candidates(*, exclude: set[int], held_staff: set[int]) -> list[Candidate]:
+    """Cycles the ledger says were destroyed that exist again: a restore from a backup
+    taken before the purge. Replaying the ledger keeps destroyed data destroyed."""
+    ledger = PurgeLedgerEntry.objects.filter(record_type=RECORD_TYPE)
+    back = list(
+        AppraisalCycle.objects.filter(pk__in=ledger.values("record_id"))
+        .exclude(pk__in=exclude)
+        .values(
+            "pk",
+            "trust_id",
+            "academy_id",
+            "appraisee_id",
+            "policy_version_id",
+            "starts_on",
+            "ends_on",
+        )
+    )
+    if not back:
+        return []
+    entries = {e.record_id: e for e in ledger.filter(record_id__in=[row["pk"] for row in back])}
+    held_cycles = _held_cycle_ids(row["pk"] for row in back)
+    return [
+        Candidate(
+            record_id=row["pk"],
+            trust_id=row["trust_id"],
+            academy_id=row["academy_id"],
+            appraisee_id=row["appraisee_id"],
+            policy_version_id=row["policy_version_id"],
+            starts_on=row["starts_on"],
+            ends_on=row["ends_on"],
+            years=entries[row["pk"]].retention_years,
+            counted_from=entries[row["pk"]].counted_from,
+            keep_until=entries[row["pk"]].expired_on,
+            restored=True,
+        )
+        for row in back
+        if row["pk"] not in held_cycles and row["appraisee_id"] not in held_staff
+    ]
 
 
 # ----- Discovering trees -------------------------------------------------------------
@@ -605,7 +649,8 @@ def purge_tree(
             left_on=cycle.appraisee.left_on,
             as_of=as_of,
         )
-        if not decision.expired(as_of) or decision.keep_until is None:
+        expired = decision.expired(as_of) and decision.keep_until is not None
+        if not expired and not candidate.restored:
             return TreeOutcome(record_id, "not_expired")
         checkpoint("collected", record_id)
         counts: dict[str, int] = {}
@@ -636,23 +681,33 @@ def purge_tree(
             if qs.model is AccessLogEntry or qs.model is LogEntry:
                 note(qs.model._meta.label_lower, _raw_delete(qs))
         checkpoint("logs_deleted", record_id)
-        entry = PurgeLedgerEntry.objects.create(
-            trust_id=cycle.trust_id,
-            record_type=RECORD_TYPE,
-            record_id=record_id,
-            appraisee_staff_id=cycle.appraisee_id,
-            academy_id_at_purge=cycle.academy_id,
-            policy_version_id_at_purge=cycle.policy_version_id,
-            record_starts_on=cycle.starts_on,
-            record_ends_on=cycle.ends_on,
-            retention_years=decision.years,
-            counted_from=str(decision.counted_from),
-            expired_on=decision.keep_until,
-            as_of=as_of,
-            content_sha256=tree.content_sha256,
-            rows_deleted=dict(sorted(counts.items())),
-            files_deleted=len(tree.files),
+        entry = (
+            PurgeLedgerEntry.objects.filter(record_type=RECORD_TYPE, record_id=record_id).first()
+            if candidate.restored
+            else None
         )
+        if entry is not None:
+            # Back from a backup and destroyed again: the first entry stands (the ledger
+            # is append-only); the log says it happened.
+            logger.warning("purge replayed for a restored record record_id=%s", record_id)
+        else:
+            entry = PurgeLedgerEntry.objects.create(
+                trust_id=cycle.trust_id,
+                record_type=RECORD_TYPE,
+                record_id=record_id,
+                appraisee_staff_id=cycle.appraisee_id,
+                academy_id_at_purge=cycle.academy_id,
+                policy_version_id_at_purge=cycle.policy_version_id,
+                record_starts_on=cycle.starts_on,
+                record_ends_on=cycle.ends_on,
+                retention_years=decision.years,
+                counted_from=str(decision.counted_from),
+                expired_on=decision.keep_until or candidate.keep_until,
+                as_of=as_of,
+                content_sha256=tree.content_sha256,
+                rows_deleted=dict(sorted(counts.items())),
+                files_deleted=len(tree.files),
+            )
         checkpoint("ledger_written", record_id)
         files = set(tree.files)
         if files:

@@ -386,3 +386,19 @@ def test_sqlite_fallback_lock_uses_the_cache(monkeypatch: pytest.MonkeyPatch) ->
         assert first and not second
     with purge.purge_lock() as again:
         assert again
+
+
+def test_a_record_restored_from_backup_is_destroyed_again(scene: Scene) -> None:
+    """Restoring a backup taken before the purge brings the cycle back; the next run
+    replays the ledger and destroys it again, even at a date it would not expire by."""
+    cycle = scene.expired.cycle
+    values = {f.attname: getattr(cycle, f.attname) for f in AppraisalCycle._meta.concrete_fields}
+    services.purge_expired_records(as_of=AS_OF)
+    AppraisalCycle.objects.bulk_create([AppraisalCycle(**values)])  # the restore
+
+    run = services.purge_expired_records(as_of=D(2020, 1, 1))
+
+    assert [o.record_id for o in run.outcomes] == [cycle.pk]
+    assert run.purged == 1
+    assert not AppraisalCycle.objects.filter(pk=cycle.pk).exists()
+    assert PurgeLedgerEntry.objects.count() == 1
