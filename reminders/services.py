@@ -38,7 +38,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -312,10 +312,7 @@ def _site_url(path: str) -> str:
 
 
 def _cycle_url(cycle_id: int) -> str:
-    try:
-        return _site_url(reverse("cycles:detail", args=[cycle_id]))
-    except NoReverseMatch:
-        return _site_url(reverse("reminders:mine"))
+    return _site_url(reverse("cycles:detail", args=[cycle_id]))
 
 
 @dataclass(frozen=True)
