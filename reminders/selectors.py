@@ -16,7 +16,7 @@ from cycles.models import AppraisalCycle
 from organisation.models import Role, RoleAssignment
 from organisation.principal import Principal
 
-from .models import RecipientRole, ReminderDispatch
+from .models import DispatchStatus, RecipientRole, ReminderDispatch
 
 # Deadline kinds that say something about pay or wellbeing. They are reminded by email
 # (to the person responsible) but never written into a calendar feed, whose address can be
@@ -93,8 +93,8 @@ def pending_recipient_ids(*, on: dt.date, stale_before: dt.datetime) -> list[int
     claimed by a digest whose sender has not finished by ``stale_before`` (it died)."""
     return list(
         ReminderDispatch.objects.filter(
-            Q(status="pending", remind_on__lte=on)
-            | Q(status="sending", claimed_at__lt=stale_before)
+            Q(status=DispatchStatus.PENDING, remind_on__lte=on)
+            | Q(status=DispatchStatus.SENDING, claimed_at__lt=stale_before)
         )
         .values_list("recipient_id", flat=True)
         .order_by("recipient_id")
