@@ -150,9 +150,7 @@ def build_world() -> World:
         granted_by=head.user,
         expires_at=timezone.now() + dt.timedelta(days=200),
     )
-    role_grant(
-        user=world.users["governor"], role=Role.GOVERNOR, trust=trust, academy=world.academy
-    )
+    role_grant(user=world.users["governor"], role=Role.GOVERNOR, trust=trust, academy=world.academy)
 
     # Trust B.
     b_role = JobRoleFactory(trust=other, name=f"Teacher {MARKER}")

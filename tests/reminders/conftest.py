@@ -4,7 +4,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
-from django.urls import reverse
 
 from cycles import deadlines as cycle_deadlines
 from cycles.deadlines import Deadline
@@ -14,19 +13,9 @@ from .factories import World, make_world
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_files(settings):  # type: ignore[no-untyped-def]
-    # Pages render {% static %}; tests do not run collectstatic, so skip the manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+def _email_settings(settings):  # type: ignore[no-untyped-def]
     settings.SITE_URL = "https://appraisal.example.org"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _start_page_exists() -> None:
-    reverse("home")
 
 
 @pytest.fixture
