@@ -59,11 +59,13 @@ class OpenCyclesForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [(WHOLE_TRUST, "The whole trust")] if whole_trust else []
         choices += [(str(a.pk), a.name) for a in academies]
-        self.fields["where"].choices = choices
+        self.fields["where"].choices = choices  # type: ignore[attr-defined]
         self._academies = {str(a.pk): a for a in academies}
         current = academic_year_of(timezone.localdate())
         years = range(current - YEARS_BACK, current + YEARS_AHEAD + 1)
-        self.fields["year"].choices = [(y, year_label(y)) for y in years]
+        self.fields["year"].choices = [  # type: ignore[attr-defined]
+            (y, year_label(y)) for y in years
+        ]
         self.fields["year"].initial = current
 
     def academy(self) -> Academy | None:
@@ -99,7 +101,7 @@ class ChangeReviewerForm(forms.Form):
             .exclude(pk=cycle.appraisee_id)
             .order_by("last_name", "first_name")
         )
-        field.label_from_instance = lambda s: f"{s.full_name}, {s.job_role.name}"  # type: ignore[method-assign]
+        field.label_from_instance = _staff_label  # type: ignore[method-assign,assignment]
         field.queryset = field.queryset.select_related("job_role")
 
 
@@ -163,3 +165,7 @@ class GrantAccessForm(forms.Form):
     def expires_at(self) -> dt.datetime:
         day: dt.date = self.cleaned_data["expires_on"]
         return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _staff_label(obj: Any) -> str:
+    return f"{obj.full_name}, {obj.job_role.name}"

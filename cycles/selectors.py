@@ -167,7 +167,7 @@ def overview_academies(principal: Principal) -> QuerySet[Academy]:
     headteacher or delegated appraisal lead their own."""
     if not principal.is_authenticated:
         return Academy.objects.none()
-    academies = Academy.objects.filter(trust_id=principal.trust_id)
+    academies = Academy.objects.filter(trust_id=principal.tenant_id)
     if principal.is_hr:
         return academies
     return academies.filter(pk__in=principal.academies_with(*ACADEMY_LEADS))
@@ -221,7 +221,7 @@ def academy_overview(
 def recent_openings(principal: Principal, limit: int = 10) -> list[CycleOpening]:
     """Openings this person can see the outcome of: HR all of the trust's; an academy's
     leads their academy's."""
-    qs = CycleOpening.objects.filter(trust_id=principal.trust_id).select_related(
+    qs = CycleOpening.objects.filter(trust_id=principal.tenant_id).select_related(
         "academy", "requested_by"
     )
     academies = academies_for_opening(principal)
@@ -231,7 +231,7 @@ def recent_openings(principal: Principal, limit: int = 10) -> list[CycleOpening]
 
 
 def opening_for(principal: Principal, opening_id: int) -> CycleOpening | None:
-    qs = CycleOpening.objects.filter(trust_id=principal.trust_id, pk=opening_id)
+    qs = CycleOpening.objects.filter(trust_id=principal.tenant_id, pk=opening_id)
     academies = academies_for_opening(principal)
     if academies is not None:
         qs = qs.filter(academy_id__in=academies)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import record_access, record_denied_if_exists
-from organisation.models import Academy
+from organisation.models import Academy, Trust
 from organisation.principal import Principal, principal_for
 
 from . import permissions, selectors, services
@@ -132,7 +132,7 @@ def academy(request: HttpRequest, academy_id: int) -> HttpResponse:
 
 
 def _opening_form(principal: Principal, data: Any = None) -> OpenCyclesForm:
-    academies = Academy.objects.filter(trust_id=principal.trust_id).order_by(
+    academies = Academy.objects.filter(trust_id=principal.tenant_id).order_by(
         "is_central_team", "name"
     )
     allowed = permissions.academies_for_opening(principal)
@@ -152,7 +152,7 @@ def open_cycles(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             opening = services.cycle_opening_request(
-                trust=request.user.trust,  # type: ignore[union-attr]
+                trust=Trust.objects.get(pk=principal.tenant_id),
                 academy=form.academy(),
                 year=form.cleaned_data["year"],
                 actor=request.user,  # type: ignore[arg-type]

@@ -36,6 +36,14 @@ class Principal:
     academy_roles: dict[str, frozenset[int]] = field(default_factory=dict)
 
     @property
+    def tenant_id(self) -> int:
+        """The trust every query is scoped to. Only for principals known to have a trust
+        (signed in with an account of a trust); anything else is a programming error."""
+        if self.trust_id is None:
+            raise PermissionError("This account belongs to no trust.")
+        return self.trust_id
+
+    @property
     def is_authenticated(self) -> bool:
         return self.user_id is not None and self.trust_id is not None
 

@@ -22,7 +22,7 @@ def cycles_nav(principal: Principal | None) -> dict[str, bool]:
     reviews = (
         staff is not None
         and AppraisalCycle.objects.filter(
-            trust_id=principal.trust_id, reviewer_id=staff.pk
+            trust_id=principal.tenant_id, reviewer_id=staff.pk
         ).exists()
     )
     return {
