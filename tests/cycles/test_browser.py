@@ -52,7 +52,7 @@ def test_a_headteacher_opens_and_manages_the_year(browser_page: Page) -> None:
     rebuild_line_management(trust=trust)
 
     sign_in(page, head.email)
-    page.get_by_role("link", name="Academy overview").click()
+    page.get_by_role("link", name="Academy overview", exact=True).click()
     page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_role("link", name="Open a year's appraisal cycles").click()
@@ -65,7 +65,7 @@ def test_a_headteacher_opens_and_manages_the_year(browser_page: Page) -> None:
     expect(page.get_by_role("heading", name="3 cycles opened")).to_be_visible()
     expect(page.get_by_text("Early career teacher in induction")).to_be_visible()
 
-    page.get_by_role("link", name="Academy overview").click()
+    page.get_by_role("link", name="Academy overview", exact=True).click()
     page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_role("link", name="Tia Teacher").click()
