@@ -404,3 +404,22 @@ def test_another_trusts_child_under_your_own_parent_is_not_found(
             allowed = (403, 404, 405) if refused else (404, 405)
             assert response.status_code in allowed, f"{method} {name}: {response.status_code}"
             assert MARKER not in response.content.decode(errors="replace"), name
+
+
+@pytest.mark.parametrize("persona", ["hr", "trust_admin", "headteacher", "line_manager"])
+def test_searching_for_another_trusts_data_finds_nothing(
+    world: World, sides: tuple[Side, Side], persona: str
+) -> None:
+    """Every list page searched and filtered for the other trust's names: the search term is
+    echoed back, the other trust's data (the whole marker) never is."""
+    client = Client()
+    client.force_login(world.user(persona))
+    fragment = MARKER[:8]
+    query = {"q": fragment, "search": fragment, "person": fragment, "name": fragment}
+    for name, kwargs in ROUTES.items():
+        if kwargs is not none:
+            continue
+        response = client.get(reverse(name), query)
+        assert response.status_code < 500, name
+        body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
+        assert MARKER.encode() not in body, f"{name} searched by {persona} showed trust B's data"
