@@ -63,8 +63,16 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
 
 
 @pytest.fixture
-def browser_page(page, live_server):  # type: ignore[no-untyped-def]
-    """A Playwright page whose ``go(page, path)`` addresses go to the live test server."""
+def browser_page(page, live_server, transactional_db):  # type: ignore[no-untyped-def]
+    """A Playwright page whose ``go(page, path)`` addresses go to the live test server.
+
+    Browser tests run on a flushed database, which loses the reference data that data
+    migrations load (the Teachers' and Headteachers' Standards): load it again first."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("reviews.migrations.0002_standards").load(apps, None)
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
     return page
