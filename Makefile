@@ -12,12 +12,14 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_STATIC_MANIFEST=0 DJANGO_SECRET_KEY=test-only-not-secret \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true
 RUN_ENV := DJANGO_DEBUG=1
+# The policy preset the demo trust runs: make run PRESET=aspire-grow
+PRESET ?= classic-objectives
 
 .PHONY: run test lint install assets system-deps services migrate demo clean benchmark
 
 run: install assets
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --preset $(PRESET)
 # Scheduled jobs (reminders, purge) run in-process on a timer beside the server.
 	$(RUN_ENV) $(BIN)/python manage.py run_scheduled_jobs --every 300 & jobs=$$!; \
 	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
