@@ -41,3 +41,28 @@ def user_deactivate(*, user: User, actor: User | None) -> User:
         ended,
     )
     return user
+
+
+@transaction.atomic
+def user_reset_mfa(*, user: User, actor: User) -> int:
+    """Remove ``user``'s authenticator app and recovery codes (a lost or replaced phone).
+
+    If their role requires two-step verification they are asked to set it up again at their
+    next page; their open sessions end so that nobody keeps using the old factor's session.
+    Returns the number of authenticators removed."""
+    from allauth.mfa.models import Authenticator
+
+    if actor.pk == user.pk:
+        raise AccountError("You cannot reset your own two-step verification.")
+    if actor.trust_id != user.trust_id:
+        raise AccountError("Only accounts of your own trust can be reset.")
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    ended, _ = UserSession.objects.filter(user=user).delete()
+    security_log.info(
+        "two-step verification reset user_id=%s by user_id=%s removed=%s sessions_ended=%s",
+        user.pk,
+        actor.pk,
+        removed,
+        ended,
+    )
+    return removed

@@ -48,6 +48,8 @@ class Action(StrEnum):
     # Roles: ``obj`` is a RoleAssignment (unsaved when granting)
     GRANT_ROLE = "grant_role"
     REVOKE_ROLE = "revoke_role"
+    # Sign-in accounts: ``obj`` is the StaffMember whose account it is
+    MANAGE_ACCOUNT = "manage_account"
 
 
 # Roles that let someone run appraisal for everyone in an academy.
@@ -220,6 +222,11 @@ def can(principal: Principal, action: str, obj: Any = None) -> bool:
         return principal.is_trust_admin
     if action in (Action.GRANT_ROLE, Action.REVOKE_ROLE):
         return _can_change_role(principal, action, obj)
+    if action == Action.MANAGE_ACCOUNT:
+        # Closing an account or resetting its two-step verification (a lost phone): the
+        # trust's administrators and HR, for anyone but themself.
+        is_self = principal.staff is not None and obj is not None and principal.staff.pk == obj.pk
+        return (principal.is_trust_admin or principal.is_hr) and not is_self
     return False
 
 

@@ -16,8 +16,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.services import AccountError, user_reset_mfa
 from audit.services import record_access, record_denied_if_exists
 
 from . import permissions, selectors, services
@@ -252,6 +253,9 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": selectors.roles_of_user(trust_id=staff.trust_id, user_id=staff.user_id),
             "can_edit": permissions.can(principal, Action.EDIT_STAFF, staff),
             "can_edit_line_manager": permissions.can(principal, Action.EDIT_LINE_MANAGEMENT, staff),
+            "can_manage_account": staff.user is not None
+            and permissions.can(principal, Action.MANAGE_ACCOUNT, staff),
+            "has_two_step": staff.user is not None and _has_authenticator(staff.user),
             "is_self": principal.staff is not None and principal.staff.pk == staff.pk,
         },
     )
@@ -308,6 +312,29 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form changed ``staff`` in memory while validating: show the saved name.
     original = permissions.get_staff_for_user(principal, pk)
     return render(request, "organisation/staff_form.html", {"form": form, "staff": original})
+
+
+@login_required
+@require_POST
+def staff_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Reset a member of staff's two-step verification (a lost or replaced phone)."""
+    principal = _principal(request)
+    staff = permissions.get_staff_for_user(principal, pk)
+    if action != "reset-two-step":
+        raise Http404("No such action.")
+    if staff.user is None or not permissions.can(principal, Action.MANAGE_ACCOUNT, staff):
+        raise PermissionDenied("You cannot change this account.")
+    try:
+        user_reset_mfa(user=staff.user, actor=_actor(request))
+    except AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{staff.full_name}'s two-step verification has been reset: they will set up "
+            "an authenticator app again when they next sign in.",
+        )
+    return redirect("organisation:staff_detail", pk=staff.pk)
 
 
 @login_required
@@ -549,3 +576,9 @@ def staff_import_example(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(EXAMPLE_CSV.encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="staff-import-example.csv"'
     return response
+
+
+def _has_authenticator(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user).exists()
