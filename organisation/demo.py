@@ -26,14 +26,10 @@ from organisation.models import (
     Trust,
 )
 from organisation.services import rebuild_line_management, role_grant
+from policies.presets import PRESET_KEYS
 
-PRESETS = (
-    "langley-interim",
-    "classic-objectives",
-    "aspire-grow",
-    "leger-pdp",
-    "staploe-associate",
-)
+# The presets the demo can be built under: every shipped preset.
+PRESETS = PRESET_KEYS
 # The trust each preset's demo is named after (the policies come from real trusts).
 TRUST_NAMES = {
     "langley-interim": "Langley Demo Academy Trust",
