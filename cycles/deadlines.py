@@ -1,13 +1,16 @@
 """Every deadline in an appraisal year, from every app, in one shape.
 
 Each app that sets a due date (objectives agreed by, a conversation, observation feedback,
-the annual review, the statement...) exposes, in its own ``deadlines.py``::
+the annual review, the statement...) registers a ``DeadlineSource`` (see
+``cycles.extensions``) from its ``AppConfig.ready()``: usually its own ``deadlines``
+module, which has::
 
     def deadlines_for_cycles(
         cycles: Sequence[AppraisalCycle], calendars: Mapping[int, WorkingCalendar]
     ) -> list[Deadline]: ...
 
-``all_deadlines(cycles)`` asks each of them and adds the cycle's own milestones. Pages
+``all_deadlines(cycles)`` asks each registered source, in the order the apps registered
+(``INSTALLED_APPS``), and adds the cycle's own milestones. Pages
 ("My reviewees", the academy overview, the cycle page) and the reminders sweep read
 deadlines only through it. It loads every academy's working calendar once for the whole
 batch, so the cost does not grow with the number of cycles beyond what each app needs.
@@ -16,24 +19,17 @@ batch, so the cost does not grow with the number of cycles beyond what each app 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from types import ModuleType
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .extensions import deadline_sources
 from .models import AppraisalCycle, CycleState
 
-if TYPE_CHECKING:
-    from calendars.working_days import WorkingCalendar
-
 Recipient = Literal["reviewer", "appraisee", "headteacher"]
-
-# Apps whose deadlines.py contributes, in the order their items are listed on a page.
-DEADLINE_MODULES: tuple[str, ...] = ("objectives.deadlines", "reviews.deadlines")
 
 # States in which nothing falls due: a closed year is over; a suspended one is paused
 # (capability or grievance) and its clock stops until it resumes.
@@ -59,31 +55,6 @@ class Deadline:
         if self.done:
             return "done"
         return "overdue" if self.is_overdue(today) else "due"
-
-
-DeadlineSource = Callable[
-    [Sequence[AppraisalCycle], Mapping[int, "WorkingCalendar"]], list[Deadline]
-]
-
-
-def _import_optional(name: str) -> ModuleType | None:
-    """The module, or None when that app has not written its deadlines yet."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        # Only a missing module is tolerated, never an import error inside one.
-        if exc.name is not None and name.startswith(exc.name):
-            return None
-        raise
-
-
-def deadline_sources() -> list[DeadlineSource]:
-    sources: list[DeadlineSource] = []
-    for name in DEADLINE_MODULES:
-        module = _import_optional(name)
-        if module is not None and hasattr(module, "deadlines_for_cycles"):
-            sources.append(module.deadlines_for_cycles)
-    return sources
 
 
 def cycle_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
@@ -136,8 +107,10 @@ def all_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
         max(c.ends_on for c in open_cycles),
     )
     found = cycle_deadlines(open_cycles)
-    for source in deadline_sources():
-        found.extend(d for d in source(open_cycles, calendars) if d.cycle_id is not None)
+    for source in deadline_sources:
+        found.extend(
+            d for d in source.deadlines_for_cycles(open_cycles, calendars) if d.cycle_id is not None
+        )
     found.sort(key=lambda d: (d.due_on, d.cycle_id, d.kind))
     return found
 

@@ -9,7 +9,6 @@ actor and reason in history, and queue any follow-up work once the change is com
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,7 +27,7 @@ from organisation.principal import principal_for
 from policies.models import PolicyVersion
 from policies.schema import PartYearStart
 
-from . import permissions, rules
+from . import extensions, permissions, rules
 from .models import (
     AppraisalCycle,
     CycleAccessGrant,
@@ -66,11 +65,14 @@ def cycle_grant_access(
     granted_by: User,
 ) -> CycleAccessGrant:
     """Let one person (an external adviser, a review committee member) into one cycle
-    until ``expires_at``. Recorded with who granted it and why."""
-    if permission not in GRANT_PERMISSIONS:
-        raise CycleError("Choose what the person may do with this record.")
+    until ``expires_at``. Recorded with who granted it and why. Only the grants
+    ``permissions.access_grant_refusal`` allows: the headteacher's own cycle, to the people
+    each kind is for."""
     if user.trust_id != cycle.trust_id:
         raise CycleError("Access can only be granted to an account of the same trust.")
+    refusal = permissions.access_grant_refusal(cycle=cycle, user=user, permission=permission)
+    if refusal is not None:
+        raise CycleError(refusal)
     if expires_at <= timezone.now():
         raise CycleError("The access must end in the future.")
     if not reason.strip():
@@ -163,8 +165,8 @@ def _academic_year_window(year: int) -> tuple[dt.date, dt.date]:
 
 
 def _staff_in_capability(staff_ids: QuerySet[StaffMember], trust: Trust) -> set[int]:
-    """People the capability procedure applies to: their cycle is suspended for it, or
-    (when the support-plans app records capability) it says so."""
+    """People the capability procedure applies to: their cycle is suspended for it, or an
+    app that records capability (a registered ``CapabilitySource``) says so."""
     found = set(
         AppraisalCycle.objects.filter(
             trust=trust,
@@ -173,13 +175,8 @@ def _staff_in_capability(staff_ids: QuerySet[StaffMember], trust: Trust) -> set[
             appraisee_id__in=staff_ids.values("id"),
         ).values_list("appraisee_id", flat=True)
     )
-    try:
-        support = importlib.import_module("support_plans.selectors")
-    except ModuleNotFoundError:
-        return found
-    in_capability = getattr(support, "staff_in_capability", None)
-    if in_capability is not None:
-        found |= set(in_capability(staff_ids))
+    for source in extensions.capability_sources:
+        found.update(source.staff_in_capability(staff_ids))
     return found
 
 
@@ -613,16 +610,11 @@ def cycle_transition(
 
 
 def _after_change(cycle_id: int, what: str) -> None:
-    """Work that follows a committed change: reminders recompute what is due (when that
-    app provides a hook)."""
+    """Log a committed change. Nothing else has to follow it: the reminders sweep reads
+    what is due afresh every day, and the digest sender checks again at send time that
+    each reminder is still due (a cycle suspended or closed since the sweep cancels its
+    waiting reminders), so no app needs telling."""
     logger.info("cycle %s changed: %s", cycle_id, what)
-    try:
-        reminders = importlib.import_module("reminders.services")
-    except ModuleNotFoundError:
-        return
-    hook = getattr(reminders, "cycle_changed", None)
-    if hook is not None:
-        hook(cycle_id=cycle_id)
 
 
 # ----- Reviewer and first period ---------------------------------------------------------

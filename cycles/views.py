@@ -22,7 +22,7 @@ from audit.services import record_access, record_denied_if_exists
 from organisation.models import Academy, Trust
 from organisation.principal import Principal, principal_for
 
-from . import permissions, selectors, services
+from . import extensions, permissions, selectors, services
 from .deadlines import all_deadlines
 from .forms import (
     WHOLE_TRUST,
@@ -183,12 +183,14 @@ def opening(request: HttpRequest, opening_id: int) -> HttpResponse:
 
 
 def _section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, Any]:
-    from objectives.selectors import cycle_section_context as objectives_section
-    from reviews.selectors import cycle_section_context as reviews_section
-
+    """The sections other apps registered for the cycle page: each one's context, and
+    ``cycle_sections``, the templates the page includes in order."""
     context: dict[str, Any] = {}
-    context.update(objectives_section(cycle, principal))
-    context.update(reviews_section(cycle, principal))
+    templates: list[str] = []
+    for section in extensions.cycle_page_sections:
+        context.update(section.context(cycle, principal))
+        templates.append(section.template_name)
+    context["cycle_sections"] = templates
     return context
 
 

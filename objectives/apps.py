@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class ObjectivesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "objectives"
     verbose_name = "Objectives"
+
+    def ready(self) -> None:
+        # What objectives add to the appraisal cycle: their due dates (agreeing
+        # objectives, conversations, meetings) and their section of the cycle page.
+        from cycles import extensions
+
+        from . import deadlines, selectors
+
+        extensions.deadline_sources.register(deadlines)
+        extensions.cycle_page_sections.register(
+            extensions.TemplateSection(
+                "objectives/_cycle_section.html", selectors.cycle_section_context
+            )
+        )

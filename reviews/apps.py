@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,18 @@ class ReviewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reviews"
     verbose_name = "Observations, evidence and reviews"
+
+    def ready(self) -> None:
+        # What reviews add to the appraisal cycle: their due dates (observation feedback,
+        # the annual review, the statement) and their section of the cycle page, shown
+        # after the objectives' (INSTALLED_APPS lists objectives first).
+        from cycles import extensions
+
+        from . import deadlines, selectors
+
+        extensions.deadline_sources.register(deadlines)
+        extensions.cycle_page_sections.register(
+            extensions.TemplateSection(
+                "reviews/_cycle_section.html", selectors.cycle_section_context
+            )
+        )

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
 from cycles import deadlines as cycle_deadlines
 from cycles.deadlines import Deadline
+from cycles.extensions import DeadlineSource, Registry
 from cycles.models import AppraisalCycle
 
 from .factories import World, make_world
@@ -26,7 +27,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
 
 
 class FakeDeadlines:
-    """A test-only deadline source standing in for the other apps' ``deadlines.py``:
+    """A test-only deadline source standing in for the other apps' registered ones:
     ``add(cycle, kind, due_on, recipient)`` and the sweep sees it."""
 
     def __init__(self) -> None:
@@ -61,7 +62,9 @@ class FakeDeadlines:
             for d in self.items
         ]
 
-    def source(self, cycles: Sequence[AppraisalCycle], calendars: object) -> list[Deadline]:
+    def deadlines_for_cycles(
+        self, cycles: Sequence[AppraisalCycle], calendars: object
+    ) -> list[Deadline]:
         ids = {c.pk for c in cycles}
         return [d for d in self.items if d.cycle_id in ids]
 
@@ -70,6 +73,9 @@ class FakeDeadlines:
 def fake_deadlines(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDeadlines]:
     """Only the test's deadlines (and the cycle's own milestones) exist."""
     fake = FakeDeadlines()
-    sources: Callable[[], list[object]] = lambda: [fake.source]  # noqa: E731
-    monkeypatch.setattr(cycle_deadlines, "deadline_sources", sources)
+    only_fake: Registry[DeadlineSource] = Registry(
+        "deadline source", DeadlineSource, methods={"deadlines_for_cycles": 2}
+    )
+    only_fake.register(fake)
+    monkeypatch.setattr(cycle_deadlines, "deadline_sources", only_fake)
     yield fake
