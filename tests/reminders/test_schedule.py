@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from celery.schedules import crontab
 from django.conf import settings
+from django.core.management import call_command
 
 from appraisal_site.celery import app
 
@@ -27,3 +29,13 @@ def test_redis_transport_settings() -> None:
     from retention.tasks import PURGE_TASK_BUDGET_SECONDS
 
     assert PURGE_TASK_BUDGET_SECONDS < settings.CELERY_TASK_SOFT_TIME_LIMIT
+
+
+@pytest.mark.django_db
+def test_the_in_process_scheduler_runs_every_job_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """``make run``'s scheduler finds each scheduled task on the project's Celery app."""
+    call_command("run_scheduled_jobs", "--once")
+    out = capsys.readouterr()
+    assert out.err == ""
+    for name in settings.CELERY_BEAT_SCHEDULE:
+        assert f"{name}: done" in out.out

@@ -13,10 +13,12 @@ import logging
 import time
 from typing import Any
 
+from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from appraisal_site.celery import app
+# The project's Celery app (``appraisal_site.celery``, made current when Django loads the
+# project package), reached without importing the project package from an app below it.
 
 logger = logging.getLogger(__name__)
 
