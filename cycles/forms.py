@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from organisation.models import Academy, StaffMember
 
+from . import permissions
 from .models import AppraisalCycle
 from .rules import academic_year_of
 from .services import GRANT_PERMISSIONS
@@ -123,7 +124,7 @@ class GrantAccessForm(forms.Form):
     email = forms.EmailField(
         label="Email address of their account",
         help_text="They need an account in this trust. Ask the trust administrator to set "
-        "one up for an external adviser.",
+        "one up for an external adviser. A committee member is a governor of the academy.",
     )
     permission = forms.ChoiceField(
         label="What they may do", choices=list(GRANT_PERMISSIONS.items()), widget=forms.RadioSelect
@@ -155,6 +156,19 @@ class GrantAccessForm(forms.Form):
         if self.user.pk == getattr(self.cycle.appraisee, "user_id", None):
             raise forms.ValidationError("This is the member of staff's own account.")
         return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        permission = data.get("permission")
+        if self.user is not None and permission and "email" not in self.errors:
+            # Who each kind of grant is for, and on which cycles: the same rule the
+            # service applies, shown next to the choice it is about.
+            refusal = permissions.access_grant_refusal(
+                cycle=self.cycle, user=self.user, permission=permission
+            )
+            if refusal is not None:
+                self.add_error("permission", refusal)
+        return data
 
     def clean_expires_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["expires_on"]

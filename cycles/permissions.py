@@ -67,13 +67,30 @@ def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
     } or any("ceo" in member.lower() for member in rules.headteacher.committee_includes)
 
 
+# The two kinds of single-cycle grant. Both exist only for the headteacher's own appraisal
+# (classic §3.1-3.2, leger §7: the governors' review committee, with an external adviser).
+ADVISER_GRANT = "view_cycle_as_adviser"
+COMMITTEE_GRANT = "review_headteacher_cycle"
+
+
+def _governs(principal: Principal) -> bool:
+    return Role.TRUSTEE in principal.trust_roles or bool(principal.academies_with(Role.GOVERNOR))
+
+
 def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission, Any]:
     now = timezone.now()
-    return CycleUserObjectPermission.objects.filter(
+    rows = CycleUserObjectPermission.objects.filter(
         user_id=principal.user_id or 0,
         grant__expires_at__gt=now,
         grant__revoked_at__isnull=True,
-    ).values("content_object_id")
+        # A grant on any other cycle (one made before these rules, or written around
+        # ``cycle_grant_access``) opens nothing.
+        content_object__is_headteacher_cycle=True,
+    )
+    if _governs(principal):
+        # Governors read a named record only as a member of the headteacher's committee.
+        rows = rows.filter(permission__codename=COMMITTEE_GRANT)
+    return rows.values("content_object_id")
 
 
 def visible_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
@@ -207,6 +224,58 @@ def may_set_first_period(principal: Principal, cycle: AppraisalCycle) -> bool:
     if cycle.is_headteacher_cycle:
         return principal.is_executive
     return cycle.academy_id in principal.academies_with(Role.HEADTEACHER)
+
+
+def access_grant_refusal(*, cycle: AppraisalCycle, user: Any, permission: str) -> str | None:
+    """Why ``user`` may not be given ``permission`` on ``cycle`` (a sentence for the form),
+    or None when the grant keeps the promises of docs/access.md: both kinds are for the
+    headteacher's own appraisal only; the committee is the academy's governors (or the
+    trust's trustees, or the CEO where the policy puts the CEO on it); a governor is never
+    the adviser; and nobody the headteacher manages reads the headteacher's appraisal."""
+    from .services import GRANT_PERMISSIONS  # services imports this module
+
+    if permission not in GRANT_PERMISSIONS:
+        return "Choose what the person may do with this record."
+    from organisation.principal import principal_for
+
+    name = user.get_full_name() or user.email
+    if user.pk == getattr(cycle.appraisee, "user_id", None):
+        return "This is the member of staff's own account."
+    if not cycle.is_headteacher_cycle:
+        if permission == ADVISER_GRANT:
+            return (
+                "An external adviser supports the governors' review of the headteacher: "
+                "they can only be given a headteacher's own appraisal, not this one."
+            )
+        return (
+            "The review committee reviews the headteacher: membership can only be given "
+            "on a headteacher's own appraisal, not this one."
+        )
+    principal = principal_for(user)
+    if principal.trust_id != cycle.trust_id:
+        return "Access can only be granted to an account of the same trust."
+    if principal.staff is not None and principal.staff.academy_id == cycle.academy_id:
+        return (
+            f"{name} works at {cycle.academy}, where the headteacher is their manager: "
+            "they cannot see the headteacher's appraisal."
+        )
+    if permission == ADVISER_GRANT:
+        if _governs(principal):
+            return (
+                f"{name} is a governor or trustee: governors see the headteacher's appraisal "
+                "as members of the review committee, never as its external adviser."
+            )
+        return None
+    if cycle.academy_id in principal.academies_with(Role.GOVERNOR):
+        return None
+    if Role.TRUSTEE in principal.trust_roles:
+        return None
+    if principal.is_executive and _ceo_reads_headteacher(cycle.policy_version.rules):
+        return None
+    return (
+        f"Only governors of {cycle.academy} (or the trust's trustees) sit on the "
+        f"headteacher's review committee, and {name} is not one."
+    )
 
 
 def may_grant_access(principal: Principal, cycle: AppraisalCycle) -> bool:

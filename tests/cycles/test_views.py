@@ -16,7 +16,7 @@ from cycles.services import cycle_grant_access
 from organisation.models import StaffMember
 from organisation.services import rebuild_line_management
 from policies.models import PolicyVersion
-from tests.factories import StaffMemberFactory
+from tests.factories import StaffMemberFactory, UserFactory
 from tests.personas import World
 
 from .factories import CycleFactory, preset_version
@@ -209,25 +209,28 @@ def test_change_reviewer_page(w: World) -> None:
 # ----- Exceptional access ----------------------------------------------------------------
 
 
-def test_headteacher_grants_and_revokes_access(w: World) -> None:
-    cycle = w.cycles["appraisee"]
+def test_hr_grants_and_revokes_access(w: World) -> None:
+    cycle = w.cycles["headteacher"]
+    adviser = UserFactory(trust=w.trust, email="second.adviser@alder.example.org")
     url = reverse("cycles:access", args=[cycle.pk])
-    client = client_for(w, "headteacher")
+    client = client_for(w, "hr")
     assert client.get(url).status_code == 200
     response = client.post(
         url,
         {
-            "email": w.user("adviser").email,
+            "email": adviser.email,
             "permission": "view_cycle_as_adviser",
             "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
-            "reason": "Moderation of the review",
+            "reason": "External adviser for the headteacher's review",
         },
     )
     assert response.status_code == 302
-    assert status(w, "adviser", detail_url(cycle)) == 200
-    grant = CycleAccessGrant.objects.get(cycle=cycle, user=w.user("adviser"))
+    viewer = Client()
+    viewer.force_login(adviser)
+    assert viewer.get(detail_url(cycle)).status_code == 200
+    grant = CycleAccessGrant.objects.get(cycle=cycle, user=adviser)
     client.post(reverse("cycles:revoke_access", args=[cycle.pk, grant.pk]))
-    assert status(w, "adviser", detail_url(cycle)) == 404
+    assert viewer.get(detail_url(cycle)).status_code == 404
 
 
 def test_grant_form_errors_save_nothing(w: World) -> None:

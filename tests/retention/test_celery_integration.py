@@ -51,8 +51,9 @@ def test_beat_runs_the_purge_once_however_often_it_fires(
 def test_beat_expires_access_grants(live_celery: Celery) -> None:
     world = make_world()
     adviser = UserFactory(trust=world.trust)
+    head = world.headteacher.staff_member
     grant = cycle_grant_access(
-        cycle=world.cycle,
+        cycle=world.cycle_for(head, reviewer=None, is_headteacher_cycle=True),
         user=adviser,
         permission="view_cycle_as_adviser",
         expires_at=timezone.now() + dt.timedelta(days=1),

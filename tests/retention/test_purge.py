@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from cycles.models import AppraisalCycle, CycleState
-from cycles.services import cycle_grant_access
+from cycles.models import AppraisalCycle, CycleAccessGrant, CycleState, CycleUserObjectPermission
 from organisation.principal import principal_for
 from reminders.models import ReminderDispatch
 from retention import purge, services
@@ -85,13 +85,21 @@ def _full_tree(world: World, cycle: AppraisalCycle, viewer: object) -> BuiltTree
     tree = build_tree(cycle, marker=new_marker())
     add_traces(tree, viewer=viewer)  # type: ignore[arg-type]
     add_dead_child(tree)
-    cycle_grant_access(
+    # Written directly: the service gives adviser access on a headteacher's cycle only,
+    # and the purge must destroy a grant (and its guardian row) on any cycle.
+    grant = CycleAccessGrant.objects.create(
         cycle=cycle,
-        user=viewer,  # type: ignore[arg-type]
+        user=viewer,
         permission="view_cycle_as_adviser",
         expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
         reason=f"{tree.marker} adviser",
-        granted_by=viewer,  # type: ignore[arg-type]
+        granted_by=viewer,
+    )
+    CycleUserObjectPermission.objects.create(
+        user=viewer,
+        permission=Permission.objects.get(codename="view_cycle_as_adviser"),
+        content_object=cycle,
+        grant=grant,
     )
     # Saving the cycle again writes another history row.
     cycle.save()
