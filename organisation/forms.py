@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from . import permissions
+from . import permissions, selectors
 from .imports import MAX_IMPORT_BYTES
 from .models import (
     ACADEMY_ROLES,
@@ -23,6 +23,9 @@ from .models import (
 from .principal import Principal
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SELF_GRANT_MESSAGE = (
+    "You cannot give yourself a role. Ask another trust administrator, or HR, to do it."
+)
 
 
 class TrustForm(forms.ModelForm):
@@ -112,12 +115,19 @@ class StaffMemberForm(forms.ModelForm):
         account = get_user_model().objects.filter(email__iexact=email).first()
         own_user_id = self.instance.user_id if self.instance.pk else None
         if account is not None and account.pk != own_user_id:
-            if account.trust_id != self.trust.pk:  # type: ignore[attr-defined]
-                raise forms.ValidationError(
-                    f"{email} is used by a sign-in account outside this trust."
-                )
             if own_user_id is not None:
-                raise forms.ValidationError(f"{email} is the sign-in of another account.")
+                # Moving this person's sign-in onto an address someone signs in with: said
+                # the same way wherever that account is.
+                raise forms.ValidationError(f"{email} is already someone's sign-in address.")
+            if account.trust_id == self.trust.pk:  # type: ignore[attr-defined]
+                refusal = selectors.account_adoption_refusal(
+                    user=account,  # type: ignore[arg-type]
+                    staff=self.instance if self.instance.pk else None,
+                )
+                if refusal is not None:
+                    raise forms.ValidationError(refusal)
+            # Another trust's account: no error, so the page answers as for a new address
+            # (the record is added without a sign-in; see ``services.staff_create``).
         return email
 
     def clean_staff_number(self) -> str:
@@ -287,6 +297,12 @@ class RoleGrantForm(forms.Form):
         person = (data.get("person") or "").strip()
         if person:
             self._resolve_person(person, data)
+            staff, user = data.get("staff"), data.get("user")
+            own = self.principal.user_id
+            if (staff is not None and staff.user_id == own) or (
+                user is not None and user.pk == own
+            ):
+                self.add_error("person", SELF_GRANT_MESSAGE)
         return data
 
     def _resolve_person(self, person: str, data: dict[str, Any]) -> None:
@@ -307,10 +323,13 @@ class RoleGrantForm(forms.Form):
         except forms.ValidationError:
             self.add_error("person", f"No member of staff has staff number {person}.")
             return
-        user = get_user_model().objects.filter(email__iexact=person).first()
+        # Only this trust's accounts: another trust's is answered like an unknown address.
+        user = (
+            get_user_model()
+            .objects.filter(email__iexact=person, trust_id=self.principal.trust_id)
+            .first()
+        )
         if user is not None:
-            if user.trust_id != self.principal.trust_id:  # type: ignore[attr-defined]
-                self.add_error("person", f"{person} is a sign-in account outside this trust.")
             data["user"] = user
             return
         if not data.get("first_name") or not data.get("last_name"):

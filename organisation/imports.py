@@ -190,7 +190,9 @@ class Account:
     """A sign-in account holding an email address the file uses."""
 
     in_trust: bool
-    staff_number: str | None = None  # the staff member it belongs to, if any
+    staff_number: str | None = None  # the staff member it belongs to, if any (this trust's)
+    # Why it may not become a staff record's sign-in (``account_adoption_refusal``), if so.
+    adoption_refusal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -696,22 +698,21 @@ def _check_duplicates(
             account = context.accounts.get(email)
             if account is None:
                 continue
-            if not account.in_trust:
-                problems[number].append(
-                    f"Email {email} is used by a sign-in account outside this trust, so it "
-                    "cannot be used here. Use the person's work email for this trust."
-                )
-            elif account.staff_number is not None:
+            if account.in_trust and account.staff_number is not None:
                 if staff_number_key(account.staff_number) != own_key:
                     problems[number].append(
                         f"Email {email} is the sign-in of staff number {account.staff_number}."
                     )
-            else:
-                existing = context.existing_staff.get(own_key or "")
-                if existing is not None and existing.has_account:
-                    problems[number].append(
-                        f"Email {email} is the sign-in of another account in this trust."
-                    )
+                continue
+            existing = context.existing_staff.get(own_key or "")
+            if existing is not None and existing.has_account:
+                # Their own account would move to an address someone else signs in with.
+                # Worded the same wherever that account is.
+                problems[number].append(f"Email {email} is already someone's sign-in address.")
+            elif account.in_trust and account.adoption_refusal is not None:
+                problems[number].append(account.adoption_refusal)
+            # An address held in another trust is not a problem: the person is added
+            # without a sign-in, and the import says what it says for any new address.
 
 
 def _check_line_managers(

@@ -170,15 +170,60 @@ def staff_import_context(*, trust: Trust, emails: Iterable[str]) -> ImportContex
         )
     }
     user_model: type[User] = get_user_model()  # type: ignore[assignment]
-    accounts = {
-        email: Account(in_trust=trust_id == trust.pk, staff_number=staff_number)
-        for email, trust_id, staff_number in user_model.objects.filter(
-            email__in=list({e.lower() for e in emails if e})
-        ).values_list("email", "trust_id", "staff_member__staff_number")
-    }
+    accounts: dict[str, Account] = {}
+    holders = user_model.objects.filter(email__in=list({e.lower() for e in emails if e}))
+    for user in holders.select_related("staff_member"):
+        if user.trust_id != trust.pk:
+            # Nothing about another trust's account goes further than "it is there".
+            accounts[user.email] = Account(in_trust=False)
+            continue
+        staff = getattr(user, "staff_member", None)
+        accounts[user.email] = Account(
+            in_trust=True,
+            staff_number=staff.staff_number if staff is not None else None,
+            adoption_refusal=(
+                None if staff is not None else account_adoption_refusal(user=user, staff=None)
+            ),
+        )
     return ImportContext(
         academies=academies,
         existing_staff=existing,
         accounts=accounts,
         central_team_id=central_team_id,
     )
+
+
+def account_adoption_refusal(*, user: User, staff: StaffMember | None) -> str | None:
+    """Why the existing account ``user`` may not become ``staff``'s sign-in, or None.
+
+    A staff record only ever takes an account made for it, or one that is as good as new:
+    an account of the same trust that is no one's staff record, is open, and has never been
+    used (never signed in, no password, no authenticator, no Microsoft or Google link), such
+    as a governor account the trust made for the same person. Linking that is no different
+    from making a new one. Anything else belongs to someone already (a governor who added
+    this address to their own account, say), and adopting it would hand them the record.
+    Call only for accounts of the staff member's own trust.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    email = user.email
+    other_staff = StaffMember.objects.filter(user=user)
+    if staff is not None and staff.pk is not None:
+        other_staff = other_staff.exclude(pk=staff.pk)
+    if other_staff.exists():
+        return f"The email address {email} is the sign-in of another member of staff."
+    used = (
+        not user.is_active
+        or user.last_login is not None
+        or user.has_usable_password()
+        or Authenticator.objects.filter(user=user).exists()
+        or SocialAccount.objects.filter(user=user).exists()
+    )
+    if used:
+        return (
+            f"{email} is already the sign-in of an account in this trust that is not on the "
+            "staff list (a governor's, for example) and has been used, so it cannot become "
+            "this member of staff's sign-in. Use the person's own work address."
+        )
+    return None

@@ -6,6 +6,7 @@ and raise ``OrganisationError`` with a sentence a person can act on when a chang
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from dataclasses import dataclass, field
@@ -173,6 +174,11 @@ def _rebuild_line_management_sql(*, trust_id: int) -> int:
 # ----- Roles -------------------------------------------------------------------------
 
 
+SELF_GRANT_MESSAGE = (
+    "Nobody can give themself a role. Ask another trust administrator, or HR, to do it."
+)
+
+
 def _permission(codename: str, model: type[Trust] | type[Academy]) -> Permission:
     ct = ContentType.objects.get_for_model(model)
     return Permission.objects.get(content_type=ct, codename=codename)
@@ -194,6 +200,8 @@ def role_grant(
     role = Role(role)
     if user.trust_id != trust.pk:
         raise OrganisationError("Roles can only be given to accounts of the same trust.")
+    if granted_by is not None and granted_by.pk == user.pk:
+        raise OrganisationError(SELF_GRANT_MESSAGE)
     if role in ACADEMY_ROLES:
         if academy is None or academy.trust_id != trust.pk:
             raise OrganisationError(f"{role.label} is held at one academy of the trust.")
@@ -416,11 +424,29 @@ def _user_model() -> type[User]:
     return get_user_model()  # type: ignore[return-value]
 
 
+class AccountUnavailable(OrganisationError):
+    """No sign-in account can be made for the address (another trust's account holds it).
+
+    Said the same way whatever the reason, so that one trust never learns whether an
+    address has an account in another (the sign-in address is unique across the service).
+    """
+
+
+def account_unavailable_message(email: str) -> str:
+    return (
+        f"No sign-in account can be set up for {email}. Check that it is the person's own "
+        "work address for this trust; if it is, ask the service's support team to look "
+        "into it."
+    )
+
+
 def account_ensure_for_staff(*, staff: StaffMember, actor: User | None = None) -> User:
     """The staff member's sign-in account, made now if they have none.
 
     A new account has no usable password: the person signs in with Microsoft or Google, or
-    sets a password through "forgotten password" with their work email.
+    sets a password through "forgotten password" with their work email. An existing account
+    with the address is linked only if ``account_adoption_refusal`` allows it; one of
+    another trust raises ``AccountUnavailable``.
     """
     if staff.user_id is not None:
         return staff.user  # type: ignore[return-value]
@@ -429,14 +455,10 @@ def account_ensure_for_staff(*, staff: StaffMember, actor: User | None = None) -
     user = user_model.objects.filter(email__iexact=email).first()
     if user is not None:
         if user.trust_id != staff.trust_id:
-            raise OrganisationError(
-                f"The email address {email} is used by a sign-in account outside this trust, "
-                "so no account can be made for it here."
-            )
-        if StaffMember.objects.filter(user=user).exclude(pk=staff.pk).exists():
-            raise OrganisationError(
-                f"The email address {email} is the sign-in of another member of staff."
-            )
+            raise AccountUnavailable(account_unavailable_message(email))
+        refusal = selectors.account_adoption_refusal(user=user, staff=staff)
+        if refusal is not None:
+            raise OrganisationError(refusal)
     else:
         user = user_model(
             email=email,
@@ -508,7 +530,10 @@ def staff_create(
     staff.save()
     _ensure_self_path(staff)
     if create_account:
-        account_ensure_for_staff(staff=staff, actor=actor)
+        # Another trust's account holds the address: the record is added all the same,
+        # without a sign-in, and the page says what it says for any new address.
+        with contextlib.suppress(AccountUnavailable):
+            account_ensure_for_staff(staff=staff, actor=actor)
     return staff
 
 
@@ -580,8 +605,11 @@ def account_create(
     """A sign-in account for someone who is not on the staff list (a governor, a trustee)."""
     email = email.strip().lower()
     user_model = _user_model()
-    if user_model.objects.filter(email__iexact=email).exists():
-        raise OrganisationError(f"There is already a sign-in account for {email}.")
+    existing = user_model.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if existing.trust_id == trust.pk:
+            raise OrganisationError(f"There is already a sign-in account for {email}.")
+        raise AccountUnavailable(account_unavailable_message(email))
     user = user_model(email=email, trust=trust, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
     _with_history_user(user, actor)
@@ -687,9 +715,11 @@ def _write_import(
         )
     }
 
-    # Accounts: link an unlinked account of the trust with the same email, or make one.
+    # Accounts: link an unlinked account of the trust with the same email (validation has
+    # checked it is as good as new), or make one; none where another trust's account holds
+    # the address (answered like any new address, as ``staff_create`` does).
     new_users: list[User] = []
-    account_for_row: dict[int, User] = {}
+    account_for_row: dict[int, User | None] = {}
     for row in rows:
         record = (
             existing.get(context.existing_staff[row.key].id)
@@ -699,6 +729,10 @@ def _write_import(
         if record is not None and record.user_id is not None:
             continue
         email = row.values["email"]
+        held = context.accounts.get(email)
+        if held is not None and not held.in_trust:
+            account_for_row[row.number] = None
+            continue
         user = accounts.get(email)
         if user is None:
             user = user_model(
@@ -778,7 +812,7 @@ def _write_import(
                 key_to_id[row.line_manager_key] if row.line_manager_key is not None else None
             )
         changed = _apply(staff, wanted)
-        if staff.user_id is None:
+        if staff.user_id is None and account_for_row.get(row.number) is not None:
             staff.user = account_for_row[row.number]
             changed.append("user")
         if "line_manager" in changed:

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 from organisation.models import JobRole, LineManagementPath, StaffMember
 from organisation.services import staff_import_csv
-from tests.factories import StaffMemberFactory, UserFactory
+from tests.factories import StaffMemberFactory, TrustFactory, UserFactory
 
 from .test_imports import person, to_csv
 
@@ -130,13 +130,46 @@ def test_existing_staff_without_an_account_get_one_and_a_free_account_is_linked(
     trust, academy, admin
 ) -> None:  # type: ignore[no-untyped-def]
     StaffMemberFactory(academy=academy, staff_number="E1", email="e1@example.org", user=None)
-    governor_account = UserFactory(trust=trust, email="e2@example.org")
+    # A governor account the trust made for the same person and nobody has used yet.
+    governor_account = UserFactory(trust=trust, email="e2@example.org", password=None)
+    governor_account.set_unusable_password()
+    governor_account.save()
     data = to_csv([person("E1"), person("E2")])
     result = staff_import_csv(trust=trust, data=data, actor=admin)
     assert result.imported, result.problems
     assert StaffMember.objects.get(staff_number="E1").user.email == "e1@example.org"
     assert StaffMember.objects.get(staff_number="E2").user == governor_account
     assert result.accounts_created == 1
+
+
+def test_an_account_someone_has_used_is_never_adopted(trust, academy, admin) -> None:  # type: ignore[no-untyped-def]
+    """issue 8, defect 2: a governor who put a new colleague's address on their own account
+    does not get the colleague's staff record through the import."""
+    UserFactory(trust=trust, email="new.deputy@example.org")  # has a password: used
+    result = staff_import_csv(
+        trust=trust, data=to_csv([person("D1", Email="new.deputy@example.org")]), actor=admin
+    )
+    assert not result.imported
+    assert "has been used" in result.problems[0].problems[0]
+    assert not StaffMember.objects.filter(staff_number="D1").exists()
+
+
+def test_an_address_of_another_trust_answers_like_a_new_one(trust, academy, admin) -> None:  # type: ignore[no-untyped-def]
+    """issue 8, defect 9: the import never tells one trust that an address has an account in
+    another. Both people are added; the other trust's account is left alone."""
+    elsewhere = UserFactory(trust=TrustFactory(), email="taken@example.org")
+    result = staff_import_csv(
+        trust=trust,
+        data=to_csv([person("X1", Email="taken@example.org"), person("X2", Email="new@x.org")]),
+        actor=admin,
+    )
+    assert result.imported, result.problems
+    assert result.created == 2
+    taken = StaffMember.objects.get(staff_number="X1")
+    assert taken.user is None
+    elsewhere.refresh_from_db()
+    assert elsewhere.trust_id != trust.pk
+    assert StaffMember.objects.get(staff_number="X2").user is not None
 
 
 def test_loop_through_existing_staff_is_refused(trust, team, admin) -> None:  # type: ignore[no-untyped-def]

@@ -287,14 +287,26 @@ def test_email_of_another_existing_member_of_staff() -> None:
     }
 
 
-def test_email_of_an_account_outside_the_trust() -> None:
-    context = ImportContext(
+def test_email_of_an_account_outside_the_trust_is_answered_like_a_new_one() -> None:
+    """issue 8, defect 9: the same answer as for an address nobody has."""
+    outside = ImportContext(
         academies=CONTEXT.academies,
         existing_staff={},
         accounts={"t1@example.org": Account(in_trust=False)},
     )
-    result = check(to_csv([person("T1")]), context)
-    assert "sign-in account outside this trust" in problems_by_row(result)[2]
+    fresh = ImportContext(academies=CONTEXT.academies, existing_staff={}, accounts={})
+    data = to_csv([person("T1")])
+    assert check(data, outside).ok
+    assert check(data, outside).problems == check(data, fresh).problems == []
+
+
+def test_a_used_account_in_the_trust_is_not_adopted() -> None:
+    context = ImportContext(
+        academies=CONTEXT.academies,
+        existing_staff={},
+        accounts={"t1@example.org": Account(in_trust=True, adoption_refusal="Not yours.")},
+    )
+    assert problems_by_row(check(to_csv([person("T1")]), context)) == {2: "Not yours."}
 
 
 def test_unknown_line_manager_and_own_line_manager() -> None:
