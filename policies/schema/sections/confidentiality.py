@@ -1,0 +1,73 @@
+"""The policy document's section: Confidentiality."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, model_validator
+
+from ..base import MAX_LIST_ITEMS, _Frozen
+from ..choices import Reader
+
+
+class ConfidentialitySettings(_Frozen):
+    """Who may read a person's appraisal record, and what leaves the school."""
+
+    TITLE: ClassVar[str] = "Confidentiality"
+
+    readers: tuple[Reader, ...] = Field(
+        (Reader.REVIEWER, Reader.REVIEWEE, Reader.HEADTEACHER),
+        min_length=1,
+        max_length=MAX_LIST_ITEMS,
+        title="Who may read a person's record",
+        description="Besides these, nobody reads an individual's record.",
+    )
+    outside_parties_anonymised: bool = Field(
+        True,
+        title="Outside parties see anonymised information only",
+        description="Governors and Ofsted receive only anonymised information.",
+    )
+    governors_may_request_sample: bool = Field(
+        False,
+        title="Governors may ask for an anonymised sample of statements",
+        description="To monitor how well appraisal works.",
+    )
+    governor_reports_without_individuals: bool = Field(
+        True,
+        title="Reports to governors carry no individual details",
+        description="Governors get overall reports only.",
+    )
+    headteacher_commitments_shared_with_governors: bool = Field(
+        False,
+        title="Headteacher's development commitments shared with governors",
+        description="For transparency, with the local governing body.",
+    )
+    reviewee_agrees_before_colleagues_asked: bool = Field(
+        False,
+        title="Reviewer asks before consulting colleagues",
+        description="The reviewer seeks the reviewee's agreement before asking colleagues "
+        "about their work.",
+    )
+    small_number_threshold: int = Field(
+        5,
+        ge=2,
+        le=50,
+        title="Hide report figures below",
+        description="Any count in a report smaller than this is hidden so nobody can be "
+        "identified.",
+    )
+    sensitive_small_number_threshold: int = Field(
+        10,
+        ge=2,
+        le=50,
+        title="Hide capability and wellbeing figures below",
+        description="The same for capability and wellbeing figures, which are more sensitive.",
+    )
+
+    @model_validator(mode="after")
+    def _sensitive_at_least(self) -> ConfidentialitySettings:
+        if self.sensitive_small_number_threshold < self.small_number_threshold:
+            raise ValueError(
+                "The threshold for sensitive figures cannot be lower than the ordinary one."
+            )
+        return self

@@ -1,0 +1,70 @@
+"""The policy document's section: The headteacher's appraisal."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+
+from ..base import MAX_LIST_ITEMS, MonthDay, ShortText, _Frozen, md
+from ..choices import AdviserUse, Decider, HeadteacherAppraiser
+
+
+class HeadteacherSettings(_Frozen):
+    """Who appraises the headteacher (and the CEO), and by when."""
+
+    TITLE: ClassVar[str] = "The headteacher's appraisal"
+
+    appraised_by: HeadteacherAppraiser = Field(
+        HeadteacherAppraiser.GOVERNORS_COMMITTEE,
+        title="The headteacher is appraised by",
+        description="Who reviews the headteacher.",
+    )
+    committee_size: int = Field(
+        3,
+        ge=1,
+        le=10,
+        title="Members of the review committee",
+        description="How many people review the headteacher.",
+    )
+    committee_includes: tuple[ShortText, ...] = Field(
+        ("Chair of governors",),
+        max_length=MAX_LIST_ITEMS,
+        title="The committee always includes",
+        description="One per line.",
+    )
+    external_adviser: AdviserUse = Field(
+        AdviserUse.OPTIONAL,
+        title="External adviser",
+        description="Whether an external adviser supports the headteacher's review.",
+    )
+    adviser_appointed_by: ShortText = Field(
+        "The trust board",
+        title="The external adviser is appointed by",
+        description="Who commissions the adviser.",
+    )
+    objectives_set_by: Decider = Field(
+        Decider.GOVERNING_BODY,
+        title="The headteacher's objectives are set by",
+        description="Who sets them, after consulting any external adviser.",
+    )
+    ceo_appraised_by: ShortText = Field(
+        "Nominated members of the trust board",
+        title="The CEO is appraised by",
+        description="Who reviews the chief executive.",
+    )
+    review_due: MonthDay | None = Field(
+        default_factory=lambda: md(12, 31),
+        title="Headteacher's review completed by",
+        description="Leave empty if the policy sets no date.",
+    )
+    statement_due: MonthDay | None = Field(
+        default_factory=lambda: md(12, 31),
+        title="Headteacher's statement given by",
+        description="Leave empty if the policy sets no date.",
+    )
+    pay_decision_due: MonthDay | None = Field(
+        default_factory=lambda: md(12, 31),
+        title="Headteacher's pay decided by",
+        description="Leave empty if the policy sets no date.",
+    )

@@ -1,0 +1,179 @@
+"""The policy document's section: Support and capability."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, field_validator
+
+from ..base import MAX_LIST_ITEMS, ShortText, StageKey, _Frozen
+from ..choices import AppraisalInCapability
+
+
+class SupportStage(_Frozen):
+    """One stage of support for a member of staff whose performance is a concern."""
+
+    key: StageKey = Field(title="Short key", description="Lower-case letters, digits, _.")
+    name: ShortText = Field(title="Name", description="What the trust calls this stage.")
+    formal: bool = Field(False, title="Formal stage", description="A formal stage of support.")
+    normal_weeks: int | None = Field(
+        None,
+        ge=1,
+        le=52,
+        title="Normal length (weeks)",
+        description="How long the stage normally lasts. Empty when not set.",
+    )
+    minimum_weeks: int | None = Field(
+        None,
+        ge=1,
+        le=52,
+        title="At least (weeks)",
+        description="The shortest the stage may be, except in exceptional circumstances.",
+    )
+    maximum_half_terms: int | None = Field(
+        None,
+        ge=1,
+        le=6,
+        title="At most (half-terms)",
+        description="The longest the stage normally runs before moving on.",
+    )
+    working_weeks: bool = Field(
+        False,
+        title="Counted in working weeks",
+        description="Weeks are counted in working weeks (school holidays not counted).",
+    )
+    may_extend: bool = Field(
+        True,
+        title="May be extended",
+        description="The stage may be extended where progress is being made.",
+    )
+    meeting_every_weeks: int | None = Field(
+        None,
+        ge=1,
+        le=12,
+        title="Progress meetings every (weeks)",
+        description="Empty when the plan sets its own frequency.",
+    )
+    meeting_notice_working_days: int | None = Field(
+        None,
+        ge=0,
+        le=30,
+        title="Notice of the stage's meeting (working days)",
+        description="Empty when no minimum notice is set.",
+    )
+    right_to_representation: bool = Field(
+        False,
+        title="Right to be represented",
+        description="The person may bring a union representative or work colleague.",
+    )
+    written_feedback_first: bool = Field(
+        False,
+        title="Written feedback sent before the meeting",
+        description="Clear written feedback on the concerns is sent before the meeting.",
+    )
+    draft_plan_first: bool = Field(
+        False,
+        title="Draft plan sent before the meeting",
+        description="A draft support plan is sent before the meeting.",
+    )
+    record_contents: tuple[ShortText, ...] = Field(
+        (),
+        max_length=MAX_LIST_ITEMS,
+        title="The plan records",
+        description="One per line: what the written plan must set out.",
+    )
+    review_meeting_at_end: bool = Field(
+        False,
+        title="Formal review meeting at the end",
+        description="The stage ends with a formal review meeting.",
+    )
+
+
+class SupportSettings(_Frozen):
+    """Support for staff whose performance is a concern, and the move to capability."""
+
+    TITLE: ClassVar[str] = "Support and capability"
+
+    stages: tuple[SupportStage, ...] = Field(
+        (SupportStage(key="informal_support", name="Informal support", normal_weeks=4),),
+        max_length=8,
+        title="Stages of support, in order",
+        description="Each stage before the capability procedure.",
+    )
+    concerns_reported_to_headteacher: bool = Field(
+        True,
+        title="Reviewers tell the headteacher about concerns",
+        description="A reviewer who identifies a concern notifies the headteacher.",
+    )
+    hr_meets_headteachers_termly: bool = Field(
+        False,
+        title="HR meets each headteacher every term about concerns",
+        description="The HR director meets each headteacher once a term to hear about "
+        "individuals causing concern and the action being taken.",
+    )
+    capability_meeting_notice_working_days: int = Field(
+        5,
+        ge=0,
+        le=30,
+        title="Notice of a capability meeting (working days)",
+        description="The least notice of the formal capability meeting.",
+    )
+    capability_letter_within_working_days: int | None = Field(
+        None,
+        ge=1,
+        le=30,
+        title="Invitation letter sent within (working days)",
+        description="Working days after the decision by which the headteacher writes. Empty "
+        "when not set.",
+    )
+    capability_letter_contents: tuple[ShortText, ...] = Field(
+        (),
+        max_length=MAX_LIST_ITEMS,
+        title="The invitation letter includes",
+        description="One per line.",
+    )
+    accompanied_at_capability_meeting: bool = Field(
+        True,
+        title="May be accompanied at the capability meeting",
+        description="By a union representative or work colleague, with the capability "
+        "procedure sent in advance.",
+    )
+    skip_informal_when: tuple[ShortText, ...] = Field(
+        (),
+        max_length=MAX_LIST_ITEMS,
+        title="Go straight to capability when",
+        description="One per line. Leave empty if support stages are never skipped.",
+    )
+    sustain_months: int | None = Field(
+        None,
+        ge=1,
+        le=24,
+        title="Improvement must be sustained for (months)",
+        description="If improvement is not sustained for this long after support ends, "
+        "capability may follow directly. Empty when not set.",
+    )
+    appraisal_in_capability: AppraisalInCapability = Field(
+        AppraisalInCapability.SUSPENDED,
+        title="Appraisal during capability",
+        description="What happens to the appraisal cycle when capability starts.",
+    )
+    suspend_for_grievance: bool = Field(
+        False,
+        title="A grievance may pause the cycle",
+        description="When a member of staff raises a grievance during the review process, "
+        "the headteacher (the executive headteacher for central staff) may suspend the "
+        "cycle for a while to deal with it.",
+    )
+
+    @field_validator("stages")
+    @classmethod
+    def _unique_keys(cls, stages: tuple[SupportStage, ...]) -> tuple[SupportStage, ...]:
+        if not stages:
+            raise ValueError("List at least one stage of support.")
+        keys = [s.key for s in stages]
+        if len(set(keys)) != len(keys):
+            raise ValueError("Each support stage needs its own short key.")
+        return stages
+
+    def stage(self, key: str) -> SupportStage | None:
+        return next((s for s in self.stages if s.key == key), None)
