@@ -15,7 +15,7 @@ RUN_ENV := DJANGO_DEBUG=1
 # The policy preset the demo trust runs: make run PRESET=aspire-grow
 PRESET ?= classic-objectives
 
-.PHONY: run test lint install assets system-deps services migrate demo clean benchmark
+.PHONY: run test lint install assets system-deps services migrate demo clean benchmark loadtest
 
 run: install assets
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
@@ -61,6 +61,10 @@ services:
 
 benchmark: install
 	$(TEST_ENV) $(BIN)/python scripts/benchmark.py
+
+# gunicorn on 127.0.0.1 under 50 requests a second for 60 s: make loadtest LOADTEST_ARGS="--rate 20"
+loadtest: install
+	$(TEST_ENV) $(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3
