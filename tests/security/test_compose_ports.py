@@ -93,3 +93,10 @@ def test_web_publishes_nothing_and_shares_a_network_with_the_proxy_only():
         if name not in ("web", PROXY) and set(service.get("networks") or ["default"]) & shared
     }
     assert others == set()
+
+
+def test_web_takes_the_visitors_address_from_the_one_proxy_in_front_of_it():
+    # The proxy replaces X-Forwarded-For with the address it was connected from, so the
+    # visitor's address is its last entry; without this, every visitor is the proxy.
+    web = _services()["web"]
+    assert str(web["environment"]["DJANGO_TRUSTED_PROXY_COUNT"]) == "1"
