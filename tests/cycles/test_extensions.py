@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import tomllib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -236,3 +237,20 @@ def test_no_app_looks_up_project_code_by_module_name() -> None:
                 elif isinstance(node, ast.Name) and node.id in LOOKUPS:
                     found.append(f"{where} calls {node.id}")
     assert found == []
+
+
+# ----- The layer contract covers every app ------------------------------------------------
+
+
+def test_every_app_is_in_the_import_layer_contract() -> None:
+    """An app missing from ``[tool.importlinter]`` would escape ``make lint``'s layer check."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    apps = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    assert apps - set(config["root_packages"]) == set()
+    (contract,) = config["contracts"]
+    in_layers = {
+        name.strip("() ").split(".")[0]
+        for layer in contract["layers"]
+        for name in layer.replace("|", ":").split(":")
+    }
+    assert apps - in_layers == set()
