@@ -19,10 +19,13 @@ from allauth.account.forms import (
 from allauth.account.forms import (
     ResetPasswordKeyForm as AllauthResetPasswordKeyForm,
 )
+from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm as AllauthMfaAuthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
+
+from .signals import two_step_code_refused
 
 
 def _without_placeholders(form: forms.Form) -> None:
@@ -67,6 +70,21 @@ class ReauthenticateForm(AllauthReauthenticateForm):
         _without_placeholders(self)
 
 
+def _record_refused_code(form: forms.Form, error: forms.ValidationError) -> None:
+    """Report a refused two-step code to the security log (audit listens).
+
+    allauth counts every try against the account ("login_failed" per key: see settings)
+    and, once the tries are used up, refuses without checking the code; both are events
+    HR can see, since the password (or the session) was already right.
+    """
+    two_step_code_refused.send(
+        sender=type(form),
+        request=context.request,
+        user=getattr(form, "user", None),
+        limited=error.code == "too_many_login_attempts",
+    )
+
+
 def _code_field(form: forms.Form, label: str, help_text: str = "") -> None:
     field = form.fields["code"]
     field.label = label
@@ -82,11 +100,25 @@ class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
         super().__init__(*args, **kwargs)
         _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
 
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            _record_refused_code(self, error)
+            raise
+
 
 class MfaReauthenticateForm(AllauthMfaReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except forms.ValidationError as error:
+            _record_refused_code(self, error)
+            raise
 
 
 class ActivateTOTPForm(AllauthActivateTOTPForm):

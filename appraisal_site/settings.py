@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Microsoft / Google sign-in pages answer 404 until the deployment sets them up.
+    "accounts.middleware.UnconfiguredSocialSignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # HR, headteachers, delegated leads and trust officers must set up an authenticator app.
     "accounts.middleware.MfaRequiredMiddleware",
@@ -181,9 +183,30 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Not read from the environment: always on. Only tests of other areas switch it off
 # (tests/conftest.py), so their HR and headteacher personas need no authenticator.
 MFA_REQUIRED_FOR_PRIVILEGED_ROLES = True
-# Per-account lockout is axes' job (below). allauth keeps only a per-address brake on
-# password spraying, generous enough for a whole school signing in through one address.
-ACCOUNT_RATE_LIMITS = {"login": "120/m/ip", "login_failed": "30/m/ip"}
+# Where the visitor's address comes from (accounts.network.client_ip, used by the logs, by
+# allauth's brake and by axes alike). Neither gunicorn nor Django takes it from
+# X-Forwarded-For, so behind the TLS proxy REMOTE_ADDR is the proxy's own address. Set ONE
+# of these to what the proxy really does; with neither, forwarding headers are ignored (any
+# client can send them) and REMOTE_ADDR is used.
+# - DJANGO_TRUSTED_PROXY_COUNT=N: N proxies of ours each append to X-Forwarded-For; the N-th
+#   address from the right is the client (one TLS proxy in front of gunicorn: 1).
+# - DJANGO_TRUSTED_CLIENT_IP_HEADER=X-Real-IP: a header the proxy always overwrites.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_CLIENT_IP_HEADER = env.str("DJANGO_TRUSTED_CLIENT_IP_HEADER", default="")
+# Sign-in brakes (allauth). Per account, "5/5m/key" is allauth's own default: 5 wrong
+# passwords for one email address, or 5 wrong two-step codes for one account (allauth's
+# MFA forms count under "login_failed" too, keyed by the account), then nothing more is
+# checked for 5 minutes; axes (below) also locks the account for longer. Per network
+# address the brake is generous: a whole school signs in through one address, and failures
+# with invented accounts must never lock anybody else out; with the proxy set up above, the
+# address is the attacker's own, so only they are slowed.
+SIGN_IN_FAILURES_PER_MINUTE_PER_ADDRESS = env.int(
+    "SIGN_IN_FAILURES_PER_MINUTE_PER_ADDRESS", default=300
+)
+ACCOUNT_RATE_LIMITS = {
+    "login": f"{2 * SIGN_IN_FAILURES_PER_MINUTE_PER_ADDRESS}/m/ip",
+    "login_failed": f"{SIGN_IN_FAILURES_PER_MINUTE_PER_ADDRESS}/m/ip,5/5m/key",
+}
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
 if env.str("MICROSOFT_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["microsoft"] = {
@@ -217,6 +240,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 # allauth passes the address as ``email``, not ``login``: count failures per address.
 AXES_USERNAME_CALLABLE = "accounts.axes.username_for_attempt"
 AXES_RESET_ON_SUCCESS = True
+# The same client address as the logs and allauth (see TRUSTED_PROXY_COUNT above).
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_ip"
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 
 # Sessions end after inactivity (the expiry slides with every request) and at sign-out.

@@ -79,6 +79,8 @@ class SecurityEventKind(models.TextChoices):
     NOT_FOUND = "not_found", "Refused: record not visible to them"
     FORBIDDEN = "forbidden", "Refused: action not allowed"
     LOCKED_OUT = "locked_out", "Account locked after failed sign-ins"
+    TWO_STEP_WRONG = "two_step_wrong", "Wrong two-step verification code"
+    TWO_STEP_LIMITED = "two_step_limit", "Two-step code refused: too many tries"
 
 
 class SecurityEvent(AppendOnlyModel):

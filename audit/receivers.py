@@ -1,6 +1,7 @@
 """Sign-in, failed sign-in and lockout lines on the ``appraisal.security`` logger.
 
-Signals here only write logs and the lockout event: no business rule hangs off them.
+Signals here only write logs and security events (lockouts, refused two-step codes): no
+business rule hangs off them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .services import client_ip, record_lockout
+from accounts.signals import two_step_code_refused
+
+from .services import client_ip, record_lockout, record_two_step_refused
 
 security_log = logging.getLogger("appraisal.security")
 
@@ -50,3 +53,10 @@ def _locked_out(
 ) -> None:
     security_log.warning("account locked out login=%s ip=%s", username or "", ip_address)
     record_lockout(request=request, username=username or "")
+
+
+@receiver(two_step_code_refused, dispatch_uid="audit_two_step_refused")
+def _two_step_refused(
+    sender: Any, request: HttpRequest | None, user: Any, limited: bool, **kwargs: Any
+) -> None:
+    record_two_step_refused(request=request, user=user, limited=limited)

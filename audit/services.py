@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
 
+from accounts.network import client_ip
 from organisation.principal import principal_for
 
 from .models import AccessAction, AccessLogEntry, SecurityEvent, SecurityEventKind
@@ -20,18 +20,6 @@ security_log = logging.getLogger("appraisal.security")
 
 LABEL_MAX = AccessLogEntry._meta.get_field("label").max_length or 200
 PATH_MAX = SecurityEvent._meta.get_field("path").max_length or 500
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address Django saw. Behind a proxy, the proxy must pass the client's address on
-    as REMOTE_ADDR (gunicorn does so for FORWARDED_ALLOW_IPS)."""
-    if request is None:
-        return None
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def _signed_in_user(request: HttpRequest) -> User | None:
@@ -135,3 +123,31 @@ def record_lockout(*, request: HttpRequest | None, username: str) -> SecurityEve
         path=path[:PATH_MAX],
         ip=client_ip(request),
     )
+
+
+def record_two_step_refused(
+    *, request: HttpRequest | None, user: User, limited: bool
+) -> SecurityEvent:
+    """A two-step code was refused at sign-in or re-authentication: wrong, or not even
+    checked because the account has used up its tries for now (``limited``).
+
+    The account is known at this point (its password was right, or it is signed in), so
+    the row belongs to its trust and HR sees repeated guessing against one person.
+    """
+    kind = SecurityEventKind.TWO_STEP_LIMITED if limited else SecurityEventKind.TWO_STEP_WRONG
+    path = request.path if request is not None else ""
+    event = SecurityEvent.objects.create(
+        trust_id=user.trust_id,
+        user=user,
+        kind=kind,
+        path=path[:PATH_MAX],
+        ip=client_ip(request),
+    )
+    security_log.warning(
+        "two-step code refused kind=%s user_id=%s trust_id=%s ip=%s",
+        kind.value,
+        user.pk,
+        user.trust_id,
+        event.ip,
+    )
+    return event
