@@ -157,7 +157,7 @@ def prepare_database(url: str, *, reuse: bool) -> dict[str, tuple[str, str, str]
     from django.db import connections
     from django.utils import timezone
 
-    from organisation.demo import seed_demo
+    from appraisal_site.demo import seed_demo
 
     print("Migrating and loading the demo trust…", flush=True)
     call_command("migrate", "--noinput", verbosity=0)

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from organisation.demo import PRESETS, seed_demo
+from appraisal_site.demo import PRESETS, seed_demo
 
 
 class Command(BaseCommand):
