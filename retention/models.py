@@ -19,17 +19,18 @@ class LegalHold(models.Model):
     """
 
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
-    # A hold is never part of the record it protects: when a lifted hold's cycle is later
-    # purged, the hold (and its history) stays, naming the cycle only by number.
+    # A hold on a cycle is part of that cycle's record tree: while it is in place the purge
+    # skips the tree; once lifted, the purge destroys it (and its history, with HR's
+    # reasons) with the record. The ledger's row counts keep the fact that it existed.
     cycle = models.ForeignKey(
         "cycles.AppraisalCycle",
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
     )
     cycle_ref = models.BigIntegerField(
-        null=True, blank=True, help_text="The held cycle's number, kept after it is purged."
+        null=True, blank=True, help_text="The held cycle's number (the purge looks holds up by it)."
     )
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

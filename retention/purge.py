@@ -17,6 +17,11 @@ includes
   of the tree;
 - uploaded files, of live rows and of history rows.
 
+A legal hold on a cycle is part of its tree too (its foreign key cascades): an active
+hold keeps the tree from being purged at all; a lifted one, with HR's reasons for setting
+and lifting it and its history, is destroyed with the record, and the ledger's row counts
+(``retention.legalhold``) keep only the fact that there was one.
+
 Crash safety. Each tree goes in ONE transaction: the rows, their history, permission and
 log rows, a ``PurgeLedgerEntry`` (ids, dates, counts and a hash; no content) and a
 ``PendingFileDeletion`` per file. Files are removed from storage only after the commit,

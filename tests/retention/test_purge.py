@@ -304,7 +304,7 @@ def test_two_purges_never_overlap(scene: Scene) -> None:
 
 def test_lifting_a_hold_lets_the_next_purge_destroy_the_record(scene: Scene) -> None:
     services.purge_expired_records(as_of=AS_OF)
-    hold = LegalHold.objects.get()
+    hold = LegalHold.objects.get(lifted_at__isnull=True)
     services.legal_hold_lift(
         principal=principal_for(scene.hr),  # type: ignore[arg-type]
         actor=scene.hr,  # type: ignore[arg-type]
@@ -317,11 +317,38 @@ def test_lifting_a_hold_lets_the_next_purge_destroy_the_record(scene: Scene) -> 
     assert run.purged == 1
     assert tables_containing(scene.held.marker) == []
     assert media_containing(scene.held.marker) == []
-    # The hold itself is the trust's record and stays, naming the cycle by number only.
-    hold.refresh_from_db()
-    assert hold.cycle is None and hold.cycle_ref == scene.held.cycle.pk
-    assert hold.history.count() == 2
     assert PurgeLedgerEntry.objects.count() == 2
+
+
+def test_a_lifted_hold_and_its_history_go_with_the_record(scene: Scene) -> None:
+    """HR's reasons for setting and lifting a hold are about the record: they are destroyed
+    with it. The ledger keeps the fact that there was a hold (its row counts), not the text."""
+    services.purge_expired_records(as_of=AS_OF)
+    hold = LegalHold.objects.get(lifted_at__isnull=True)
+    services.legal_hold_lift(
+        principal=principal_for(scene.hr),  # type: ignore[arg-type]
+        actor=scene.hr,  # type: ignore[arg-type]
+        hold=hold,
+        reason="Claim settled QZXLIFTREASON",
+    )
+    history_ids = list(hold.history.values_list("history_id", flat=True))
+    assert len(history_ids) == 2
+    # The tree also holds a lifted hold the builder made, like any other row under a cycle.
+    holds = LegalHold.objects.filter(cycle=scene.held.cycle)
+    hold_count = holds.count()
+    hold_history = LegalHold.history.filter(id__in=holds.values("pk")).count()
+
+    services.purge_expired_records(as_of=AS_OF)
+
+    assert not LegalHold.objects.filter(pk=hold.pk).exists()
+    assert not LegalHold.history.filter(id=hold.pk).exists()
+    assert not LegalHold.history.filter(history_id__in=history_ids).exists()
+    assert tables_containing("Employment tribunal claim") == []
+    assert tables_containing("QZXLIFTREASON") == []
+    entry = PurgeLedgerEntry.objects.get(record_id=scene.held.cycle.pk)
+    assert entry.rows_deleted["retention.legalhold"] == hold_count
+    assert entry.rows_deleted["retention.historicallegalhold"] == hold_history
+    assert "QZXLIFTREASON" not in str(PurgeLedgerEntry.objects.values().get(pk=entry.pk))
 
 
 def test_a_hold_on_a_person_keeps_all_their_records(scene: Scene) -> None:

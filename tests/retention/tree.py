@@ -165,6 +165,16 @@ def _build_support(
     return obj
 
 
+def _lifted_hold(tree: BuiltTree) -> dict[str, Any]:
+    # A hold in the tree is one HR has lifted: an active hold keeps the tree from the purge,
+    # and a hold on a person would hold every other record of theirs.
+    return {"cycle_ref": tree.cycle.pk, "staff_member": None, "lifted_at": timezone.now()}
+
+
+# Fields a generic row of these models cannot have, by model label.
+OVERRIDES = {"retention.legalhold": _lifted_hold}
+
+
 def _build_one(
     model: type[models.Model], tree: BuiltTree, built: dict[type[models.Model], list[Any]]
 ) -> models.Model:
@@ -188,6 +198,9 @@ def _build_one(
             # A parent outside the tree (e.g. the moderation sample an item belongs to):
             # made with neutral text, since it is not part of the record and stays.
             values[f.name] = _build_support(f.related_model, tree, built, depth=0)
+    override = OVERRIDES.get(model._meta.label_lower)
+    if override is not None:
+        values.update(override(tree))
     obj = model(**values)
     with transaction.atomic():
         obj.save()
