@@ -73,12 +73,15 @@ class PolicyVersion(models.Model):
 
     @property
     def rules(self) -> PolicySettings:
-        """The settings as a typed, validated object (cached on the instance)."""
+        """The settings as a typed, validated object, upgraded first when the document was
+        stored in an older schema version (``policies.schema.upgrades``). Parsed once per
+        version id and shared by every row object of the version (``schema.stored``), and
+        kept on the instance."""
         cached: PolicySettings | None = getattr(self, "_rules", None)
         if cached is None:
-            from .schema import PolicySettings
+            from .schema.stored import parsed_versions
 
-            cached = PolicySettings.model_validate(self.settings)
+            cached = parsed_versions.rules(self.pk, self.settings)
             self._rules = cached
         return cached
 

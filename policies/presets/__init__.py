@@ -19,7 +19,14 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from ..schema import PolicySettings, merge_settings, partial_flatten, unknown_paths
+from ..schema import (
+    CURRENT_SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
+    PolicySettings,
+    merge_settings,
+    partial_flatten,
+    unknown_paths,
+)
 
 # The order presets are offered in.
 PRESET_KEYS: tuple[str, ...] = (
@@ -73,10 +80,13 @@ class Preset:
 
     def settings_for(self, variant_key: str | None = None) -> dict[str, Any]:
         """The nested settings dict (partial: silent settings omitted) for the preset or
-        one of its variants."""
-        if variant_key is None:
-            return _thaw(self.settings)
-        return merge_settings(_thaw(self.settings), _thaw(self.variant(variant_key).patch))
+        one of its variants, marked with the current schema version: a preset file is
+        always written in the schema this code reads, so a document stored from it is
+        never mistaken for an old one and upgraded."""
+        settings = _thaw(self.settings)
+        if variant_key is not None:
+            settings = merge_settings(settings, _thaw(self.variant(variant_key).patch))
+        return {SCHEMA_VERSION_KEY: CURRENT_SCHEMA_VERSION, **settings}
 
     def rules_for(self, variant_key: str | None = None) -> PolicySettings:
         return PolicySettings.model_validate(self.settings_for(variant_key))

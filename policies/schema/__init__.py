@@ -16,6 +16,8 @@ Where things are, so a rule is found by its name:
 - ``sections/<section>.py``: one module per section of the document (``sections/pay.py``
   holds ``PaySettings``);
 - ``document``: ``PolicySettings``, the whole document, and ``SECTION_NAMES``;
+- ``upgrades``: the document's schema version and the chain that upgrades an old one;
+- ``stored``: reading a stored version (upgrade, validate, parse once per version id);
 - ``validation``: validating a document, errors as plain messages per field;
 - ``editor``: the flat ``"section.field"`` form and each field's metadata;
 - ``describe``: the plain-words description the policy pages show.
@@ -52,7 +54,7 @@ from .choices import (
     WithholdReason,
 )
 from .describe import DescribedSetting, Section, describe_settings, format_value
-from .document import SECTION_NAMES, PolicySettings, default_settings
+from .document import DOCUMENT_KEYS, SECTION_NAMES, PolicySettings, default_settings
 from .editor import (
     FieldKind,
     FieldSpec,
@@ -83,10 +85,20 @@ from .sections.review import ReviewSettings
 from .sections.scope import ScopeSettings
 from .sections.support import SupportSettings, SupportStage
 from .sections.wellbeing import WellbeingSettings
+from .stored import parse_stored
+from .upgrades import (
+    CURRENT_SCHEMA_VERSION,
+    SCHEMA_VERSION_KEY,
+    SchemaVersionError,
+    upgrade_document,
+)
 from .validation import errors_by_path, validate_settings
 
 __all__ = [
+    "CURRENT_SCHEMA_VERSION",
+    "DOCUMENT_KEYS",
     "MAX_LIST_ITEMS",
+    "SCHEMA_VERSION_KEY",
     "SECTION_NAMES",
     "AdviserUse",
     "AppraisalInCapability",
@@ -122,6 +134,7 @@ __all__ = [
     "RetentionFrom",
     "RetentionSettings",
     "ReviewSettings",
+    "SchemaVersionError",
     "ScopeSettings",
     "Section",
     "ShortText",
@@ -141,10 +154,12 @@ __all__ = [
     "iter_paths",
     "md",
     "merge_settings",
+    "parse_stored",
     "partial_flatten",
     "section_applies",
     "section_title",
     "unflatten_settings",
     "unknown_paths",
+    "upgrade_document",
     "validate_settings",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from .base import _Frozen
 from .choices import AppraisalModel, PayProgression
@@ -21,11 +21,17 @@ from .sections.review import ReviewSettings
 from .sections.scope import ScopeSettings
 from .sections.support import SupportSettings
 from .sections.wellbeing import WellbeingSettings
+from .upgrades import CURRENT_SCHEMA_VERSION, SCHEMA_VERSION_KEY
 
 
 class PolicySettings(_Frozen):
-    """Everything a policy version fixes. Sections are shown in this order."""
+    """Everything a policy version fixes. Sections are shown in this order.
 
+    ``schema_version`` is not a setting: it says which shape of this document a stored
+    version was written in. Only the current version validates; a stored document of an
+    older one goes through ``upgrades.upgrade_document`` first (``stored.parse_stored``)."""
+
+    schema_version: int = Field(CURRENT_SCHEMA_VERSION, title="Schema version")
     model: AppraisalModel = Field(
         AppraisalModel.OBJECTIVES,
         title="How appraisal works",
@@ -47,6 +53,16 @@ class PolicySettings(_Frozen):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     headteacher: HeadteacherSettings = Field(default_factory=HeadteacherSettings)
     reminders: ReminderSettings = Field(default_factory=ReminderSettings)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _current_version(cls, value: int) -> int:
+        if value != CURRENT_SCHEMA_VERSION:
+            raise ValueError(
+                f"This document is written in schema version {value}; it must be upgraded to "
+                f"version {CURRENT_SCHEMA_VERSION} before it is read."
+            )
+        return value
 
     @model_validator(mode="after")
     def _model_needs(self) -> PolicySettings:
@@ -72,6 +88,10 @@ class PolicySettings(_Frozen):
             fields += ["appraisal_evidence", "objectives_outcome"]
         return tuple(fields)
 
+
+# Keys of the document that are about the document, not settings a policy makes: the editor,
+# the flat form and the plain-words description leave them out.
+DOCUMENT_KEYS: tuple[str, ...] = (SCHEMA_VERSION_KEY,)
 
 SECTION_NAMES: tuple[str, ...] = tuple(
     name

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .base import Choice, MonthDay, _allows_none, _Frozen
 from .choices import AppraisalModel
-from .document import SECTION_NAMES, PolicySettings
+from .document import DOCUMENT_KEYS, SECTION_NAMES, PolicySettings
 
 
 class FieldKind(enum.StrEnum):
@@ -111,6 +111,8 @@ def field_specs() -> list[FieldSpec]:
     each section's fields."""
     specs: list[FieldSpec] = []
     for name, info in PolicySettings.model_fields.items():
+        if name in DOCUMENT_KEYS:
+            continue
         if name in SECTION_NAMES:
             section_model: type[_Frozen] = info.annotation  # type: ignore[assignment]
             for field_name, field_info in section_model.model_fields.items():
@@ -152,6 +154,8 @@ def flatten_settings(settings: PolicySettings | Mapping[str, Any]) -> dict[str, 
     )
     flat: dict[str, Any] = {}
     for key, value in data.items():
+        if key in DOCUMENT_KEYS:
+            continue
         if key in SECTION_NAMES:
             for field_name, field_value in value.items():
                 flat[f"{key}.{field_name}"] = field_value
@@ -178,6 +182,8 @@ def partial_flatten(data: Mapping[str, Any]) -> dict[str, Any]:
     defaults: only the paths it actually sets."""
     flat: dict[str, Any] = {}
     for key, value in data.items():
+        if key in DOCUMENT_KEYS:
+            continue
         if key in SECTION_NAMES and isinstance(value, Mapping):
             for field_name, field_value in value.items():
                 flat[f"{key}.{field_name}"] = field_value

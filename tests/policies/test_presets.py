@@ -212,6 +212,7 @@ def test_classic_objectives() -> None:
     assert r.headteacher.appraised_by == HeadteacherAppraiser.GOVERNORS_COMMITTEE
     assert r.headteacher.committee_size == 3
     assert r.headteacher.committee_includes == ("Chair of governors",)
+    assert not r.headteacher.ceo_on_committee and src["headteacher.ceo_on_committee"] == "§3.2"
     assert r.headteacher.external_adviser == AdviserUse.OPTIONAL
     # §4.1: the governing body sets the headteacher's objectives.
     assert r.headteacher.objectives_set_by == Decider.GOVERNING_BODY
@@ -244,9 +245,12 @@ def test_aspire_grow() -> None:
     assert "Teachers' Standards" in r.conversations.focus_wording_teachers
     assert "Headteacher Standards" in r.conversations.focus_wording_leaders
     assert r.conversations.focus_wording_support
-    # §6.4a: wellbeing notes only with consent, never used for performance.
-    assert r.wellbeing.notes_only_with_consent and r.wellbeing.never_used_for_performance
-    assert src["wellbeing.notes_only_with_consent"] == "§6.4a"
+    # §6.4a: wellbeing notes never used for performance (kept only with consent under
+    # every policy); §8.2: a conversation's agreed notes only with consent.
+    assert r.wellbeing.never_used_for_performance
+    assert "notes_only_with_consent" not in type(r.wellbeing).model_fields
+    assert r.conversations.notes_need_consent
+    assert src["conversations.notes_need_consent"] == "§8.2"
     # §7.2: at most three hours' observation a year; §7.3: QTS holders.
     assert r.observations.yearly_cap_minutes == 180
     assert r.observations.teacher_observer_needs_qts
@@ -271,6 +275,7 @@ def test_aspire_grow() -> None:
     # §5.1: local governing body with the CEO; CEO by board nominees.
     assert r.headteacher.appraised_by == HeadteacherAppraiser.GOVERNING_BODY_WITH_CEO
     assert "Board of Directors" in r.headteacher.ceo_appraised_by
+    assert r.headteacher.ceo_on_committee and src["headteacher.ceo_on_committee"] == "§5.1"
 
 
 def test_leger_pdp() -> None:
@@ -328,6 +333,7 @@ def test_leger_pdp() -> None:
     # §7: sub-group of three incl. the trust CEO, with an external adviser.
     assert r.headteacher.committee_size == 3
     assert r.headteacher.committee_includes == ("The trust CEO",)
+    assert r.headteacher.ceo_on_committee and src["headteacher.ceo_on_committee"] == "§7"
     assert r.headteacher.external_adviser == AdviserUse.REQUIRED
 
 

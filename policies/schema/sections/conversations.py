@@ -112,7 +112,8 @@ class ConversationsSettings(_Frozen):
     notes_need_consent: bool = Field(
         True,
         title="Notes are recorded only with the employee's consent",
-        description="Agreed notes of a conversation are kept only if the employee agrees.",
+        description="Agreed notes of a conversation are kept only if the employee agrees. "
+        "(Wellbeing notes always need their consent, whatever this says.)",
     )
     informs_pay: bool = Field(
         False,

@@ -31,7 +31,15 @@ class HeadteacherSettings(_Frozen):
         ("Chair of governors",),
         max_length=MAX_LIST_ITEMS,
         title="The committee always includes",
-        description="One per line.",
+        description="One per line. The list is wording for the record: whether the CEO "
+        "reads the headteacher's appraisal is the next setting.",
+    )
+    ceo_on_committee: bool = Field(
+        False,
+        title="The CEO sits on the review committee",
+        description="The CEO (the trust's executive) reads the headteacher's appraisal as "
+        "a member of the committee. Whatever this says, the CEO reads it when the CEO "
+        "appraises the headteacher, alone or with the governing body.",
     )
     external_adviser: AdviserUse = Field(
         AdviserUse.OPTIONAL,

@@ -10,7 +10,12 @@ from ..base import _Frozen
 
 
 class WellbeingSettings(_Frozen):
-    """Wellbeing conversations."""
+    """Wellbeing conversations.
+
+    Wellbeing notes are kept only with the member of staff's consent under every policy
+    (their consent record is what lets a note exist, and withdrawing it deletes them), so
+    that is not a setting; whether a conversation's agreed notes need consent is
+    ``conversations.notes_need_consent``."""
 
     TITLE: ClassVar[str] = "Wellbeing"
 
@@ -18,11 +23,6 @@ class WellbeingSettings(_Frozen):
         True,
         title="Wellbeing is discussed",
         description="Reviewers ask about wellbeing and whether other support would help.",
-    )
-    notes_only_with_consent: bool = Field(
-        True,
-        title="Wellbeing notes only with consent",
-        description="Notes about wellbeing are recorded only if the employee agrees.",
     )
     never_used_for_performance: bool = Field(
         True,
