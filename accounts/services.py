@@ -25,7 +25,7 @@ def user_deactivate(*, user: User, actor: User | None) -> User:
     """
     if actor is not None and actor.pk == user.pk:
         raise AccountError("You cannot deactivate your own account.")
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if actor is not None and actor.trust_id != user.trust_id and not actor.is_superuser:
         raise AccountError("Only accounts of your own trust can be deactivated.")
     ended, _ = UserSession.objects.filter(user=user).delete()

@@ -32,7 +32,7 @@ class CalendarError(Exception):
 def _lock_academy(academy: Academy) -> Academy:
     # Serialises calendar writes per academy: the overlap and duplicate checks below read
     # then write, and would otherwise race.
-    return Academy.objects.select_for_update().get(pk=academy.pk)
+    return Academy.objects.select_for_update(of=("self",)).get(pk=academy.pk)
 
 
 def _day(value: dt.date) -> str:
@@ -94,7 +94,7 @@ def term_update(
     actor: User | None = None,
 ) -> Term:
     academy = _lock_academy(term.academy)
-    locked = Term.objects.select_for_update().filter(pk=term.pk).first()
+    locked = Term.objects.select_for_update(of=("self",)).filter(pk=term.pk).first()
     if locked is None:
         raise CalendarError("This term has just been deleted by someone else.")
     term = locked
@@ -111,7 +111,7 @@ def term_update(
 @transaction.atomic
 def term_delete(*, term: Term, actor: User | None = None) -> None:
     _lock_academy(term.academy)
-    locked = Term.objects.select_for_update().filter(pk=term.pk).first()
+    locked = Term.objects.select_for_update(of=("self",)).filter(pk=term.pk).first()
     if locked is None:  # someone else deleted it first: nothing left to do
         return
     term = locked
@@ -155,7 +155,7 @@ def calendar_day_add(
 @transaction.atomic
 def calendar_day_remove(*, day: CalendarDay, actor: User | None = None) -> None:
     _lock_academy(day.academy)
-    locked = CalendarDay.objects.select_for_update().filter(pk=day.pk).first()
+    locked = CalendarDay.objects.select_for_update(of=("self",)).filter(pk=day.pk).first()
     if locked is None:  # someone else removed it first: nothing left to do
         return
     day = locked

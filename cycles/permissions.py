@@ -4,7 +4,11 @@ One place answers three questions, in the style of a permission policy:
 - ``visible_cycles(principal)``: which cycles may this person see (a queryset, used by every
   list, export, PDF and task, so a row that is not visible is never loaded);
 - ``can(principal, action, cycle)``: may this person do ``action`` to this cycle;
-- ``get_cycle_for_user(principal, pk)``: the cycle, or 404 whether it is missing or not theirs.
+- ``get_cycle_for_user(principal, pk, request=...)``: the cycle and what this person may do to
+  it (``CycleAccess``), or 404 whether it is missing or not theirs; a refusal of a cycle that
+  exists is written to the security log. Every view of every app fetches cycles through it,
+  and the child records under a cycle through the ``get_<kind>_for_user`` helpers of the app
+  that owns them, built on it (``refused`` logs a child's refusal the same way).
 
 Relationships (appraisee, reviewer, reviewer's line managers) are computed from foreign keys
 and the line-management closure table; headteacher / delegate / HR access comes from the roles
@@ -16,12 +20,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from audit.services import record_denied_if_exists
 from organisation.models import LineManagementPath, Role
 from organisation.principal import Principal
 from policies.models import PolicyVersion
@@ -174,16 +180,102 @@ def can(principal: Principal, action: str, cycle: AppraisalCycle) -> bool:
     return False
 
 
+class CycleAccess:
+    """What one person may do to one cycle they may see (healthchecks' access level, as
+    returned by ``_get_check_for_user``): worked out from ``can`` once per action and kept
+    for the rest of the request. ``view`` is true by construction: only
+    ``get_cycle_for_user`` makes one, after checking it."""
+
+    __slots__ = ("_answers", "cycle", "principal")
+
+    def __init__(self, principal: Principal, cycle: AppraisalCycle) -> None:
+        self.principal = principal
+        self.cycle = cycle
+        self._answers: dict[CycleAction, bool] = {CycleAction.VIEW: True}
+
+    def allows(self, action: str) -> bool:
+        action = CycleAction(action)
+        if action not in self._answers:
+            self._answers[action] = can(self.principal, action, self.cycle)
+        return self._answers[action]
+
+    def require(self, action: str, message: str) -> None:
+        """403 for a person who may see the cycle but not do ``action`` to it."""
+        if not self.allows(action):
+            raise PermissionDenied(message)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allows(CycleAction.EDIT)
+
+    @property
+    def can_comment(self) -> bool:
+        return self.allows(CycleAction.COMMENT)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.allows(CycleAction.MANAGE)
+
+
+def refused(request: HttpRequest | None, model: type[Model], pk: object, message: str) -> Http404:
+    """The 404 to raise for a record this person may not see, after noting the refusal in
+    the security log when the record does exist (a mistyped id is not an event). Every
+    fetch-for-user helper answers through this, so every page logs refusals the same way;
+    ``request`` is None only outside a request (a task, a command), with nothing to log."""
+    if request is not None:
+        record_denied_if_exists(request=request, model=model, pk=pk)
+    return Http404(message)
+
+
 def get_cycle_for_user(
-    principal: Principal, pk: int, *, queryset: QuerySet[AppraisalCycle] | None = None
-) -> AppraisalCycle:
-    """The cycle if ``principal`` may see it; otherwise 404, the same as if it did not exist."""
+    principal: Principal,
+    pk: int,
+    *,
+    request: HttpRequest | None,
+    queryset: QuerySet[AppraisalCycle] | None = None,
+) -> tuple[AppraisalCycle, CycleAccess]:
+    """The cycle if ``principal`` may see it, with what they may do to it; otherwise 404,
+    the same as if it did not exist (and, for one that exists, a security event).
+
+    ``request`` is required so a view cannot forget to log; pass None only where there is
+    no request."""
     base = queryset if queryset is not None else AppraisalCycle.objects.all()
     visible = base.filter(pk__in=visible_cycles(principal).values("pk"))
     try:
-        return visible.get(pk=pk)
+        cycle = visible.get(pk=pk)
     except AppraisalCycle.DoesNotExist:
-        raise Http404("No such appraisal record.") from None
+        raise refused(request, AppraisalCycle, pk, "No such appraisal record.") from None
+    return cycle, CycleAccess(principal, cycle)
+
+
+_Child = TypeVar("_Child", bound=Model)
+
+
+def get_child_for_user(
+    principal: Principal,
+    cycle_id: int,
+    pk: int,
+    *,
+    request: HttpRequest | None,
+    rows: Callable[[AppraisalCycle], QuerySet[_Child]],
+    message: str,
+    cycle_queryset: QuerySet[AppraisalCycle] | None = None,
+) -> tuple[_Child, CycleAccess]:
+    """A record kept under a cycle (an objective, an observation, a piece of evidence...):
+    the cycle through ``get_cycle_for_user``, then the record among ``rows(cycle)``, that
+    cycle's rows of its kind. 404 for an id of another cycle or trust, logged as a refusal
+    when the record exists, exactly like a cycle. The record comes back with the fetched
+    cycle attached, so the page reads the cycle's relations without another query."""
+    cycle, access = get_cycle_for_user(
+        principal, cycle_id, request=request, queryset=cycle_queryset
+    )
+    # Filtered by the cycle here as well, so a ``rows`` that forgot to is still safe.
+    queryset = rows(cycle).filter(trust_id=cycle.trust_id, cycle_id=cycle.pk)
+    child = queryset.filter(pk=pk).first()
+    if child is None:
+        raise refused(request, queryset.model, pk, message)
+    child.cycle = cycle  # type: ignore[attr-defined]
+    return child, access
 
 
 # ----- Acting on cycles ------------------------------------------------------------------

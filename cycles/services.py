@@ -102,7 +102,7 @@ def cycle_grant_access(
 
 @transaction.atomic
 def cycle_revoke_access(*, grant: CycleAccessGrant, revoked_by: User) -> CycleAccessGrant:
-    grant = CycleAccessGrant.objects.select_for_update().get(pk=grant.pk)
+    grant = CycleAccessGrant.objects.select_for_update(of=("self",)).get(pk=grant.pk)
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant._history_user = revoked_by  # type: ignore[attr-defined]
@@ -239,7 +239,7 @@ def cycles_open(
     result = OpeningResult(year=year)
     with transaction.atomic():
         # One opening at a time per trust, so two requests never create the same cycle.
-        Trust.objects.select_for_update().get(pk=trust.pk)
+        Trust.objects.select_for_update(of=("self",)).get(pk=trust.pk)
         staff_qs = StaffMember.objects.filter(trust=trust, start_date__lte=window_end).filter(
             Q(left_on__isnull=True) | Q(left_on__gte=window_start)
         )

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import record_access, record_denied_if_exists
+from audit.services import record_access
 from organisation.models import Academy, Trust
 from organisation.principal import Principal, principal_for
 
@@ -47,16 +47,12 @@ def _principal(request: HttpRequest) -> Principal:
 
 def _cycle(request: HttpRequest, pk: int) -> tuple[Principal, AppraisalCycle]:
     principal = _principal(request)
-    try:
-        cycle = get_cycle_for_user(
-            principal,
-            pk,
-            queryset=selectors.with_page_relations(AppraisalCycle.objects.all()),
-        )
-    except Http404:
-        # The same 404 as for a missing record; HR learns someone went looking.
-        record_denied_if_exists(request=request, model=AppraisalCycle, pk=pk)
-        raise
+    cycle, _access = get_cycle_for_user(
+        principal,
+        pk,
+        request=request,
+        queryset=selectors.with_page_relations(AppraisalCycle.objects.all()),
+    )
     return principal, cycle
 
 

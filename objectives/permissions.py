@@ -19,15 +19,22 @@ member of staff's own part. On top of that:
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import HttpRequest
 
 from cycles.models import AppraisalCycle, CycleState
-from cycles.permissions import ACADEMY_LEADS, CycleAction, can
+from cycles.permissions import (
+    ACADEMY_LEADS,
+    CycleAccess,
+    CycleAction,
+    can,
+    get_child_for_user,
+    refused,
+)
 from organisation.models import Academy, Role
 from organisation.principal import Principal
 from policies.schema import Decider
 
-from .models import ImprovementPriority, SharedObjective, WellbeingNote
+from .models import ImprovementPriority, Meeting, Objective, SharedObjective, WellbeingNote
 
 # A closed year is over and a suspended one is paused: nothing under it changes.
 FROZEN_STATES = frozenset({CycleState.CLOSED, CycleState.SUSPENDED})
@@ -123,19 +130,20 @@ def may_open_priorities(principal: Principal) -> bool:
     )
 
 
-def priority_for(principal: Principal, pk: int) -> ImprovementPriority:
+def get_priority_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> ImprovementPriority:
     """A priority this person may manage; 404 otherwise (another trust's, or another
-    academy's, is not theirs to see here)."""
+    academy's, is not theirs to see here), logged like every refused look-up."""
     if not principal.is_authenticated:
-        raise Http404("No such priority.")
-    try:
-        priority = ImprovementPriority.objects.select_related("academy").get(
-            trust_id=principal.trust_id or 0, pk=pk
-        )
-    except ImprovementPriority.DoesNotExist:
-        raise Http404("No such priority.") from None
-    if not can_manage_priorities(principal, priority.academy_id):
-        raise Http404("No such priority.")
+        raise refused(request, ImprovementPriority, pk, "No such priority.")
+    priority = (
+        ImprovementPriority.objects.select_related("academy")
+        .filter(trust_id=principal.trust_id or 0, pk=pk)
+        .first()
+    )
+    if priority is None or not can_manage_priorities(principal, priority.academy_id):
+        raise refused(request, ImprovementPriority, pk, "No such priority.")
     return priority
 
 
@@ -197,8 +205,77 @@ def visible_shared_objectives(principal: Principal) -> QuerySet[SharedObjective]
     return shared.filter(cond)
 
 
-def shared_objective_for(principal: Principal, pk: int) -> SharedObjective:
+def get_shared_objective_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> SharedObjective:
     try:
         return visible_shared_objectives(principal).select_related("academy", "priority").get(pk=pk)
     except SharedObjective.DoesNotExist:
-        raise Http404("No such shared objective.") from None
+        raise refused(request, SharedObjective, pk, "No such shared objective.") from None
+
+
+# ----- Records under a cycle -----------------------------------------------------------
+# One fetch per kind, shared by every view: the cycle through ``get_cycle_for_user``, then
+# the record among that cycle's own (``cycles.permissions.get_child_for_user``).
+
+
+def get_objective_for_user(
+    principal: Principal,
+    cycle_id: int,
+    pk: int,
+    *,
+    request: HttpRequest | None,
+    cycle_queryset: QuerySet[AppraisalCycle] | None = None,
+) -> tuple[Objective, CycleAccess]:
+    # Imported here: the selectors read this module's rules, so the import runs one way.
+    from .selectors import objectives_for_cycle
+
+    return get_child_for_user(
+        principal,
+        cycle_id,
+        pk,
+        request=request,
+        rows=objectives_for_cycle,
+        message="No such objective.",
+        cycle_queryset=cycle_queryset,
+    )
+
+
+def get_meeting_for_user(
+    principal: Principal,
+    cycle_id: int,
+    pk: int,
+    *,
+    request: HttpRequest | None,
+    cycle_queryset: QuerySet[AppraisalCycle] | None = None,
+) -> tuple[Meeting, CycleAccess]:
+    return get_child_for_user(
+        principal,
+        cycle_id,
+        pk,
+        request=request,
+        rows=lambda cycle: Meeting.objects.all(),
+        message="No such meeting.",
+        cycle_queryset=cycle_queryset,
+    )
+
+
+def get_wellbeing_note_for_user(
+    principal: Principal,
+    cycle_id: int,
+    pk: int,
+    *,
+    request: HttpRequest | None,
+    cycle_queryset: QuerySet[AppraisalCycle] | None = None,
+) -> tuple[WellbeingNote, CycleAccess]:
+    """A note this person may read (``readable_wellbeing_notes``): anyone else, even one
+    who reads the cycle, gets the same 404 as for a note that does not exist."""
+    return get_child_for_user(
+        principal,
+        cycle_id,
+        pk,
+        request=request,
+        rows=lambda cycle: readable_wellbeing_notes(principal, cycle),
+        message="No such note.",
+        cycle_queryset=cycle_queryset,
+    )

@@ -144,20 +144,6 @@ def objectives_for_cycle(cycle: AppraisalCycle) -> QuerySet[Objective]:
     )
 
 
-def objective_for(cycle: AppraisalCycle, pk: int) -> Objective:
-    try:
-        return objectives_for_cycle(cycle).get(pk=pk)
-    except Objective.DoesNotExist:
-        raise Http404("No such objective.") from None
-
-
-def meeting_for(cycle: AppraisalCycle, pk: int) -> Meeting:
-    try:
-        return Meeting.objects.get(trust_id=cycle.trust_id, cycle_id=cycle.pk, pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404("No such meeting.") from None
-
-
 def plan_for(cycle: AppraisalCycle) -> ObjectivePlan | None:
     return ObjectivePlan.objects.filter(trust_id=cycle.trust_id, cycle_id=cycle.pk).first()
 

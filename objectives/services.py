@@ -142,14 +142,14 @@ def _locked_plan(cycle: AppraisalCycle) -> ObjectivePlan:
     plan, _ = ObjectivePlan.objects.get_or_create(
         cycle=cycle, defaults={"trust_id": cycle.trust_id, "version": 0}
     )
-    return ObjectivePlan.objects.select_for_update().get(pk=plan.pk)
+    return ObjectivePlan.objects.select_for_update(of=("self",)).get(pk=plan.pk)
 
 
 def _locked_pdp(cycle: AppraisalCycle) -> DevelopmentPlan:
     pdp, _ = DevelopmentPlan.objects.get_or_create(
         cycle=cycle, defaults={"trust_id": cycle.trust_id, "version": 0}
     )
-    return DevelopmentPlan.objects.select_for_update().get(pk=pdp.pk)
+    return DevelopmentPlan.objects.select_for_update(of=("self",)).get(pk=pdp.pk)
 
 
 def _plan_changed(plan: ObjectivePlan, actor: User, reason: str) -> None:
@@ -268,7 +268,7 @@ def objective_update(
     cycle = _lock_cycle(objective.cycle)
     _require(permissions.can_edit(principal, cycle), "Only the reviewer changes objectives.")
     _check_open(cycle)
-    objective = Objective.objects.select_for_update().get(pk=objective.pk, cycle=cycle)
+    objective = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk, cycle=cycle)
     _check_version(objective.version, expected_version)
     unknown = set(fields) - set(OBJECTIVE_FIELDS)
     if unknown:
@@ -309,7 +309,7 @@ def objective_delete(*, actor: User, objective: Objective, expected_version: int
     _require(permissions.can_edit(principal, cycle), "Only the reviewer removes objectives.")
     _check_open(cycle)
     container = _objective_container(cycle, actor)
-    objective = Objective.objects.select_for_update().get(pk=objective.pk, cycle=cycle)
+    objective = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk, cycle=cycle)
     _check_version(objective.version, expected_version)
     title = objective.title
     _history(objective, actor)
@@ -617,7 +617,7 @@ def priority_update(
     description: str = "",
 ) -> ImprovementPriority:
     principal = _principal(actor)
-    priority = ImprovementPriority.objects.select_for_update().get(
+    priority = ImprovementPriority.objects.select_for_update(of=("self",)).get(
         pk=priority.pk, trust_id=principal.trust_id or 0
     )
     _require(permissions.can_manage_priorities(principal, priority.academy_id))
@@ -641,7 +641,7 @@ def priority_update(
 @transaction.atomic
 def priority_delete(*, actor: User, priority: ImprovementPriority) -> None:
     principal = _principal(actor)
-    priority = ImprovementPriority.objects.select_for_update().get(
+    priority = ImprovementPriority.objects.select_for_update(of=("self",)).get(
         pk=priority.pk, trust_id=principal.trust_id or 0
     )
     _require(permissions.can_manage_priorities(principal, priority.academy_id))
@@ -788,7 +788,7 @@ def _locked_conversation(cycle: AppraisalCycle, key: str) -> Conversation:
     conversation, _ = Conversation.objects.get_or_create(
         cycle=cycle, key=key, defaults={"trust_id": cycle.trust_id, "version": 0}
     )
-    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+    return Conversation.objects.select_for_update(of=("self",)).get(pk=conversation.pk)
 
 
 @transaction.atomic
@@ -909,7 +909,7 @@ def wellbeing_consent_withdraw(*, actor: User, cycle: AppraisalCycle) -> int:
     )
     cycle = _lock_cycle(cycle)
     consent = (
-        WellbeingConsent.objects.select_for_update()
+        WellbeingConsent.objects.select_for_update(of=("self",))
         .filter(cycle=cycle, withdrawn_at__isnull=True)
         .first()
     )
@@ -1120,7 +1120,7 @@ def meeting_record(
     cycle = _lock_cycle(meeting.cycle)
     _require(permissions.can_edit(principal, cycle), "Only the reviewer records meetings.")
     _check_open(cycle)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, cycle=cycle)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk, cycle=cycle)
     _check_version(meeting.version, expected_version)
     if (scheduled_for, notice_given_on, planned_minutes) != (
         meeting.scheduled_for,

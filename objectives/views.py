@@ -45,13 +45,10 @@ def _principal(request: HttpRequest) -> Principal:
 
 def _cycle(request: HttpRequest, cycle_id: int) -> tuple[Principal, AppraisalCycle]:
     principal = _principal(request)
-    try:
-        return principal, get_cycle_for_user(principal, cycle_id, queryset=CYCLE_QUERYSET)
-    except Http404:
-        from audit.services import record_denied_if_exists
-
-        record_denied_if_exists(request=request, model=AppraisalCycle, pk=cycle_id)
-        raise
+    cycle, _access = get_cycle_for_user(
+        principal, cycle_id, request=request, queryset=CYCLE_QUERYSET
+    )
+    return principal, cycle
 
 
 def _require(allowed: bool, message: str = "You cannot change this record.") -> None:
@@ -173,8 +170,11 @@ def objective_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_edit(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    objective = selectors.objective_for(cycle, pk)
+    principal = _principal(request)
+    objective, _access = permissions.get_objective_for_user(
+        principal, cycle_id, pk, request=request, cycle_queryset=CYCLE_QUERYSET
+    )
+    cycle = objective.cycle
     _require(permissions.can_edit(principal, cycle), "Only the reviewer changes objectives.")
     rules = cycle.policy_version.rules
     container = (
@@ -212,8 +212,11 @@ def objective_edit(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_delete(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    objective = selectors.objective_for(cycle, pk)
+    principal = _principal(request)
+    objective, _access = permissions.get_objective_for_user(
+        principal, cycle_id, pk, request=request, cycle_queryset=CYCLE_QUERYSET
+    )
+    cycle = objective.cycle
     _require(permissions.can_edit(principal, cycle), "Only the reviewer removes objectives.")
     form = forms.PlanActionForm(request.POST or None, initial={"version": objective.version})
     if request.method == "POST" and form.is_valid():
@@ -236,8 +239,11 @@ def objective_delete(request: HttpRequest, cycle_id: int, pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def objective_comment(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    objective = selectors.objective_for(cycle, pk)
+    principal = _principal(request)
+    objective, _access = permissions.get_objective_for_user(
+        principal, cycle_id, pk, request=request, cycle_queryset=CYCLE_QUERYSET
+    )
+    cycle = objective.cycle
     _require(permissions.can_contribute(principal, cycle), "You cannot comment on this record.")
     form = forms.CommentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -503,12 +509,11 @@ def wellbeing(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def wellbeing_note_delete(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
-    principal, cycle = _wellbeing_cycle(request, cycle_id)
-    note = next(
-        (n for n in permissions.readable_wellbeing_notes(principal, cycle) if n.pk == pk), None
+    principal = _principal(request)
+    note, _access = permissions.get_wellbeing_note_for_user(
+        principal, cycle_id, pk, request=request, cycle_queryset=CYCLE_QUERYSET
     )
-    if note is None:
-        raise Http404("No such note.")
+    cycle = note.cycle
     if request.method == "POST":
         services.wellbeing_note_delete(actor=request.user, note=note)  # type: ignore[arg-type]
         messages.success(request, "Note deleted.")
@@ -625,8 +630,11 @@ def meeting_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    meeting = selectors.meeting_for(cycle, pk)
+    principal = _principal(request)
+    meeting, _access = permissions.get_meeting_for_user(
+        principal, cycle_id, pk, request=request, cycle_queryset=CYCLE_QUERYSET
+    )
+    cycle = meeting.cycle
     _require(permissions.can_edit(principal, cycle), "Only the reviewer records meetings.")
     initial = {
         "version": meeting.version,
@@ -746,7 +754,7 @@ def priority_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    priority = permissions.priority_for(principal, pk)
+    priority = permissions.get_priority_for_user(principal, pk, request=request)
     initial = {
         "academic_year": priority.academic_year,
         "code": priority.code,
@@ -781,7 +789,7 @@ def priority_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def priority_delete(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    priority = permissions.priority_for(principal, pk)
+    priority = permissions.get_priority_for_user(principal, pk, request=request)
     error = None
     if request.method == "POST":
         try:
@@ -872,7 +880,7 @@ def shared_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def shared_detail(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    shared = permissions.shared_objective_for(principal, pk)
+    shared = permissions.get_shared_objective_for_user(principal, pk, request=request)
     rows = selectors.assignable_cycles(principal, shared)
     choices = [
         (

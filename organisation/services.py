@@ -67,7 +67,7 @@ def staff_set_line_manager(
     *, staff: StaffMember, manager: StaffMember | None, actor: User | None = None
 ) -> StaffMember:
     """Change who line-manages ``staff``; keeps the closure table right for the subtree."""
-    staff = StaffMember.objects.select_for_update().get(pk=staff.pk)
+    staff = StaffMember.objects.select_for_update(of=("self",)).get(pk=staff.pk)
     if manager is not None:
         if manager.trust_id != staff.trust_id:
             raise OrganisationError("A line manager must work for the same trust.")
@@ -230,7 +230,7 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, revoked_by: User | None = None) -> RoleAssignment:
-    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    assignment = RoleAssignment.objects.select_for_update(of=("self",)).get(pk=assignment.pk)
     if assignment.revoked_at is not None:
         return assignment
     assignment.revoked_at = timezone.now()
@@ -297,7 +297,7 @@ def _with_history_user(obj: object, actor: User | None) -> None:
 
 @transaction.atomic
 def trust_update(*, trust: Trust, name: str, actor: User | None = None) -> Trust:
-    trust = Trust.objects.select_for_update().get(pk=trust.pk)
+    trust = Trust.objects.select_for_update(of=("self",)).get(pk=trust.pk)
     name = " ".join(name.split())
     if not name:
         raise OrganisationError("Enter the trust's name.")
@@ -348,7 +348,7 @@ def academy_update(
     is_central_team: bool = False,
     actor: User | None = None,
 ) -> Academy:
-    academy = Academy.objects.select_for_update().get(pk=academy.pk)
+    academy = Academy.objects.select_for_update(of=("self",)).get(pk=academy.pk)
     name = " ".join(name.split())
     _check_academy(trust=academy.trust, name=name, is_central_team=is_central_team, pk=academy.pk)
     changed = []
@@ -660,7 +660,7 @@ def staff_import_csv(*, trust: Trust, data: bytes, actor: User | None = None) ->
     )
     with transaction.atomic():
         # One import at a time per trust, so the snapshot we check is the one we write to.
-        trust = Trust.objects.select_for_update().get(pk=trust.pk)
+        trust = Trust.objects.select_for_update(of=("self",)).get(pk=trust.pk)
         context = selectors.staff_import_context(
             trust=trust, emails=[raw.values.get("email", "") for raw in parsed.rows]
         )

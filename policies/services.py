@@ -110,7 +110,7 @@ def policy_version_create(
     starts that day, or when it would start before a version a cycle has already pinned
     (that cycle's rules must not be overtaken retroactively)."""
     # Lock the policy so two administrators saving at once cannot take the same number.
-    policy = Policy.objects.select_for_update().get(pk=policy.pk)
+    policy = Policy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     _require_manage(actor, policy.trust_id)
     document = _validated(settings)
     versions = PolicyVersion.objects.filter(policy=policy)
@@ -217,7 +217,7 @@ def policy_create_from_preset(
     except KeyError:
         raise PolicyError("There is no such preset.") from None
     # Serialise concurrent loads for one trust so the preset is created once.
-    Trust.objects.select_for_update().get(pk=trust.pk)
+    Trust.objects.select_for_update(of=("self",)).get(pk=trust.pk)
     main, _ = _create_one_from_preset(
         trust=trust, preset=preset, variant=None, actor=actor, effective_from=effective_from
     )
@@ -258,7 +258,7 @@ def policy_assign(
     if job_role is not None and job_role.trust_id != trust.pk:
         raise PolicyError("Choose one of the trust's job roles.")
     existing = (
-        PolicyAssignment.objects.select_for_update()
+        PolicyAssignment.objects.select_for_update(of=("self",))
         .filter(trust=trust, staff_group=staff_group, academy=academy, job_role=job_role)
         .order_by("pk")
         .first()
@@ -290,7 +290,10 @@ def policy_unassign(*, assignment: PolicyAssignment, actor: User | None) -> None
     one (academy+role → role → academy → trust-wide)."""
     _require_manage(actor, assignment.trust_id)
     locked = (
-        PolicyAssignment.objects.select_for_update().filter(pk=assignment.pk).order_by().first()
+        PolicyAssignment.objects.select_for_update(of=("self",))
+        .filter(pk=assignment.pk)
+        .order_by()
+        .first()
     )
     if locked is None:
         return

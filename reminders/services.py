@@ -461,7 +461,7 @@ def calendar_feed_for(*, user: User) -> CalendarFeed:
 @transaction.atomic
 def calendar_feed_reset(*, user: User) -> CalendarFeed:
     """Give the person a new secret feed address; the old one stops working at once."""
-    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed, created = CalendarFeed.objects.select_for_update(of=("self",)).get_or_create(user=user)
     if not created:
         feed.token = new_feed_token()
         feed.reset_at = timezone.now()

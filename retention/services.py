@@ -55,7 +55,7 @@ def legal_hold_set(
     trust_id = cycle.trust_id if cycle is not None else staff_member.trust_id  # type: ignore[union-attr]
     _check_hr(principal, trust_id)
     if cycle is not None:
-        locked = AppraisalCycle.objects.select_for_update().filter(pk=cycle.pk).first()
+        locked = AppraisalCycle.objects.select_for_update(of=("self",)).filter(pk=cycle.pk).first()
         if locked is None:
             raise RetentionError("That appraisal record no longer exists.")
     hold = LegalHold(
@@ -76,7 +76,7 @@ def legal_hold_lift(
     *, principal: Principal, actor: User, hold: LegalHold, reason: str
 ) -> LegalHold:
     """End a hold. The record is then destroyed by the next purge if it has expired."""
-    hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+    hold = LegalHold.objects.select_for_update(of=("self",)).get(pk=hold.pk)
     _check_hr(principal, hold.trust_id)
     reason = reason.strip()
     if not reason:

@@ -14,11 +14,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from cycles.models import AppraisalCycle
-from cycles.permissions import can
 from objectives.models import Objective, ObjectiveStatus
 from organisation.models import Academy, StaffMember
 from organisation.principal import Principal
 
+from . import permissions
 from . import rules as review_rules
 from .models import (
     AnnualReview,
@@ -31,6 +31,7 @@ from .models import (
     Observation,
     Standard,
 )
+from .permissions import ReviewAction
 
 
 @dataclass(frozen=True)
@@ -179,8 +180,8 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
     ]
     evidence = list(evidence_for_cycle(cycle))
     review = review_for_cycle(cycle)
-    can_edit = can(principal, "edit", cycle)
-    can_comment = can(principal, "comment", cycle)
+    can_edit = permissions.can(principal, ReviewAction.RECORD_OBSERVATION, cycle)
+    can_comment = permissions.can(principal, ReviewAction.COMMENT_ON_REVIEW, cycle)
     rules = cycle.policy_version.rules
     return {
         "reviews_section": {
@@ -188,7 +189,7 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
             "evidence": evidence,
             "review": review,
             "can_record": can_edit,
-            "can_add_evidence": can_edit or can_comment,
+            "can_add_evidence": permissions.can(principal, ReviewAction.ADD_EVIDENCE, cycle),
             "can_comment": can_comment,
             "pay_required": review_rules.pay_reference_required(rules),
             "yearly_cap_minutes": rules.observations.yearly_cap_minutes,
@@ -230,24 +231,11 @@ def moderation_population(*, academy: Academy, year: int, kind: str) -> list[int
     return list(cycles.order_by("pk").values_list("pk", flat=True))
 
 
-def moderation_academies(principal: Principal) -> QuerySet[Academy]:
-    """Academies this person may moderate: HR every academy of the trust; a headteacher or
-    delegate their own."""
-    if principal.trust_id is None:
-        return Academy.objects.none()
-    academies = Academy.objects.filter(trust_id=principal.trust_id)
-    if principal.is_hr:
-        return academies
-    return academies.filter(pk__in=principal.academies_with("headteacher", "appraisal_delegate"))
-
-
 def moderation_samples(principal: Principal) -> QuerySet[ModerationSample]:
-    if principal.trust_id is None:
-        return ModerationSample.objects.none()
+    """The samples this person moderates (``permissions.visible_moderation_samples``), with
+    how far each has got."""
     return (
-        ModerationSample.objects.filter(
-            trust_id=principal.trust_id, academy__in=moderation_academies(principal)
-        )
+        permissions.visible_moderation_samples(principal)
         .select_related("academy", "drawn_by")
         .annotate(
             item_count=Count("items"),

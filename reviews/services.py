@@ -1,6 +1,6 @@
 """Every write for observations, evidence, the annual review and moderation.
 
-Each service checks the actor's permission on the cycle (``cycles.permissions.can``), locks
+Each service checks the actor's permission (``reviews.permissions.can``), locks
 the row it changes, checks the rule of the policy pinned to the cycle, saves with
 ``update_fields`` and records the actor in history. A refused change raises ``ReviewError``
 with a sentence fit to show on the page.
@@ -23,7 +23,6 @@ from django.utils import timezone
 
 from calendars.selectors import load_calendar
 from cycles.models import AppraisalCycle, CycleState
-from cycles.permissions import can
 from organisation.models import Academy, StaffMember
 from organisation.principal import Principal, principal_for
 
@@ -43,6 +42,7 @@ from .models import (
     Outcome,
     StandardAssessment,
 )
+from .permissions import REFUSALS, ReviewAction, can, may_moderate
 from .uploads import UploadRefused, check_upload
 
 if TYPE_CHECKING:
@@ -81,10 +81,12 @@ def _principal(actor: User) -> Principal:
     return principal_for(actor)
 
 
-def _require(actor: User, action: str, cycle: AppraisalCycle, message: str) -> Principal:
+def _require(
+    actor: User, action: ReviewAction, cycle: AppraisalCycle, message: str = ""
+) -> Principal:
     principal = _principal(actor)
     if not can(principal, action, cycle):
-        raise ReviewError(message)
+        raise ReviewError(message or REFUSALS[action])
     return principal
 
 
@@ -98,9 +100,11 @@ def _require_open(cycle: AppraisalCycle) -> None:
 
 def _lock_cycle(cycle: AppraisalCycle) -> AppraisalCycle:
     """Lock the cycle row so two people recording at once see each other's rows (the
-    yearly observation cap, a review being started)."""
+    yearly observation cap, a review being started). Only the cycle's own row: without
+    ``of``, PostgreSQL would also lock the joined policy version, academy and appraisee,
+    which every other cycle of the trust shares, and serialise the trust's writes."""
     return (
-        AppraisalCycle.objects.select_for_update()
+        AppraisalCycle.objects.select_for_update(of=("self",))
         .select_related("policy_version", "academy", "appraisee")
         .get(pk=cycle.pk)
     )
@@ -152,7 +156,7 @@ def observation_record(
     does not use (classic §5.2.6, aspire §7.4). Feedback due dates come from the academy's
     working calendar (classic §5.2.4, staploe's 48 hours).
     """
-    _require(actor, "edit", cycle, "Only the reviewer or the academy's leads record observations.")
+    _require(actor, ReviewAction.RECORD_OBSERVATION, cycle)
     cycle = _lock_cycle(cycle)
     _require_open(cycle)
     observer = data.observer
@@ -226,11 +230,11 @@ def observation_record_feedback(
     """Record when spoken and written feedback were given."""
     _require(
         actor,
-        "edit",
+        ReviewAction.RECORD_OBSERVATION,
         observation.cycle,
         "Only the reviewer or the academy's leads record feedback.",
     )
-    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    observation = Observation.objects.select_for_update(of=("self",)).get(pk=observation.pk)
     for given in (verbal_feedback_at, written_feedback_at):
         if given is not None and given < observation.observed_at:
             raise ReviewError("Feedback is given after the observation, not before it.")
@@ -256,9 +260,7 @@ def _check_objective(cycle: AppraisalCycle, objective_id: int | None) -> int | N
 
 
 def _require_evidence_access(actor: User, cycle: AppraisalCycle) -> None:
-    principal = _principal(actor)
-    if not (can(principal, "edit", cycle) or can(principal, "comment", cycle)):
-        raise ReviewError("Only the member of staff and their reviewer add evidence.")
+    _require(actor, ReviewAction.ADD_EVIDENCE, cycle)
 
 
 @transaction.atomic
@@ -340,7 +342,7 @@ def evidence_add_file(
 def review_start(*, actor: User, cycle: AppraisalCycle) -> AnnualReview:
     """The cycle's review, created on first use with one assessment row per objective and
     per standard (or key accountability) for the appraisee's role."""
-    _require(actor, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
+    _require(actor, ReviewAction.WRITE_REVIEW, cycle)
     cycle = _lock_cycle(cycle)
     existing = AnnualReview.objects.filter(cycle=cycle).first()
     if existing is not None:
@@ -417,7 +419,7 @@ class Assessment:
 
 
 def _lock_review(review: AnnualReview, expected_version: int) -> AnnualReview:
-    locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
+    locked = AnnualReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
     if locked.version != expected_version:
         raise StaleReview()
     return locked
@@ -468,7 +470,7 @@ def review_save(
     accountabilities this review assesses: a kept one keeps its assessment, a new one is
     added unassessed, a removed one goes."""
     cycle = review.cycle
-    _require(actor, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
+    _require(actor, ReviewAction.WRITE_REVIEW, cycle)
     _require_open(cycle)
     review = _lock_review(review, expected_version)
     if review.is_completed:
@@ -561,7 +563,7 @@ def review_comment(
 ) -> AnnualReview:
     """The appraisee adds their comments and, once the review is complete, acknowledges
     it. Acknowledging says they have read it, not that they agree."""
-    _require(actor, "comment", review.cycle, "Only the member of staff comments on their review.")
+    _require(actor, ReviewAction.COMMENT_ON_REVIEW, review.cycle)
     review = _lock_review(review, expected_version)
     if review.acknowledged_at is not None:
         raise ReviewError("You have already acknowledged this review.")
@@ -585,16 +587,6 @@ def review_comment(
 # ----- Moderation ---------------------------------------------------------------------
 
 
-def may_moderate(principal: Principal, academy: Academy) -> bool:
-    """classic §5.8.1: the headteacher or their delegate moderates their academy; HR
-    sees every academy of the trust."""
-    if not principal.is_authenticated or academy.trust_id != principal.trust_id:
-        return False
-    return principal.is_hr or academy.pk in principal.academies_with(
-        "headteacher", "appraisal_delegate"
-    )
-
-
 MAX_SAMPLE_SIZE = 200
 
 
@@ -614,7 +606,7 @@ def moderation_draw(
     (``reviews.rules.draw_sample``)."""
     principal = _principal(actor)
     if not may_moderate(principal, academy):
-        raise ReviewError("Only the academy's headteacher, their delegate or HR moderate.")
+        raise ReviewError(REFUSALS[ReviewAction.MODERATE])
     kind = ModerationKind(kind)
     if not 1 <= size <= MAX_SAMPLE_SIZE:
         raise ReviewError(f"Choose a sample of between 1 and {MAX_SAMPLE_SIZE}.")
@@ -655,10 +647,12 @@ def moderation_record(
 ) -> ModerationItem:
     principal = _principal(actor)
     item = (
-        ModerationItem.objects.select_for_update().select_related("sample__academy").get(pk=item.pk)
+        ModerationItem.objects.select_for_update(of=("self",))
+        .select_related("sample__academy")
+        .get(pk=item.pk)
     )
     if not may_moderate(principal, item.sample.academy):
-        raise ReviewError("Only the academy's headteacher, their delegate or HR moderate.")
+        raise ReviewError(REFUSALS[ReviewAction.MODERATE])
     if outcome not in (ModerationOutcome.CONSISTENT, ModerationOutcome.NEEDS_CHANGE):
         raise ReviewError("Choose consistent or needs change.")
     if outcome == ModerationOutcome.NEEDS_CHANGE and not note.strip():

@@ -1,8 +1,9 @@
 """Pages for observations, evidence, the annual review, the statement and moderation.
 
-Every page about a cycle fetches it through ``cycles.permissions.get_cycle_for_user`` (404
-for anyone who may not see it) and then the child row filtered by that cycle (404 if it
-is not that cycle's). 403 only where the person may see the cycle but not do this.
+Every page fetches its record through ``reviews.permissions`` (``get_<kind>_for_user``:
+the cycle through ``cycles.permissions.get_cycle_for_user``, then the child row among that
+cycle's own), so a record someone may not see is a 404, and a logged refusal when it
+exists, on every page alike. 403 only where the person may see the cycle but not do this.
 """
 
 from __future__ import annotations
@@ -14,18 +15,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.services import record_access
 from cycles.models import AppraisalCycle
-from cycles.permissions import can, get_cycle_for_user
+from cycles.permissions import CycleAccess
 from organisation.principal import Principal, principal_for
 
+from . import permissions, selectors, services, statements
 from . import rules as review_rules
-from . import selectors, services, statements
 from .forms import (
     CommentForm,
     EvidenceFileForm,
@@ -36,10 +37,9 @@ from .forms import (
     ObservationForm,
     ReviewForm,
 )
-from .models import AnnualReview, Evidence, EvidenceKind, ModerationSample, Observation
+from .models import AnnualReview, EvidenceKind
+from .permissions import ReviewAction
 from .uploads import download_name
-
-CYCLE_RELATED = ("policy_version__policy", "academy", "appraisee__job_role", "reviewer")
 
 
 def _principal(request: HttpRequest) -> Principal:
@@ -49,17 +49,13 @@ def _principal(request: HttpRequest) -> Principal:
     return principal
 
 
-def _cycle(request: HttpRequest, cycle_id: int) -> tuple[Principal, AppraisalCycle]:
-    principal = _principal(request)
-    cycle = get_cycle_for_user(
-        principal, cycle_id, queryset=AppraisalCycle.objects.select_related(*CYCLE_RELATED)
-    )
-    return principal, cycle
+def _cycle(request: HttpRequest, cycle_id: int) -> tuple[AppraisalCycle, CycleAccess]:
+    return permissions.get_review_cycle_for_user(_principal(request), cycle_id, request=request)
 
 
-def _require(principal: Principal, action: str, cycle: AppraisalCycle, message: str) -> None:
-    if not can(principal, action, cycle):
-        raise PermissionDenied(message)
+def _require(access: CycleAccess, action: ReviewAction, message: str = "") -> None:
+    if not permissions.allows(access, action):
+        raise PermissionDenied(message or permissions.REFUSALS[action])
 
 
 def cycle_url(cycle: AppraisalCycle, anchor: str = "") -> str:
@@ -91,10 +87,9 @@ def _page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    _require(
-        principal, "edit", cycle, "Only the reviewer or the academy's leads record observations."
-    )
+    cycle, access = _cycle(request, cycle_id)
+    _require(access, ReviewAction.RECORD_OBSERVATION)
+    principal = access.principal
     extra = [principal.staff.pk] if principal.staff is not None else []
     initial = {"observer": principal.staff.pk} if principal.staff is not None else {}
     form = ObservationForm(
@@ -146,14 +141,16 @@ def observation_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def observation_feedback(request: HttpRequest, cycle_id: int, observation_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    observation = get_object_or_404(
-        Observation.objects.select_related("observer"),
-        pk=observation_id,
-        cycle=cycle,
-        trust_id=principal.trust_id,
+    principal = _principal(request)
+    observation, access = permissions.get_observation_for_user(
+        principal, cycle_id, observation_id, request=request
     )
-    _require(principal, "edit", cycle, "Only the reviewer or the academy's leads record feedback.")
+    cycle = observation.cycle
+    _require(
+        access,
+        ReviewAction.RECORD_OBSERVATION,
+        "Only the reviewer or the academy's leads record feedback.",
+    )
     initial = {
         "verbal_feedback_at": observation.verbal_feedback_at,
         "written_feedback_at": observation.written_feedback_at,
@@ -188,16 +185,11 @@ def observation_feedback(request: HttpRequest, cycle_id: int, observation_id: in
 # ----- Evidence -----------------------------------------------------------------------
 
 
-def _require_evidence(principal: Principal, cycle: AppraisalCycle) -> None:
-    if not (can(principal, "edit", cycle) or can(principal, "comment", cycle)):
-        raise PermissionDenied("Only the member of staff and their reviewer add evidence.")
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    _require_evidence(principal, cycle)
+    cycle, access = _cycle(request, cycle_id)
+    _require(access, ReviewAction.ADD_EVIDENCE)
     objectives = selectors.objectives_for_cycle(cycle)
     form = EvidenceFileForm(request.POST or None, request.FILES or None, objectives=objectives)
     if request.method == "POST" and form.is_valid():
@@ -223,8 +215,8 @@ def evidence_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def evidence_note_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    _require_evidence(principal, cycle)
+    cycle, access = _cycle(request, cycle_id)
+    _require(access, ReviewAction.ADD_EVIDENCE)
     objectives = selectors.objectives_for_cycle(cycle)
     form = EvidenceNoteForm(request.POST or None, objectives=objectives)
     if request.method == "POST" and form.is_valid():
@@ -247,13 +239,11 @@ def evidence_note_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def evidence_detail(request: HttpRequest, cycle_id: int, evidence_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("added_by"),
-        pk=evidence_id,
-        cycle=cycle,
-        trust_id=principal.trust_id,
+    principal = _principal(request)
+    evidence, _access = permissions.get_evidence_for_user(
+        principal, cycle_id, evidence_id, request=request
     )
+    cycle = evidence.cycle
     record_access(request=request, obj=evidence, action="view", label=_label(cycle, "Evidence"))
     return _page(
         request, "reviews/evidence_detail.html", cycle, evidence=evidence, anchor="evidence"
@@ -265,10 +255,11 @@ def evidence_detail(request: HttpRequest, cycle_id: int, evidence_id: int) -> Ht
 def evidence_download(
     request: HttpRequest, cycle_id: int, evidence_id: int
 ) -> HttpResponse | FileResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    evidence = get_object_or_404(
-        Evidence, pk=evidence_id, cycle=cycle, trust_id=principal.trust_id, kind=EvidenceKind.FILE
+    principal = _principal(request)
+    evidence, _access = permissions.get_evidence_for_user(
+        principal, cycle_id, evidence_id, request=request, kind=EvidenceKind.FILE
     )
+    cycle = evidence.cycle
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -300,8 +291,8 @@ def _review_for(cycle: AppraisalCycle) -> AnnualReview:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    _require(principal, "edit", cycle, "Only the reviewer or the academy's leads write the review.")
+    cycle, access = _cycle(request, cycle_id)
+    _require(access, ReviewAction.WRITE_REVIEW)
     review = selectors.review_for_cycle(cycle)
     if review is None or not review.is_completed:
         try:
@@ -367,9 +358,10 @@ def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_comment(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    principal, cycle = _cycle(request, cycle_id)
-    review = _review_for(cycle)
-    _require(principal, "comment", cycle, "Only the member of staff comments on their review.")
+    principal = _principal(request)
+    review, access = permissions.get_review_for_user(principal, cycle_id, request=request)
+    cycle = review.cycle
+    _require(access, ReviewAction.COMMENT_ON_REVIEW)
     if not review.is_completed:
         raise Http404("The review is not ready yet.")
     form = CommentForm(
@@ -404,9 +396,10 @@ def review_comment(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def statement_pdf(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """The written statement for anyone who may read the record: once the review is
     complete, or as a marked draft for those writing it."""
-    principal, cycle = _cycle(request, cycle_id)
-    review = _review_for(cycle)
-    if not review.is_completed and not can(principal, "edit", cycle):
+    principal = _principal(request)
+    review, access = permissions.get_review_for_user(principal, cycle_id, request=request)
+    cycle = review.cycle
+    if not review.is_completed and not permissions.allows(access, ReviewAction.WRITE_REVIEW):
         raise Http404("The statement is not ready yet.")
     pdf = statements.render_statement(cycle, review)
     record_access(
@@ -433,7 +426,7 @@ def _years() -> list[int]:
 @require_http_methods(["GET", "POST"])
 def moderation_index(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    academies = selectors.moderation_academies(principal)
+    academies = permissions.moderation_academies(principal)
     if not academies.exists():
         raise Http404("Nothing to moderate.")
     years = _years()
@@ -461,17 +454,11 @@ def moderation_index(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/moderation_index.html", {"form": form, "samples": samples})
 
 
-def _sample(principal: Principal, sample_id: int) -> ModerationSample:
-    return get_object_or_404(
-        selectors.moderation_samples(principal).select_related("academy"), pk=sample_id
-    )
-
-
 @login_required
 @require_http_methods(["GET"])
 def moderation_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
     principal = _principal(request)
-    sample = _sample(principal, sample_id)
+    sample = permissions.get_sample_for_user(principal, sample_id, request=request)
     items = list(selectors.moderation_items(sample))
     return render(
         request,
@@ -484,8 +471,8 @@ def moderation_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def moderation_item(request: HttpRequest, sample_id: int, item_id: int) -> HttpResponse:
     principal = _principal(request)
-    sample = _sample(principal, sample_id)
-    item = get_object_or_404(selectors.moderation_items(sample), pk=item_id)
+    item = permissions.get_moderation_item_for_user(principal, sample_id, item_id, request=request)
+    sample = item.sample
     form = ModerationOutcomeForm(
         request.POST or None,
         initial={"outcome": item.outcome if item.outcome != "pending" else None, "note": item.note},

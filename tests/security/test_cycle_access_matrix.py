@@ -83,16 +83,22 @@ def test_visible_cycles_agrees_with_view_and_404s_the_rest(world, persona):
     assert visible == expected
     for key, cycle in world.cycles.items():
         if key in VIEW[persona]:
-            assert get_cycle_for_user(principal, cycle.pk) == cycle
+            fetched, access = get_cycle_for_user(principal, cycle.pk, request=None)
+            assert fetched == cycle
+            # The access level the fetch hands back answers exactly as ``can`` does.
+            for action in ("edit", "comment", "manage"):
+                assert access.allows(action) == can(principal, action, cycle), action
         else:
             with pytest.raises(Http404):
-                get_cycle_for_user(principal, cycle.pk)
+                get_cycle_for_user(principal, cycle.pk, request=None)
 
 
 def test_missing_cycle_is_the_same_404(world):
     principal = principal_for(world.user("hr"))
     with pytest.raises(Http404):
-        get_cycle_for_user(principal, AppraisalCycle.objects.order_by("-pk").first().pk + 1000)
+        get_cycle_for_user(
+            principal, AppraisalCycle.objects.order_by("-pk").first().pk + 1000, request=None
+        )
 
 
 def test_adviser_grant_expires(world):
