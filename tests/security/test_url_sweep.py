@@ -32,7 +32,7 @@ from objectives.models import (
     WellbeingConsent,
     WellbeingNote,
 )
-from organisation.models import Academy, RoleAssignment, StaffMember, Trust
+from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
 from policies.models import Policy, PolicyAssignment
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
@@ -42,9 +42,12 @@ pytestmark = pytest.mark.django_db
 
 # Routes anyone may reach: signing in and its recovery, and the calendar feed whose secret
 # token is the credential. Matched by URL name (or, for allauth, by its path prefix).
+# Every allauth route is walked and probed for every persona in
+# test_sign_in_and_admin_sweep.py.
 PUBLIC_NAMES = {"reminders:feed"}
 PUBLIC_PREFIXES = ("accounts/",)
-# The platform operators' Django admin: superusers only (tested in tests/security).
+# The platform operators' Django admin: superusers only; every admin route is walked and
+# probed for every persona and an operator in test_sign_in_and_admin_sweep.py.
 ADMIN_PREFIX = settings.ADMIN_URL
 
 
@@ -86,6 +89,7 @@ class Side:
     hold: LegalHold
     opening: CycleOpening
     grant: CycleAccessGrant
+    role_request: RoleRequest
 
 
 def build_side(world: World, *, trust_b: bool) -> Side:
@@ -160,6 +164,9 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             reason=text,
             expires_at=timezone.now() + dt.timedelta(days=5),
         ),
+        role_request=RoleRequest.objects.create(
+            trust=trust, user=staff.user, role="hr", reason=text, requested_by=observer.user
+        ),
     )
 
 
@@ -209,6 +216,8 @@ ROUTES: dict[str, K] = {
     "organisation:roles": none,
     "organisation:role_grant": none,
     "organisation:role_revoke": lambda s: {"pk": s.role_assignment.pk},
+    "organisation:role_requests": none,
+    "organisation:role_request": lambda s: {"pk": s.role_request.pk},
     "organisation:job_roles": none,
     # policies
     "policies:index": none,
