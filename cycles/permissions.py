@@ -67,10 +67,15 @@ def _up_chain_reads(rules: PolicySettings) -> bool:
 
 def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
     # aspire §5.1 (the CEO with the governing body), leger §7 (committee includes the CEO).
-    return rules.headteacher.appraised_by in {
-        HeadteacherAppraiser.CEO,
-        HeadteacherAppraiser.GOVERNING_BODY_WITH_CEO,
-    } or any("ceo" in member.lower() for member in rules.headteacher.committee_includes)
+    # Typed settings only: the committee list is wording, never searched for a title.
+    return (
+        rules.headteacher.appraised_by
+        in {
+            HeadteacherAppraiser.CEO,
+            HeadteacherAppraiser.GOVERNING_BODY_WITH_CEO,
+        }
+        or rules.headteacher.ceo_on_committee
+    )
 
 
 # The two kinds of single-cycle grant. Both exist only for the headteacher's own appraisal
