@@ -93,13 +93,9 @@ def record_denied_if_exists(
     """For a view about to answer 404: note the refusal if the record does exist.
 
     A missing id (a typo, an old link) is not worth an event; someone asking for a real
-    record they may not see is. Call it just before raising ``Http404``::
-
-        try:
-            cycle = get_cycle_for_user(principal, pk)
-        except Http404:
-            record_denied_if_exists(request=request, model=AppraisalCycle, pk=pk)
-            raise
+    record they may not see is. Views do not call it themselves: the fetch-for-user helpers
+    of each app's ``permissions.py`` do, through ``cycles.permissions.refused``, just
+    before answering ``Http404``, so every page logs a refused look-up the same way.
     """
     try:
         exists = model._default_manager.filter(pk=pk).exists()

@@ -2,8 +2,9 @@
 notes, the personal development plan, meetings and improvement priorities.
 
 Every page about a cycle fetches the cycle with ``get_cycle_for_user`` (404 for anyone who
-may not see it) and then the child filtered by that cycle (404 for an id from elsewhere);
-403 only where the person may see the record but not do this to it. Writes go through
+may not see it, with the refusal logged) and a record under it with the matching
+``permissions.get_<kind>_for_user`` (404, logged alike, for an id from elsewhere); 403 only
+where the person may see the record but not do this to it. Writes go through
 ``objectives.services``.
 """
 

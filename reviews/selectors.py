@@ -1,6 +1,6 @@
 """Reads for observations, evidence, the annual review, the statement and moderation.
 
-Everything here takes a cycle already fetched through ``cycles.permissions`` (so the
+Everything here takes a cycle already fetched through ``reviews.permissions`` (so the
 caller has checked it may be seen) and reads only that cycle's rows.
 """
 

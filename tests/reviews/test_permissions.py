@@ -1,0 +1,63 @@
+"""The reviews access policy answers the same for the menus, the pages and the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from organisation.principal import principal_for
+from reviews import permissions
+from reviews.permissions import ReviewAction
+from tests.personas import ALL_PERSONAS
+
+pytestmark = pytest.mark.django_db
+
+# classic §5.8.1: the headteacher or their delegated appraisal lead for their own academy,
+# HR for every academy of the trust; nobody else.
+MODERATORS = {"hr", "headteacher", "delegate", "sibling_head", "b_hr", "b_headteacher"}
+
+
+@pytest.mark.parametrize("persona", ALL_PERSONAS)
+def test_the_moderation_menu_appears_exactly_for_those_who_moderate(world, persona):
+    user = world.user(persona)
+    principal = principal_for(user)
+    moderates = persona in MODERATORS
+    assert permissions.moderates_anywhere(principal) is moderates
+    assert permissions.moderation_academies(principal).exists() is moderates
+    assert permissions.can(principal, ReviewAction.MODERATE, world.academy) is (
+        persona in {"hr", "headteacher", "delegate"}
+    )
+    if not user.is_active:
+        return
+    client = Client()
+    client.force_login(user)
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    link = reverse("reviews:moderation_index")
+    assert (f'href="{link}"' in home.content.decode()) is moderates
+    assert client.get(link).status_code == (200 if moderates else 404)
+
+
+def test_moderation_of_another_trusts_academy_is_refused(world):
+    principal = principal_for(world.user("hr"))
+    assert not permissions.may_moderate(principal, world.other_academy)
+    assert not permissions.can(principal, ReviewAction.MODERATE, world.cycles["appraisee"])
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("line_manager", {"record_observation", "add_evidence", "write_review"}),
+        ("appraisee", {"add_evidence", "comment_on_review"}),
+        ("headteacher", {"record_observation", "add_evidence", "write_review"}),
+        ("hr", set()),
+        ("colleague", set()),
+    ],
+)
+def test_who_does_what_on_a_cycle(world, persona, expected):
+    """The one table behind the pages' 403s and the services' refusals."""
+    cycle = world.cycles["appraisee"]
+    principal = principal_for(world.user(persona))
+    on_cycle = {a.value for a in ReviewAction if a is not ReviewAction.MODERATE}
+    assert {a for a in on_cycle if permissions.can(principal, a, cycle)} == expected
