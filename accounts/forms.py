@@ -25,6 +25,8 @@ from allauth.mfa.base.forms import ReauthenticateForm as AllauthMfaReauthenticat
 from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
 from django import forms
 
+from appraisal_site.forms import PlainTextMixin
+
 from .signals import two_step_code_refused
 
 
@@ -34,7 +36,7 @@ def _without_placeholders(form: forms.Form) -> None:
         field.widget.attrs.pop("placeholder", None)
 
 
-class LoginForm(AllauthLoginForm):
+class LoginForm(PlainTextMixin, AllauthLoginForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Email address"
@@ -44,26 +46,26 @@ class LoginForm(AllauthLoginForm):
         _without_placeholders(self)
 
 
-class ResetPasswordForm(AllauthResetPasswordForm):
+class ResetPasswordForm(PlainTextMixin, AllauthResetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
         _without_placeholders(self)
 
 
-class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+class ResetPasswordKeyForm(PlainTextMixin, AllauthResetPasswordKeyForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _without_placeholders(self)
 
 
-class ChangePasswordForm(AllauthChangePasswordForm):
+class ChangePasswordForm(PlainTextMixin, AllauthChangePasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _without_placeholders(self)
 
 
-class ReauthenticateForm(AllauthReauthenticateForm):
+class ReauthenticateForm(PlainTextMixin, AllauthReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["password"].help_text = ""
@@ -95,7 +97,7 @@ def _code_field(form: forms.Form, label: str, help_text: str = "") -> None:
     )
 
 
-class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
+class MfaAuthenticateForm(PlainTextMixin, AllauthMfaAuthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
@@ -108,7 +110,7 @@ class MfaAuthenticateForm(AllauthMfaAuthenticateForm):
             raise
 
 
-class MfaReauthenticateForm(AllauthMfaReauthenticateForm):
+class MfaReauthenticateForm(PlainTextMixin, AllauthMfaReauthenticateForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
@@ -121,7 +123,7 @@ class MfaReauthenticateForm(AllauthMfaReauthenticateForm):
             raise
 
 
-class ActivateTOTPForm(AllauthActivateTOTPForm):
+class ActivateTOTPForm(PlainTextMixin, AllauthActivateTOTPForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self, "Code from the app", "The 6-digit code it shows now.")

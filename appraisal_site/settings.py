@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     # This project
     "appraisal_site",
+    "submissions",
     "accounts",
     "organisation",
     "calendars",

@@ -4,8 +4,10 @@ from typing import Any
 
 from django import forms
 
+from appraisal_site.forms import PlainTextMixin
 
-class AuditFilterForm(forms.Form):
+
+class AuditFilterForm(PlainTextMixin, forms.Form):
     person = forms.CharField(
         label="Person",
         required=False,

@@ -5,6 +5,9 @@ from typing import Any
 
 from django import forms
 
+from appraisal_site.forms import PlainTextMixin
+from submissions.guard import SubmitOnceMixin
+
 from .models import CalendarDayKind
 
 # Dates outside this window are typing slips; refusing them keeps the checker's answer
@@ -30,7 +33,7 @@ def _check_year(value: dt.date | None) -> None:
         raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
-class TermForm(forms.Form):
+class TermForm(PlainTextMixin, forms.Form):
     name = forms.CharField(
         label="Name of the term",
         max_length=60,
@@ -57,7 +60,7 @@ class TermForm(forms.Form):
         return data
 
 
-class CalendarDayForm(forms.Form):
+class CalendarDayForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     date = forms.DateField(label="Date", widget=DateInput(), validators=[_check_year])
     kind = forms.ChoiceField(
         label="Type of day",
@@ -76,7 +79,7 @@ class CalendarDayForm(forms.Form):
     )
 
 
-class DateCheckForm(forms.Form):
+class DateCheckForm(PlainTextMixin, forms.Form):
     """The "check a date" form on the calendar page (a GET form, so it needs no JavaScript)."""
 
     check_from = forms.DateField(
@@ -95,3 +98,7 @@ class DateCheckForm(forms.Form):
             "days' notice of a meeting on the starting date."
         ),
     )
+
+
+class TermAddForm(SubmitOnceMixin, TermForm):
+    """A new term: sent once, however often the button is pressed (``submissions.guard``)."""

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_http_methods
 
 from organisation.models import Academy
 from organisation.principal import Principal, principal_for
+from submissions.guard import submit_once
 
 from . import permissions, selectors, services
-from .forms import EARLIEST_YEAR, LATEST_YEAR, CalendarDayForm, DateCheckForm, TermForm
+from .forms import EARLIEST_YEAR, LATEST_YEAR, CalendarDayForm, DateCheckForm, TermAddForm, TermForm
 from .models import CalendarDay, CalendarDayKind, Term
 from .working_days import OutsideCalendarRange, academic_year_label, academic_year_of
 
@@ -153,9 +154,10 @@ def _form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def term_add(request: HttpRequest, academy_id: int) -> HttpResponse:
     _, academy = _academy(request, academy_id, permissions.EDIT)
-    form = TermForm(request.POST or None)
+    form = TermAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             term = services.term_create(academy=academy, actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
@@ -203,6 +205,7 @@ def term_delete(request: HttpRequest, academy_id: int, term_id: int) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def day_add(request: HttpRequest, academy_id: int) -> HttpResponse:
     _, academy = _academy(request, academy_id, permissions.EDIT)
     form = CalendarDayForm(request.POST or None)

@@ -10,7 +10,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from appraisal_site.forms import PlainTextMixin
 from organisation.models import Academy, StaffMember
+from submissions.guard import SubmitOnceMixin
 
 from . import permissions
 from .models import AppraisalCycle
@@ -42,7 +44,7 @@ def year_label(year: int) -> str:
     return f"{year} to {year + 1}"
 
 
-class OpenCyclesForm(forms.Form):
+class OpenCyclesForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     where = forms.ChoiceField(
         label="Open cycles for",
         help_text="Opening the whole trust runs in the background: its page shows progress.",
@@ -74,13 +76,13 @@ class OpenCyclesForm(forms.Form):
         return self._academies.get(self.cleaned_data["where"])
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PlainTextMixin, forms.Form):
     to = forms.CharField(max_length=12)
     reason = forms.CharField(max_length=12, required=False)
     note = forms.CharField(max_length=200, required=False, strip=True)
 
 
-class ChangeReviewerForm(forms.Form):
+class ChangeReviewerForm(PlainTextMixin, forms.Form):
     reviewer = forms.ModelChoiceField(
         label="New reviewer",
         queryset=StaffMember.objects.none(),
@@ -106,7 +108,7 @@ class ChangeReviewerForm(forms.Form):
         field.queryset = field.queryset.select_related("job_role")
 
 
-class FirstPeriodForm(forms.Form):
+class FirstPeriodForm(PlainTextMixin, forms.Form):
     ends_on = forms.DateField(
         label="Last day of the first cycle",
         widget=DateInput(),
@@ -120,7 +122,7 @@ class FirstPeriodForm(forms.Form):
     )
 
 
-class GrantAccessForm(forms.Form):
+class GrantAccessForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     email = forms.EmailField(
         label="Email address of their account",
         help_text="They need an account in this trust. Ask the trust administrator to set "

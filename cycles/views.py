@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import record_access
 from organisation.models import Academy, Trust
 from organisation.principal import Principal, principal_for
+from submissions.guard import submit_once
 
 from . import extensions, permissions, selectors, services
 from .deadlines import all_deadlines
@@ -139,6 +140,7 @@ def _opening_form(principal: Principal, data: Any = None) -> OpenCyclesForm:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def open_cycles(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     allowed = permissions.academies_for_opening(principal)
@@ -335,6 +337,7 @@ def first_period(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def access(request: HttpRequest, pk: int) -> HttpResponse:
     principal, cycle = _cycle(request, pk)
     if not permissions.may_grant_access(principal, cycle):

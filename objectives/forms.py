@@ -13,8 +13,10 @@ from typing import Any
 
 from django import forms
 
+from appraisal_site.forms import PlainTextMixin
 from organisation.models import Academy
 from policies.schema import AppraisalModel, ObjectiveKind, PolicySettings
+from submissions.guard import SubmitOnceMixin
 
 from .models import (
     OBJECTIVE_KIND_CHOICES,
@@ -69,7 +71,7 @@ def _field(form: forms.Form, name: str) -> Any:
     return form.fields[name]
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(PlainTextMixin, forms.Form):
     """Carries the version of the record the page showed, so a save made from an
     out-of-date page is refused rather than overwriting someone else's change."""
 
@@ -159,7 +161,7 @@ class ObjectiveForm(VersionedForm):
                     del self.fields[name]
 
 
-class CommentForm(forms.Form):
+class CommentForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     text = _text("Your comment", required=True)
 
 
@@ -203,7 +205,7 @@ class ReopenForm(VersionedForm):
 # ----- Conversations -----------------------------------------------------------------------
 
 
-class ConversationForm(VersionedForm):
+class ConversationForm(SubmitOnceMixin, VersionedForm):
     held_on = _date_field("Date the conversation was held", required=False)
     growth_areas = _text("Areas for professional growth", rows=4)
     cpd_activities = _text("CPD activities for the year ahead", rows=4)
@@ -241,7 +243,7 @@ class ConversationForm(VersionedForm):
         return data
 
 
-class ConversationContributionForm(VersionedForm):
+class ConversationContributionForm(SubmitOnceMixin, VersionedForm):
     growth_areas = _text("Your areas for professional growth", rows=4)
     cpd_activities = _text("CPD activities you plan for the year ahead", rows=4)
 
@@ -249,7 +251,7 @@ class ConversationContributionForm(VersionedForm):
 # ----- Wellbeing ----------------------------------------------------------------------------
 
 
-class WellbeingNoteForm(forms.Form):
+class WellbeingNoteForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     text = _text(
         "Note",
         required=True,
@@ -280,7 +282,7 @@ class DevelopmentPlanForm(VersionedForm):
 # ----- Meetings ------------------------------------------------------------------------------
 
 
-class MeetingScheduleForm(forms.Form):
+class MeetingScheduleForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of meeting", widget=forms.RadioSelect)
     scheduled_for = _date_field("Date of the meeting")
     notice_given_on = _date_field(
@@ -321,7 +323,7 @@ def academic_year_choices(around: int) -> list[tuple[int, str]]:
     return [(y, f"{y} to {y + 1}") for y in range(around - 1, around + 3)]
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(PlainTextMixin, forms.Form):
     plan = forms.ChoiceField(label="Plan")
     academic_year = forms.TypedChoiceField(label="Academic year", coerce=int)
     code = forms.CharField(label="Code", max_length=20, help_text="For example, AIP2 or TIP1.")
@@ -346,7 +348,7 @@ class PriorityForm(forms.Form):
             del self.fields["plan"]
 
 
-class SharedObjectiveForm(forms.Form):
+class SharedObjectiveForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     academy = forms.ChoiceField(label="Academy")
     kind = forms.ChoiceField(
         label="Kind of objective", required=False, choices=OBJECTIVE_KIND_CHOICES
@@ -373,7 +375,7 @@ class SharedObjectiveForm(forms.Form):
         ]
 
 
-class AssignForm(forms.Form):
+class AssignForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     cycles = forms.MultipleChoiceField(
         label="Give it to",
         widget=forms.CheckboxSelectMultiple,
@@ -383,3 +385,11 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, choices: Sequence[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _field(self, "cycles").choices = [(str(pk), label) for pk, label in choices]
+
+
+class ObjectiveAddForm(SubmitOnceMixin, ObjectiveForm):
+    """A new objective: sent once, however often the button is pressed."""
+
+
+class PriorityAddForm(SubmitOnceMixin, PriorityForm):
+    """A new improvement-plan priority: sent once, however often the button is pressed."""

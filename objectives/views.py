@@ -27,6 +27,7 @@ from cycles.permissions import get_cycle_for_user
 from organisation.models import Academy
 from organisation.principal import Principal, principal_for
 from policies.schema import AppraisalModel
+from submissions.guard import submit_once
 
 from . import forms, permissions, selectors, services
 from .models import ImprovementPriority, Objective, PlanState
@@ -126,7 +127,8 @@ def _objective_form(
         initial = {name: getattr(objective, name) for name in services.OBJECTIVE_FIELDS}
         initial["priorities"] = [p.pk for p in objective.priorities.all()]
         initial["version"] = objective.version
-    return forms.ObjectiveForm(
+    form_class = forms.ObjectiveForm if objective is not None else forms.ObjectiveAddForm
+    return form_class(
         request.POST or None,
         initial=initial,
         rules=cycle.policy_version.rules,
@@ -145,6 +147,7 @@ def _objective_values(form: forms.ObjectiveForm) -> tuple[dict[str, Any], list[A
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def objective_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
     principal, cycle = _cycle(request, cycle_id)
     _require(permissions.can_edit(principal, cycle), "Only the reviewer sets objectives.")
@@ -239,6 +242,7 @@ def objective_delete(request: HttpRequest, cycle_id: int, pk: int) -> HttpRespon
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def objective_comment(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
     principal = _principal(request)
     objective, _access = permissions.get_objective_for_user(
@@ -376,6 +380,7 @@ def plan_action(request: HttpRequest, cycle_id: int, action: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def conversation(request: HttpRequest, cycle_id: int, key: str) -> HttpResponse:
     principal, cycle = _cycle(request, cycle_id)
     rules = cycle.policy_version.rules
@@ -457,6 +462,7 @@ def _wellbeing_cycle(request: HttpRequest, cycle_id: int) -> tuple[Principal, Ap
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def wellbeing(request: HttpRequest, cycle_id: int) -> HttpResponse:
     principal, cycle = _wellbeing_cycle(request, cycle_id)
     form = forms.WellbeingNoteForm(request.POST if request.POST.get("action") == "add" else None)
@@ -604,6 +610,7 @@ def development_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def meeting_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
     principal, cycle = _cycle(request, cycle_id)
     _require(permissions.can_edit(principal, cycle), "Only the reviewer plans meetings.")
@@ -707,7 +714,8 @@ def priorities(request: HttpRequest) -> HttpResponse:
 def _priority_form(
     request: HttpRequest, principal: Principal, year: int, *, editing: bool, initial: dict[str, Any]
 ) -> forms.PriorityForm:
-    return forms.PriorityForm(
+    form_class = forms.PriorityForm if editing else forms.PriorityAddForm
+    return form_class(
         request.POST or None,
         initial=initial,
         academies=permissions.manageable_academies(principal),
@@ -719,6 +727,7 @@ def _priority_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def priority_add(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     if not permissions.may_open_priorities(principal):
@@ -833,6 +842,7 @@ def shared_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def shared_add(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     academies = list(permissions.shared_objective_academies(principal))
@@ -879,6 +889,7 @@ def shared_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def shared_detail(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
     shared = permissions.get_shared_objective_for_user(principal, pk, request=request)

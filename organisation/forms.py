@@ -10,6 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from appraisal_site.forms import PlainTextMixin
+from submissions.guard import SubmitOnceMixin
+
 from . import permissions, selectors
 from .imports import MAX_IMPORT_BYTES
 from .models import (
@@ -28,14 +31,14 @@ SELF_GRANT_MESSAGE = (
 )
 
 
-class TrustForm(forms.ModelForm):
+class TrustForm(PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Trust
         fields = ["name"]
         labels = {"name": "Trust name"}
 
 
-class AcademyForm(forms.ModelForm):
+class AcademyForm(SubmitOnceMixin, PlainTextMixin, forms.ModelForm):
     class Meta:
         model = Academy
         fields = ["name", "urn", "is_central_team"]
@@ -62,7 +65,7 @@ class AcademyForm(forms.ModelForm):
         return central
 
 
-class StaffMemberForm(forms.ModelForm):
+class StaffMemberForm(SubmitOnceMixin, PlainTextMixin, forms.ModelForm):
     job_title = forms.CharField(
         max_length=120,
         help_text='As the trust names the post, e.g. "Class teacher". A new title is added '
@@ -156,7 +159,7 @@ class StaffMemberForm(forms.ModelForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "job_title"}
 
 
-class LineManagerForm(forms.Form):
+class LineManagerForm(PlainTextMixin, forms.Form):
     manager = forms.ModelChoiceField(
         queryset=StaffMember.objects.none(),
         required=False,
@@ -195,7 +198,7 @@ class LineManagerForm(forms.Form):
         return data
 
 
-class StaffImportForm(forms.Form):
+class StaffImportForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="Up to 2 MB. Save it from your MIS or spreadsheet as CSV UTF-8.",
@@ -211,7 +214,7 @@ class StaffImportForm(forms.Form):
         return upload
 
 
-class StaffFilterForm(forms.Form):
+class StaffFilterForm(PlainTextMixin, forms.Form):
     q = forms.CharField(
         required=False, label="Search", help_text="Name, staff number or email address."
     )
@@ -231,7 +234,7 @@ class StaffFilterForm(forms.Form):
         ]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     person = forms.CharField(
         max_length=254,
         label="Person",

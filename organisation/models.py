@@ -289,6 +289,20 @@ class RoleAssignment(models.Model):
                 ),
                 name="role_scope_matches_role",
             ),
+            # At most one open grant (not revoked) of a role to a person in one place, so
+            # revoking "the" grant always takes the role away. ``role_grant`` closes an
+            # expired one before granting again. Two constraints because a trust role's
+            # academy is NULL, and NULLs never collide in a unique index.
+            models.UniqueConstraint(
+                fields=["user", "role", "academy"],
+                condition=Q(revoked_at__isnull=True, academy__isnull=False),
+                name="one_open_academy_role_grant",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "trust", "role"],
+                condition=Q(revoked_at__isnull=True, academy__isnull=True),
+                name="one_open_trust_role_grant",
+            ),
         ]
 
     def __str__(self) -> str:

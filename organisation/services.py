@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from . import selectors
@@ -223,9 +223,41 @@ def role_grant(
     )
     if granted_by is not None:
         assignment._history_user = granted_by  # type: ignore[attr-defined]
-    assignment.save()
+    _close_expired_or_refuse(assignment, now=now)
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError:
+        # A simultaneous grant of the same role won the one open slot after our check.
+        raise OrganisationError(f"{user} already holds {role.label} there.") from None
     _sync_guardian_row(user=user, role=role, trust=trust, academy=academy)
     return assignment
+
+
+def _close_expired_or_refuse(assignment: RoleAssignment, *, now: dt.datetime) -> None:
+    """Keep to one open grant per (person, role, place): the database allows no more.
+
+    A grant that has run out is closed (marked ended when it expired) so the role can be
+    given again; one still in force, or due to start, is a reason to refuse.
+    """
+    open_grants = RoleAssignment.objects.select_for_update(of=("self",)).filter(
+        user=assignment.user,
+        trust=assignment.trust,
+        role=assignment.role,
+        academy=assignment.academy,
+        revoked_at__isnull=True,
+    )
+    for existing in open_grants:
+        if existing.expires_at is not None and existing.expires_at <= now:
+            existing.revoked_at = existing.expires_at
+            existing.save(update_fields=["revoked_at"])
+            continue
+        ends = timezone.localtime(existing.expires_at) if existing.expires_at else None
+        until = f" until {ends.day} {ends:%B %Y}" if ends else ""
+        raise OrganisationError(
+            f"{assignment.user} already holds {Role(assignment.role).label} there{until}. "
+            "Revoke that grant first to change it."
+        )
 
 
 @transaction.atomic
@@ -335,7 +367,13 @@ def academy_create(
     _check_academy(trust=trust, name=name, is_central_team=is_central_team, pk=None)
     academy = Academy(trust=trust, name=name, urn=urn.strip(), is_central_team=is_central_team)
     _with_history_user(academy, actor)
-    academy.save()
+    try:
+        with transaction.atomic():
+            academy.save()
+    except IntegrityError:
+        # Added by someone else between the check above and this save: say it the same way.
+        _check_academy(trust=trust, name=name, is_central_team=is_central_team, pk=None)
+        raise OrganisationError(f"The trust already has an academy called {name}.") from None
     return academy
 
 
@@ -397,7 +435,12 @@ def job_role_get_or_create(*, trust: Trust, name: str, actor: User | None = None
         return existing
     role = JobRole(trust=trust, name=name)
     _with_history_user(role, actor)
-    role.save()
+    try:
+        with transaction.atomic():
+            role.save()
+    except IntegrityError:
+        # Made a moment ago by a simultaneous request: use that one.
+        return JobRole.objects.get(trust=trust, name__iexact=name)
     return role
 
 
@@ -527,7 +570,17 @@ def staff_create(
     )
     staff.job_role = job_role_get_or_create(trust=trust, name=job_title, actor=actor)
     _with_history_user(staff, actor)
-    staff.save()
+    try:
+        with transaction.atomic():
+            staff.save()
+    except IntegrityError:
+        # Added by someone else between the check above and this save: say it the same way.
+        _check_staff_unique(
+            trust_id=trust.pk, staff_number=staff.staff_number, email=staff.email, pk=None
+        )
+        raise OrganisationError(
+            "This member of staff has just been added by someone else."
+        ) from None
     _ensure_self_path(staff)
     if create_account:
         # Another trust's account holds the address: the record is added all the same,
@@ -613,7 +666,11 @@ def account_create(
     user = user_model(email=email, trust=trust, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
     _with_history_user(user, actor)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise OrganisationError(f"There is already a sign-in account for {email}.") from None
     return user
 
 

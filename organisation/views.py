@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import AccountError, user_reset_mfa
 from audit.services import record_access, record_denied_if_exists
+from submissions.guard import submit_once
 
 from . import permissions, selectors, services
 from .forms import (
@@ -156,6 +157,7 @@ def _academy_for_edit(principal: Principal, pk: int) -> Academy:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def academy_add(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)
@@ -263,6 +265,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def staff_add(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)
@@ -431,6 +434,7 @@ def _end_of_day(day: dt.date) -> dt.datetime:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def role_grant(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     if not permissions.grantable_roles(principal):
@@ -528,6 +532,7 @@ def _import_allowed(principal: Principal) -> Trust:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def staff_import(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _import_allowed(principal)

@@ -17,7 +17,9 @@ from typing import Any
 from django import forms
 from pydantic import BaseModel
 
+from appraisal_site.forms import PlainTextMixin
 from organisation.models import Academy, JobRole, StaffGroup
+from submissions.guard import SubmitOnceMixin
 
 from .schema import (
     FieldKind,
@@ -177,7 +179,7 @@ def _help(spec: FieldSpec) -> str:
     return text.strip()
 
 
-class PolicySettingsForm(forms.Form):
+class PolicySettingsForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     """Every setting of a policy, prefilled from ``settings``; saving makes a new version."""
 
     def __init__(self, *args: Any, settings: PolicySettings, **kwargs: Any) -> None:
@@ -393,7 +395,7 @@ def policy_choices(
     return choices
 
 
-class TrustWidePolicyForm(forms.Form):
+class TrustWidePolicyForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     choice = forms.ChoiceField(label="Policy", widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], label: str, **kwargs: Any):
@@ -405,7 +407,7 @@ class TrustWidePolicyForm(forms.Form):
         self.fields["choice"].error_messages["required"] = "Choose a policy."
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     academy = forms.ModelChoiceField(
         label="Academy",
         queryset=Academy.objects.none(),

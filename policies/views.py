@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from organisation.models import StaffGroup, Trust
 from organisation.principal import Principal, principal_for
+from submissions.guard import submit_once
 
 from . import permissions, selectors, services
 from .forms import (
@@ -98,6 +99,7 @@ def _resolve_choice(trust: Trust, choice: str, actor: Any) -> Policy:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def choose(request: HttpRequest, staff_group: str) -> HttpResponse:
     _, trust = _principal(request, permissions.MANAGE)
     group = _staff_group(staff_group)
@@ -218,6 +220,7 @@ def version_detail(request: HttpRequest, policy_id: int, number: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def edit(request: HttpRequest, policy_id: int) -> HttpResponse:
     _, policy = _policy(request, policy_id, permissions.MANAGE)
     latest = selectors.latest_version(policy)

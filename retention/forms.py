@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 
+from appraisal_site.forms import PlainTextMixin
 from cycles.models import AppraisalCycle
 from organisation.models import StaffMember
+from submissions.guard import SubmitOnceMixin
 
 
-class LegalHoldForm(forms.Form):
+class LegalHoldForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     staff_number = forms.CharField(
         label="Staff number",
         max_length=30,
@@ -61,7 +63,7 @@ class LegalHoldForm(forms.Form):
         return data
 
 
-class LiftHoldForm(forms.Form):
+class LiftHoldForm(PlainTextMixin, forms.Form):
     reason = forms.CharField(
         label="Why the hold can end",
         max_length=300,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from organisation.principal import Principal, principal_for
+from submissions.guard import submit_once
 
 from . import selectors, services
 from .forms import LegalHoldForm, LiftHoldForm
@@ -44,6 +45,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def hold_add(request: HttpRequest) -> HttpResponse:
     principal, trust_id = _hr(request)
     form = LegalHoldForm(request.POST or None, trust_id=trust_id)

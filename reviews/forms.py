@@ -12,8 +12,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from appraisal_site.forms import PlainTextMixin
 from cycles.models import AppraisalCycle
 from organisation.models import Academy, StaffMember
+from submissions.guard import SubmitOnceMixin
 
 from .models import (
     AnnualReview,
@@ -66,7 +68,7 @@ class ObserverField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.job_title}{qts})"
 
 
-class ObservationForm(forms.Form):
+class ObservationForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     observer = ObserverField(queryset=StaffMember.objects.none(), label="Who observed")
     observed_at = forms.DateTimeField(
         label="When the observation started",
@@ -110,7 +112,7 @@ class ObservationForm(forms.Form):
         return value
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PlainTextMixin, forms.Form):
     verbal_feedback_at = forms.DateTimeField(
         label="Spoken feedback given on",
         required=False,
@@ -140,7 +142,7 @@ def _objective_field(objectives: list[ObjectiveRef]) -> forms.TypedChoiceField:
     )
 
 
-class EvidenceFileForm(forms.Form):
+class EvidenceFileForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     file = forms.FileField(
         label="File",
         help_text=f"Upload {ALLOWED_DESCRIPTION}. Its type is checked from its content.",
@@ -158,7 +160,7 @@ class EvidenceFileForm(forms.Form):
             self.fields["objective"] = _objective_field(objectives)
 
 
-class EvidenceNoteForm(forms.Form):
+class EvidenceNoteForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=200)
     note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
 
@@ -171,7 +173,7 @@ class EvidenceNoteForm(forms.Form):
 OUTCOME_CHOICES = [("", "Not yet assessed"), *Outcome.choices]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(PlainTextMixin, forms.Form):
     """The reviewer's part of the review, with one outcome and comment per objective and
     per standard. ``version`` is the version the form was opened at."""
 
@@ -289,7 +291,7 @@ class ReviewForm(forms.Form):
         ]
 
 
-class CommentForm(forms.Form):
+class CommentForm(PlainTextMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comments = forms.CharField(
         label="Your comments on the review",
@@ -299,7 +301,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ModerationDrawForm(forms.Form):
+class ModerationDrawForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     academy: forms.ModelChoiceField[Academy] = forms.ModelChoiceField(
         queryset=Academy.objects.none(), label="Academy"
     )
@@ -320,7 +322,7 @@ class ModerationDrawForm(forms.Form):
         self.fields["year"].choices = [(y, f"{y}/{(y + 1) % 100:02d}") for y in years]  # type: ignore[attr-defined]
 
 
-class ModerationOutcomeForm(forms.Form):
+class ModerationOutcomeForm(PlainTextMixin, forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from appraisal_site.text import strip_unsafe
 from calendars.selectors import load_calendar
 from cycles.models import AppraisalCycle, CycleState
 from organisation.models import Academy, StaffMember
@@ -311,6 +312,9 @@ def evidence_add_file(
     except UploadRefused as exc:
         raise ReviewError(str(exc)) from None
     objective_id = _check_objective(cycle, objective_id)
+    # The browser's file name is shown on pages and PDFs: without control, bidirectional and
+    # zero-width characters, "résumé\u202egpj.exe.pdf" cannot pass for something it is not.
+    original_name = strip_unsafe(original_name).strip()
     evidence = Evidence(
         trust_id=cycle.trust_id,
         cycle=cycle,

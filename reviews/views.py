@@ -24,6 +24,7 @@ from audit.services import record_access
 from cycles.models import AppraisalCycle
 from cycles.permissions import CycleAccess
 from organisation.principal import Principal, principal_for
+from submissions.guard import submit_once
 
 from . import permissions, selectors, services, statements
 from . import rules as review_rules
@@ -86,6 +87,7 @@ def _page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def observation_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle, access = _cycle(request, cycle_id)
     _require(access, ReviewAction.RECORD_OBSERVATION)
@@ -187,6 +189,7 @@ def observation_feedback(request: HttpRequest, cycle_id: int, observation_id: in
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def evidence_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle, access = _cycle(request, cycle_id)
     _require(access, ReviewAction.ADD_EVIDENCE)
@@ -214,6 +217,7 @@ def evidence_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def evidence_note_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle, access = _cycle(request, cycle_id)
     _require(access, ReviewAction.ADD_EVIDENCE)
@@ -424,6 +428,7 @@ def _years() -> list[int]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def moderation_index(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     academies = permissions.moderation_academies(principal)

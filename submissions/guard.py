@@ -58,9 +58,7 @@ def read_token(value: object) -> str | None:
     if not isinstance(value, str) or not value or len(value) > 200:
         return None
     try:
-        return signing.TimestampSigner(salt=_SALT).unsign(
-            value, max_age=TOKEN_MAX_AGE.total_seconds()
-        )
+        return signing.TimestampSigner(salt=_SALT).unsign(value, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is a BadSignature too
         return None
 

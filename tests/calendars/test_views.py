@@ -11,6 +11,7 @@ from django.urls import reverse
 from calendars.models import CalendarDay, CalendarDayKind, Term
 from organisation.models import Academy
 from tests.factories import AcademyFactory
+from tests.form_tokens import with_token
 
 from .factories import TermFactory
 
@@ -155,7 +156,8 @@ def test_trust_admin_adds_a_term(academy: Academy, trust_admin) -> None:  # type
     url = reverse("calendars:term_add", args=[academy.pk])
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"name": "Autumn 1 2026", "starts_on": "2026-09-03", "ends_on": "23/10/2026"}
+        url,
+        with_token({"name": "Autumn 1 2026", "starts_on": "2026-09-03", "ends_on": "23/10/2026"}),
     )
     assert response.status_code == 302
     assert response.url == detail_url(academy, year=2026)
@@ -214,7 +216,9 @@ def test_bad_term_shows_an_error_and_saves_nothing(
     academy: Academy, trust_admin, data: dict[str, str], message: str
 ) -> None:  # type: ignore[no-untyped-def]
     TermFactory(academy=academy, name="Autumn 1 2026")
-    response = client_for(trust_admin).post(reverse("calendars:term_add", args=[academy.pk]), data)
+    response = client_for(trust_admin).post(
+        reverse("calendars:term_add", args=[academy.pk]), with_token(data)
+    )
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert message in response.text
@@ -251,14 +255,15 @@ def test_headteacher_adds_and_removes_an_inset_day(academy: Academy, headteacher
     client = client_for(headteacher)
     url = reverse("calendars:day_add", args=[academy.pk])
     response = client.post(
-        url, {"date": "2026-10-30", "kind": "inset", "description": "Trust training day"}
+        url,
+        with_token({"date": "2026-10-30", "kind": "inset", "description": "Trust training day"}),
     )
     assert response.status_code == 302
     day = CalendarDay.objects.get()
     assert (day.date, day.kind) == (D(2026, 10, 30), CalendarDayKind.INSET)
     assert "INSET day on Friday 30 October 2026 added." in client.get(response.url).text
     # The same day again, as a closure: one entry per day.
-    response = client.post(url, {"date": "2026-10-30", "kind": "closure"})
+    response = client.post(url, with_token({"date": "2026-10-30", "kind": "closure"}))
     assert response.status_code == 200
     assert "already entered as an INSET day" in response.text
     assert CalendarDay.objects.count() == 1

@@ -17,6 +17,7 @@ from organisation.models import StaffMember
 from organisation.services import rebuild_line_management
 from policies.models import PolicyVersion
 from tests.factories import StaffMemberFactory, UserFactory
+from tests.form_tokens import with_token
 from tests.personas import World
 
 from .factories import CycleFactory, preset_version
@@ -217,12 +218,14 @@ def test_hr_grants_and_revokes_access(w: World) -> None:
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {
-            "email": adviser.email,
-            "permission": "view_cycle_as_adviser",
-            "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
-            "reason": "External adviser for the headteacher's review",
-        },
+        with_token(
+            {
+                "email": adviser.email,
+                "permission": "view_cycle_as_adviser",
+                "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+                "reason": "External adviser for the headteacher's review",
+            }
+        ),
     )
     assert response.status_code == 302
     viewer = Client()
@@ -413,7 +416,9 @@ def test_headteacher_opens_their_academy(w: World) -> None:
     assert "The whole trust" not in form_page
     assert w.sibling_academy.name not in form_page
     response = client.post(
-        reverse("cycles:open"), {"where": str(w.academy.pk), "year": "2027"}, follow=True
+        reverse("cycles:open"),
+        with_token({"where": str(w.academy.pk), "year": "2027"}),
+        follow=True,
     )
     page = response.content.decode()
     assert "cycles opened" in page
@@ -443,7 +448,9 @@ def test_hr_opens_the_whole_trust_in_the_background(
     rebuild_line_management(trust=w.trust)
     client = client_for(w, "hr")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("cycles:open"), {"where": "trust", "year": "2027"})
+        response = client.post(
+            reverse("cycles:open"), with_token({"where": "trust", "year": "2027"})
+        )
     opening = CycleOpening.objects.get()
     assert response["Location"] == reverse("cycles:opening", args=[opening.pk])
     page = client.get(response["Location"]).content.decode()

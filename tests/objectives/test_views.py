@@ -28,6 +28,7 @@ from objectives.models import (
     WellbeingNote,
 )
 from organisation.models import StaffMember
+from tests.form_tokens import with_token
 
 from .support import PRESETS, School, user
 from .test_services import SMART, add
@@ -70,7 +71,7 @@ def test_reviewer_adds_an_objective(school: School) -> None:
     client = client_for(school.reviewer)
     url = reverse("objectives:objective_add", args=[cycle.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, objective_post())
+    response = client.post(url, with_token(objective_post()))
     assert response.status_code == 302
     objective = Objective.objects.get(cycle=cycle)
     assert objective.title == "Improve Year 4 reading"
@@ -101,14 +102,14 @@ def test_appraisee_comments_but_cannot_set_or_agree_objectives(school: School) -
     )
     response = client.post(
         reverse("objectives:objective_comment", args=[cycle.pk, objective.pk]),
-        {"text": "I would like phonics training for this."},
+        with_token({"text": "I would like phonics training for this."}),
     )
     assert response.status_code == 302
     assert ObjectiveComment.objects.get().author_name == school.teacher.full_name
     plan_version = ObjectivePlan.objects.get(cycle=cycle).version
     response = client.post(
         reverse("objectives:plan_action", args=[cycle.pk, "agree"]),
-        {"agree-version": plan_version},
+        with_token({"agree-version": plan_version}),
     )
     assert response.status_code == 403
     assert ObjectivePlan.objects.get(cycle=cycle).state == PlanState.DRAFT
@@ -223,8 +224,8 @@ def test_a_stale_conversation_edit_is_detected(school: School) -> None:
     url = reverse("objectives:conversation", args=[cycle.pk, "autumn"])
     reviewer = client_for(school.reviewer)
     form = {"version": 0, "held_on": "2026-10-15", "growth_areas": "Phonics", "cpd_activities": ""}
-    assert reviewer.post(url, form).status_code == 302
-    response = reviewer.post(url, {**form, "growth_areas": "Overwrite"})
+    assert reviewer.post(url, with_token(form)).status_code == 302
+    response = reviewer.post(url, with_token({**form, "growth_areas": "Overwrite"}))
     assert "Someone else changed this" in response.content.decode()
     assert Conversation.objects.get(cycle=cycle).growth_areas == "Phonics"
 
@@ -263,16 +264,20 @@ def test_consent_withdrawn_from_the_page_deletes_the_notes(school: School) -> No
     cycle = school.cycle("aspire-grow")
     client = client_for(school.teacher)
     url = reverse("objectives:wellbeing", args=[cycle.pk])
-    assert client.post(url, {"action": "add", "text": "Before consent"}).status_code == 400
+    assert (
+        client.post(url, with_token({"action": "add", "text": "Before consent"})).status_code == 400
+    )
     assert not WellbeingNote.objects.exists()
-    assert client.post(url, {"action": "consent"}).status_code == 302
-    assert client.post(url, {"action": "add", "text": SECRET}).status_code == 302
+    assert client.post(url, with_token({"action": "consent"})).status_code == 302
+    assert client.post(url, with_token({"action": "add", "text": SECRET})).status_code == 302
     assert WellbeingNote.objects.count() == 1
-    assert client.post(url, {"action": "withdraw"}).status_code == 302
+    assert client.post(url, with_token({"action": "withdraw"})).status_code == 302
     assert not WellbeingNote.objects.exists()
     assert SECRET not in client.get(url).content.decode()
     # The reviewer cannot withdraw on the member of staff's behalf.
-    assert client_for(school.reviewer).post(url, {"action": "withdraw"}).status_code == 403
+    assert (
+        client_for(school.reviewer).post(url, with_token({"action": "withdraw"})).status_code == 403
+    )
 
 
 # ----- Conversations, development plans, meetings ---------------------------------------------
@@ -301,7 +306,8 @@ def test_aspire_6_5_the_appraisee_adds_their_own_growth_areas(school: School) ->
     page = client.get(url).content.decode()
     assert "Your areas for professional growth" in page and "Agreed notes" not in page
     response = client.post(
-        url, {"version": 0, "growth_areas": "Questioning", "cpd_activities": "Walkthrus"}
+        url,
+        with_token({"version": 0, "growth_areas": "Questioning", "cpd_activities": "Walkthrus"}),
     )
     assert response.status_code == 302
     assert Conversation.objects.get(cycle=cycle).growth_areas == "Questioning"
@@ -345,14 +351,20 @@ def test_staploe_meeting_page_refuses_short_notice(school: School) -> None:
     client = client_for(school.reviewer)
     url = reverse("objectives:meeting_add", args=[cycle.pk])
     response = client.post(
-        url, {"kind": "annual_review", "scheduled_for": "2027-01-12", "planned_minutes": "60"}
+        url,
+        with_token(
+            {"kind": "annual_review", "scheduled_for": "2027-01-12", "planned_minutes": "60"}
+        ),
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert "Give at least 14 days" in body and "Performance Management Review Meeting" in body
     assert not Meeting.objects.exists()
     response = client.post(
-        url, {"kind": "annual_review", "scheduled_for": "2027-01-20", "planned_minutes": "60"}
+        url,
+        with_token(
+            {"kind": "annual_review", "scheduled_for": "2027-01-20", "planned_minutes": "60"}
+        ),
     )
     assert response.status_code == 302
     meeting = Meeting.objects.get()
@@ -380,7 +392,14 @@ def test_priorities_page_for_hr_and_headteachers_only(school: School) -> None:
     head = client_for(school.headteacher)
     response = head.post(
         reverse("objectives:priority_add"),
-        {"plan": str(school.academy.pk), "academic_year": 2026, "code": "AIP1", "title": "Reading"},
+        with_token(
+            {
+                "plan": str(school.academy.pk),
+                "academic_year": 2026,
+                "code": "AIP1",
+                "title": "Reading",
+            }
+        ),
     )
     assert response.status_code == 302
     priority = ImprovementPriority.objects.get()
@@ -388,7 +407,7 @@ def test_priorities_page_for_hr_and_headteachers_only(school: School) -> None:
     assert "Reading" in head.get(url + "?year=2026").content.decode()
     refused = head.post(
         reverse("objectives:priority_add"),
-        {"plan": "trust", "academic_year": 2026, "code": "TIP1", "title": "Not theirs"},
+        with_token({"plan": "trust", "academic_year": 2026, "code": "TIP1", "title": "Not theirs"}),
     )
     assert refused.status_code == 200  # not a choice they have: a form error
     assert ImprovementPriority.objects.count() == 1
@@ -409,18 +428,20 @@ def test_shared_objective_created_and_given_to_several_at_once(school: School) -
     head = client_for(school.headteacher)
     response = head.post(
         reverse("objectives:shared_add"),
-        {
-            "academy": str(school.academy.pk),
-            "kind": "whole_school_or_team",
-            "title": "Improve attendance",
-            "description": "Whole-school attendance at 96%.",
-            "priority": "",
-        },
+        with_token(
+            {
+                "academy": str(school.academy.pk),
+                "kind": "whole_school_or_team",
+                "title": "Improve attendance",
+                "description": "Whole-school attendance at 96%.",
+                "priority": "",
+            }
+        ),
     )
     assert response.status_code == 302
     shared = SharedObjective.objects.get()
     detail = reverse("objectives:shared_detail", args=[shared.pk])
-    response = head.post(detail, {"cycles": [str(cycles[0].pk), str(cycles[1].pk)]})
+    response = head.post(detail, with_token({"cycles": [str(cycles[0].pk), str(cycles[1].pk)]}))
     assert response.status_code == 302
     assert set(Objective.objects.filter(shared=shared).values_list("cycle_id", flat=True)) == {
         cycles[0].pk,
@@ -431,7 +452,7 @@ def test_shared_objective_created_and_given_to_several_at_once(school: School) -
     # A reviewer at the academy gives the headteacher's objective to the people they review.
     reviewer = client_for(school.reviewer)
     assert "Improve attendance" in reviewer.get(reverse("objectives:shared_list")).content.decode()
-    assert reviewer.post(detail, {"cycles": [str(cycles[2].pk)]}).status_code == 302
+    assert reviewer.post(detail, with_token({"cycles": [str(cycles[2].pk)]})).status_code == 302
     assert Objective.objects.filter(shared=shared).count() == 3
     assert client_for(school.teacher).get(detail).status_code == 404
     assert client_for(school.outsider).get(detail).status_code == 404

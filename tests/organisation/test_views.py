@@ -16,6 +16,7 @@ from accounts.models import User
 from organisation.models import Academy, Role, RoleAssignment, StaffMember, Trust
 from organisation.services import role_grant
 from tests.factories import StaffMemberFactory
+from tests.form_tokens import with_token
 
 from .test_imports import person, to_csv
 
@@ -78,13 +79,14 @@ def test_admin_edits_the_trust_and_adds_an_academy(client, admin, trust, central
     assert trust.name == "Fenland Schools Trust"
     assert trust.history.first().history_user == admin
 
-    response = client.post(url("academy_add"), {"name": "Elm Infants", "urn": "139999"})
+    response = client.post(url("academy_add"), with_token({"name": "Elm Infants", "urn": "139999"}))
     assert response.status_code == 302
     assert Academy.objects.get(trust=trust, name="Elm Infants").urn == "139999"
 
     # A second central team is refused with a message and nothing saved.
     response = client.post(
-        url("academy_add"), {"name": "Trust office", "urn": "", "is_central_team": "on"}
+        url("academy_add"),
+        with_token({"name": "Trust office", "urn": "", "is_central_team": "on"}),
     )
     assert response.status_code == 200
     assert "already has a central team" in response.content.decode()
@@ -110,7 +112,7 @@ def staff_form(**overrides: object) -> dict[str, object]:
 
 def test_admin_adds_a_member_of_staff_with_an_account(client, admin, trust, academy) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, admin)
-    response = client.post(url("staff_add"), staff_form(academy=academy.pk))
+    response = client.post(url("staff_add"), with_token(staff_form(academy=academy.pk)))
     staff = StaffMember.objects.get(trust=trust, staff_number="N1")
     assert response.status_code == 302
     assert response["Location"] == url("staff_detail", staff.pk)
@@ -202,7 +204,9 @@ def test_admin_grants_a_role_to_staff_without_an_account(client, admin, trust, a
     signed_in(client, admin)
     response = client.post(
         url("role_grant"),
-        {"person": "d9", "role": Role.HEADTEACHER, "academy": academy.pk, "reason": "New head"},
+        with_token(
+            {"person": "d9", "role": Role.HEADTEACHER, "academy": academy.pk, "reason": "New head"}
+        ),
     )
     assert response.status_code == 302
     staff.refresh_from_db()
@@ -216,7 +220,9 @@ def test_admin_makes_an_account_for_a_governor(client, admin, trust, academy) ->
     response = client.post(url("role_grant"), data)
     assert response.status_code == 200
     assert "enter their first and last name" in response.content.decode()
-    response = client.post(url("role_grant"), {**data, "first_name": "Chris", "last_name": "Ng"})
+    response = client.post(
+        url("role_grant"), with_token({**data, "first_name": "Chris", "last_name": "Ng"})
+    )
     assert response.status_code == 302
     user = User.objects.get(email="chair@example.org")
     assert user.trust == trust
@@ -255,12 +261,14 @@ def test_headteacher_delegates_appraisal_in_their_academy_with_an_expiry(
     assert client.get(url("role_grant")).status_code == 200
     response = client.post(
         url("role_grant"),
-        {
-            "person": team["deputy"].staff_number,
-            "role": Role.APPRAISAL_DELEGATE,
-            "academy": academy.pk,
-            "until": "2035-08-31",
-        },
+        with_token(
+            {
+                "person": team["deputy"].staff_number,
+                "role": Role.APPRAISAL_DELEGATE,
+                "academy": academy.pk,
+                "until": "2035-08-31",
+            }
+        ),
     )
     assert response.status_code == 302
     delegation = RoleAssignment.objects.get(role=Role.APPRAISAL_DELEGATE)
@@ -273,7 +281,7 @@ def test_headteacher_delegates_appraisal_in_their_academy_with_an_expiry(
         {"person": "T2", "role": Role.APPRAISAL_DELEGATE, "academy": other_academy.pk},
         {"person": sibling.staff_number, "role": Role.APPRAISAL_DELEGATE, "academy": academy.pk},
     ):
-        response = client.post(url("role_grant"), data)
+        response = client.post(url("role_grant"), with_token(data))
         assert response.status_code == 200
         assert "There is a problem" in response.content.decode()
     assert RoleAssignment.objects.filter(role=Role.APPRAISAL_DELEGATE).count() == 1
@@ -294,7 +302,7 @@ def upload(data: bytes, name: str = "staff.csv") -> SimpleUploadedFile:
 def test_import_a_good_file_then_see_the_summary(client, admin, trust, academy) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, admin)
     data = to_csv([person("H1"), person("C1", manager="H1")])
-    response = client.post(url("staff_import"), {"file": upload(data)})
+    response = client.post(url("staff_import"), with_token({"file": upload(data)}))
     assert response.status_code == 302
     assert response["Location"] == url("staff_import_done")
     body = client.get(url("staff_import_done")).content.decode()
@@ -306,7 +314,7 @@ def test_import_a_bad_file_shows_each_row_and_saves_nothing(client, admin, trust
     signed_in(client, admin)
     data = to_csv([person("H1"), person("C1", Academy="Nowhere"), person("X1", manager="ZZ")])
     before = StaffMember.objects.count()
-    response = client.post(url("staff_import"), {"file": upload(data)})
+    response = client.post(url("staff_import"), with_token({"file": upload(data)}))
     body = html.unescape(response.content.decode())
     assert response.status_code == 200
     assert "Nothing was imported" in body
@@ -328,13 +336,13 @@ def test_import_a_bad_file_shows_each_row_and_saves_nothing(client, admin, trust
 )
 def test_unusable_uploads_give_a_clear_message(client, admin, data, message) -> None:  # type: ignore[no-untyped-def]
     signed_in(client, admin)
-    response = client.post(url("staff_import"), {"file": upload(data)})
+    response = client.post(url("staff_import"), with_token({"file": upload(data)}))
     assert response.status_code == 200
     assert message in response.content.decode()
 
 
 def test_no_file_chosen(client, admin) -> None:  # type: ignore[no-untyped-def]
-    response = signed_in(client, admin).post(url("staff_import"), {})
+    response = signed_in(client, admin).post(url("staff_import"), with_token())
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
 
@@ -344,7 +352,7 @@ def test_example_csv_imports_cleanly(client, admin, trust) -> None:  # type: ign
     signed_in(client, admin)
     example = client.get(url("staff_import_example"))
     assert example["Content-Type"] == "text/csv"
-    response = client.post(url("staff_import"), {"file": upload(example.content)})
+    response = client.post(url("staff_import"), with_token({"file": upload(example.content)}))
     assert response.status_code == 302
 
 

@@ -16,6 +16,7 @@ from policies.models import Policy, PolicyAssignment, PolicyVersion
 from policies.schema import FieldKind, field_specs, flatten_settings
 from policies.services import policy_assign, policy_create_from_preset
 from tests.factories import AcademyFactory, JobRoleFactory, UserFactory
+from tests.form_tokens import with_token
 from tests.personas import World, build_world
 
 pytestmark = pytest.mark.django_db
@@ -147,12 +148,12 @@ def test_admin_chooses_a_preset_for_a_staff_group(world: World) -> None:
     client = _client(world, "trust_admin")
     url = reverse("policies:choose", args=["support"])
     data = {"action": "trust_wide", "trust-choice": "preset:staploe-associate"}
-    response = client.post(url, data)
+    response = client.post(url, with_token(data, prefix="trust"))
     assert response.status_code == 302
     assignment = PolicyAssignment.objects.get(trust=world.trust, staff_group="support")
     assert assignment.policy.preset == "staploe-associate"
     # Choosing it again reuses the policy.
-    client.post(url, data)
+    client.post(url, with_token(data, prefix="trust"))
     assert Policy.objects.filter(trust=world.trust, preset="staploe-associate").count() == 1
 
 
@@ -162,12 +163,15 @@ def test_admin_adds_and_removes_an_academy_and_role_override(world: World) -> No
     url = reverse("policies:choose", args=["support"])
     response = client.post(
         url,
-        {
-            "action": "override",
-            "override-academy": world.academy.pk,
-            "override-job_role": role.pk,
-            "override-choice": "preset:staploe-associate--learning-support",
-        },
+        with_token(
+            {
+                "action": "override",
+                "override-academy": world.academy.pk,
+                "override-job_role": role.pk,
+                "override-choice": "preset:staploe-associate--learning-support",
+            },
+            prefix="override",
+        ),
     )
     assert response.status_code == 302
     override = PolicyAssignment.objects.get(trust=world.trust, academy=world.academy, job_role=role)

@@ -12,6 +12,7 @@ from organisation.models import Role
 from organisation.services import role_grant
 from retention.models import LegalHold, PurgeLedgerEntry
 from tests.factories import UserFactory
+from tests.form_tokens import with_token
 from tests.reminders.factories import World, make_world
 
 D = dt.date
@@ -82,7 +83,7 @@ def test_hr_sets_and_lifts_a_hold(world: World) -> None:
     client = signed_in(hr)
     response = client.post(
         reverse("retention:hold_add"),
-        {"staff_number": world.appraisee.staff_number, "reason": "Tribunal claim"},
+        with_token({"staff_number": world.appraisee.staff_number, "reason": "Tribunal claim"}),
     )
     assert response.status_code == 302
     hold = LegalHold.objects.get()

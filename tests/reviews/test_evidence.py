@@ -14,6 +14,7 @@ from audit.models import AccessLogEntry
 from reviews.models import Evidence
 from reviews.services import ReviewError, evidence_add_file, evidence_add_note
 from reviews.uploads import UploadRefused, check_upload, download_name
+from tests.form_tokens import with_token
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -79,7 +80,8 @@ def test_good_pdf_accepted(client, s, settings) -> None:  # type: ignore[no-unty
     client.force_login(s.appraisee.user)
     upload = SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf")
     response = client.post(
-        reverse("reviews:evidence_add", args=[s.cycle.pk]), {"file": upload, "title": ""}
+        reverse("reviews:evidence_add", args=[s.cycle.pk]),
+        with_token({"file": upload, "title": ""}),
     )
     assert response.status_code == 302
     evidence = Evidence.objects.get()
@@ -93,7 +95,9 @@ def test_good_pdf_accepted(client, s, settings) -> None:  # type: ignore[no-unty
 def test_exe_renamed_pdf_refused_and_nothing_saved(client, s, settings) -> None:  # type: ignore[no-untyped-def]
     client.force_login(s.appraisee.user)
     upload = SimpleUploadedFile("report.pdf", EXE, content_type="application/pdf")
-    response = client.post(reverse("reviews:evidence_add", args=[s.cycle.pk]), {"file": upload})
+    response = client.post(
+        reverse("reviews:evidence_add", args=[s.cycle.pk]), with_token({"file": upload})
+    )
     assert response.status_code == 200
     assert "must be a PDF" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -104,7 +108,9 @@ def test_too_big_refused_and_nothing_saved(client, s, settings) -> None:  # type
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 50
     client.force_login(s.reviewer.user)
     upload = SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf")
-    response = client.post(reverse("reviews:evidence_add", args=[s.cycle.pk]), {"file": upload})
+    response = client.post(
+        reverse("reviews:evidence_add", args=[s.cycle.pk]), with_token({"file": upload})
+    )
     assert response.status_code == 200
     assert "smaller than" in response.content.decode()
     assert not Evidence.objects.exists()

@@ -27,6 +27,7 @@ from reviews.services import (
     review_start,
 )
 from tests.factories import StaffMemberFactory
+from tests.form_tokens import with_token
 
 from .factories import make_cycle, preset_version
 
@@ -114,7 +115,8 @@ def test_moderation_pages(client, s, reviewed) -> None:  # type: ignore[no-untyp
     index = reverse("reviews:moderation_index")
     assert client.get(index).status_code == 200
     response = client.post(
-        index, {"academy": s.academy.pk, "year": "2025", "kind": "statements", "size": "3"}
+        index,
+        with_token({"academy": s.academy.pk, "year": "2025", "kind": "statements", "size": "3"}),
     )
     assert response.status_code == 302
     sample = ModerationSample.objects.get()
@@ -122,7 +124,7 @@ def test_moderation_pages(client, s, reviewed) -> None:  # type: ignore[no-untyp
     assert client.get(detail).status_code == 200
     item = sample.items.first()
     item_url = reverse("reviews:moderation_item", args=[sample.pk, item.pk])
-    response = client.post(item_url, {"outcome": "consistent", "note": ""})
+    response = client.post(item_url, with_token({"outcome": "consistent", "note": ""}))
     assert response.status_code == 302
     assert ModerationItem.objects.get(pk=item.pk).outcome == "consistent"
     # Everyone else: not found.

@@ -19,6 +19,7 @@ from reviews.services import (
     observation_record_feedback,
 )
 from tests.factories import StaffMemberFactory
+from tests.form_tokens import with_token
 
 from .factories import make_cycle, preset_version
 
@@ -153,14 +154,16 @@ def test_add_observation_page(client, s) -> None:  # type: ignore[no-untyped-def
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {
-            "observer": s.reviewer.pk,
-            "observed_at": "2025-10-09T10:00",
-            "duration_minutes": "40",
-            "kind": "formal",
-            "focus": "Questioning",
-            "advance_notice_given": "on",
-        },
+        with_token(
+            {
+                "observer": s.reviewer.pk,
+                "observed_at": "2025-10-09T10:00",
+                "duration_minutes": "40",
+                "kind": "formal",
+                "focus": "Questioning",
+                "advance_notice_given": "on",
+            }
+        ),
     )
     assert response.status_code == 302
     assert Observation.objects.get().focus == "Questioning"
@@ -172,12 +175,14 @@ def test_add_observation_page_shows_the_refusal(client, s) -> None:  # type: ign
     client.force_login(s.reviewer.user)
     response = client.post(
         reverse("reviews:observation_add", args=[s.cycle.pk]),
-        {
-            "observer": observer.pk,
-            "observed_at": "2025-10-09T10:00",
-            "duration_minutes": "40",
-            "kind": "formal",
-        },
+        with_token(
+            {
+                "observer": observer.pk,
+                "observed_at": "2025-10-09T10:00",
+                "duration_minutes": "40",
+                "kind": "formal",
+            }
+        ),
     )
     assert response.status_code == 200
     assert "qualified teacher status" in response.content.decode()
