@@ -20,6 +20,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from appraisal_site.text import refusal_message, unsafe_characters
+
 from .models import ContractType, PayRange, StaffGroup
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -622,6 +624,13 @@ def _check_row(
         text = job_title if name == "job_title" else values.get(name, v.get(name, ""))
         if isinstance(text, str) and len(text) > limit:
             problems.append(f"{COLUMNS[name][0].capitalize()} is longer than {limit} characters.")
+
+    # Names and numbers are shown on every page and PDF: a control or right-to-left
+    # character pasted into a cell would disguise them (the same rule as the forms').
+    for name, text in v.items():
+        hidden = unsafe_characters(text) if name in COLUMNS else []
+        if hidden:
+            problems.append(f"{COLUMNS[name][0].capitalize()}: {refusal_message(hidden)}")
 
     sets_line_manager = "line_manager" in parsed.columns
     manager_text = v.get("line_manager", "").strip()

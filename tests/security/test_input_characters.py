@@ -159,3 +159,13 @@ def test_an_evidence_file_name_is_stored_without_hidden_characters(school) -> No
     evidence = Evidence.objects.get()
     assert evidence.original_name == "résumé gpj.exe.pdf"
     assert evidence.title == "résumé gpj.exe.pdf"
+
+
+def test_an_imported_name_with_a_hidden_character_is_a_row_problem() -> None:
+    from organisation.imports import parse_staff_csv, validate_staff_rows
+    from tests.organisation.test_imports import CONTEXT, person, to_csv
+
+    data = to_csv([person("A1"), person("A2", **{"First name": "Ami\u202ena"})])
+    result = validate_staff_rows(parse_staff_csv(data), CONTEXT)
+    assert [p.number for p in result.problems] == [3]  # the file's third line
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in " ".join(result.problems[0].problems)
