@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from django.conf import settings as django_settings
 from django.urls import reverse
 
 from accounts.mfa import role_requires_mfa
@@ -156,3 +157,22 @@ def test_mfa_index_page_is_styled(client):
     html = client.get(reverse("mfa_index")).content.decode()
     assert "Two-step verification" in html
     assert "Set up an authenticator app" in html
+
+
+def test_platform_operator_must_set_up_an_authenticator(client, mfa_enforced, django_user_model):
+    operator = django_user_model.objects.create_superuser(
+        email="operator@example.org", password=TEST_PASSWORD
+    )
+    response = client.post(
+        reverse("account_login"), {"login": operator.email, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 302
+    # Signed in with the password, but nothing opens, the admin included, until the app is set up.
+    assert client.get(f"/{django_settings.ADMIN_URL}").url == reverse("mfa_activate_totp")
+    assert client.get(reverse("home")).url == reverse("mfa_activate_totp")
+    # And once set up, it cannot be turned off.
+    give_totp(operator)
+    assert client.get(f"/{django_settings.ADMIN_URL}").status_code == 200
+    confirm_password(client)
+    client.post(reverse("mfa_deactivate_totp"))
+    assert has_totp(operator)
