@@ -198,6 +198,15 @@ class LineManagerForm(PlainTextMixin, forms.Form):
         return data
 
 
+class RoleDecisionForm(PlainTextMixin, forms.Form):
+    """Approve or decline a role waiting for approval: the page's two buttons."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        error_messages={"required": "Choose whether to approve or decline the role."},
+    )
+
+
 class StaffImportForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
@@ -329,7 +338,7 @@ class RoleGrantForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         # Only this trust's accounts: another trust's is answered like an unknown address.
         user = (
             get_user_model()
-            .objects.filter(email__iexact=person, trust_id=self.principal.trust_id)
+            .objects.filter(email__iexact=person, trust_id=self.principal.tenant_id)
             .first()
         )
         if user is not None:

@@ -185,6 +185,8 @@ class ExistingStaff:
     full_name: str
     line_manager_number: str | None = None
     has_account: bool = False
+    # Their account holds a role only HR may move the sign-in of (permissions.GUARDED_ROLES).
+    sign_in_guarded: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,8 @@ class ImportContext:
     existing_staff: dict[str, ExistingStaff]  # staff_number_key -> record
     accounts: dict[str, Account] = field(default_factory=dict)  # lower-case email -> account
     central_team_id: int | None = None
+    # Whether the one importing may move guarded sign-ins (HR may; an administrator not).
+    may_move_guarded_sign_ins: bool = True
 
 
 @dataclass(frozen=True)
@@ -520,6 +524,7 @@ def validate_staff_rows(parsed: ParsedCsv, context: ImportContext) -> Validation
         if row is not None:
             clean.append(row)
     _check_duplicates(parsed, context, problems)
+    _check_guarded_sign_ins(parsed, context, problems)
     _check_line_managers(parsed, context, clean, problems)
 
     staff_numbers = {raw.number: raw.values.get("staff_number", "") for raw in parsed.rows}
@@ -722,6 +727,27 @@ def _check_duplicates(
                 problems[number].append(account.adoption_refusal)
             # An address held in another trust is not a problem: the person is added
             # without a sign-in, and the import says what it says for any new address.
+
+
+def _check_guarded_sign_ins(
+    parsed: ParsedCsv, context: ImportContext, problems: dict[int, list[str]]
+) -> None:
+    """The file may not move the sign-in of someone holding a guarded role, unless HR
+    imports it: the same rule as changing the address on the staff record's page."""
+    if context.may_move_guarded_sign_ins:
+        return
+    for raw in parsed.rows:
+        existing = context.existing_staff.get(
+            staff_number_key(raw.values.get("staff_number", "").strip())
+        )
+        email = raw.values.get("email", "").strip().lower()
+        if existing is None or not existing.sign_in_guarded or not email:
+            continue
+        if email != existing.email:
+            problems[raw.number].append(
+                f"Only HR can change the sign-in address of {existing.full_name}: they hold "
+                "a role that reads appraisal records or runs the trust."
+            )
 
 
 def _check_line_managers(

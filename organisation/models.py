@@ -310,6 +310,71 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} at {where}"
 
 
+class RoleRequestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+
+
+class RoleRequest(models.Model):
+    """A role asked for by a trust administrator that needs a second person's yes.
+
+    Roles that read appraisal records (HR, the CEO, a headteacher, a delegated lead), and
+    trust administration itself (which approves them), take effect only when HR or another
+    trust administrator approves (``organisation.permissions.grant_needs_approval``). On
+    approval the ``RoleAssignment`` is made, granted by the person who asked; this row keeps
+    who approved or declined it, and when.
+    """
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="role_requests")
+    academy = models.ForeignKey(
+        Academy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=24, choices=Role.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=RoleRequestStatus.choices, default=RoleRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    assignment = models.OneToOneField(
+        RoleAssignment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            # One request waiting per person, role and place: asking twice changes nothing.
+            models.UniqueConstraint(
+                fields=["user", "role", "academy"],
+                condition=Q(status="pending", academy__isnull=False),
+                name="one_pending_academy_role_request",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "trust", "role"],
+                condition=Q(status="pending", academy__isnull=True),
+                name="one_pending_trust_role_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.academy or self.trust
+        return f"{self.get_role_display()} at {where} for {self.user} ({self.status})"
+
+
 class TrustUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Trust, on_delete=models.CASCADE)
     assignment = models.ForeignKey(

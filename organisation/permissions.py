@@ -9,17 +9,21 @@ the deputy head in charge of appraisal and the senior administrator processing a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import (
     Academy,
     LineManagementPath,
     Role,
     RoleAssignment,
+    RoleRequest,
+    RoleRequestStatus,
     StaffMember,
     StaffMemberQuerySet,
     Trust,
@@ -50,12 +54,25 @@ class Action(StrEnum):
     REVOKE_ROLE = "revoke_role"
     # Sign-in accounts: ``obj`` is the StaffMember whose account it is
     MANAGE_ACCOUNT = "manage_account"
+    # Roles waiting for a second person's approval: ``obj`` is a RoleRequest
+    VIEW_ROLE_REQUESTS = "view_role_requests"
+    DECIDE_ROLE_REQUEST = "decide_role_request"
 
 
 # Roles that let someone run appraisal for everyone in an academy.
 ACADEMY_LEAD_ROLES = (Role.HEADTEACHER, Role.APPRAISAL_DELEGATE)
 # The one role a headteacher hands out themself.
 HEADTEACHER_DELEGABLE_ROLES = frozenset({Role.APPRAISAL_DELEGATE})
+# Roles that open named appraisal records (cycles/permissions.py; HR also the audit log).
+CONTENT_READING_ROLES = frozenset(
+    {Role.HR, Role.EXECUTIVE, Role.HEADTEACHER, Role.APPRAISAL_DELEGATE}
+)
+# Granting these takes a second person (``grant_needs_approval``), and only HR moves the
+# sign-in address of an account holding one (``may_change_sign_in``): otherwise an
+# administrator could reach appraisal records by giving themself (or an account they made)
+# such a role, or by taking over the account of someone who holds one. Administration is
+# among them because an administrator approves the others.
+GUARDED_ROLES = CONTENT_READING_ROLES | {Role.TRUST_ADMIN}
 
 _ADMIN_ACTIONS = frozenset(
     {
@@ -224,10 +241,80 @@ def can(principal: Principal, action: str, obj: Any = None) -> bool:
         return _can_change_role(principal, action, obj)
     if action == Action.MANAGE_ACCOUNT:
         # Closing an account or resetting its two-step verification (a lost phone): the
-        # trust's administrators and HR, for anyone but themself.
+        # trust's administrators and HR, for anyone but themself; an HR account, HR only
+        # (an administrator must not be able to loosen the sign-in of the people who read
+        # every record).
         is_self = principal.staff is not None and obj is not None and principal.staff.pk == obj.pk
-        return (principal.is_trust_admin or principal.is_hr) and not is_self
+        if is_self or not (principal.is_trust_admin or principal.is_hr):
+            return False
+        return principal.is_hr or not holds_role(getattr(obj, "user_id", None), {Role.HR})
+    if action == Action.VIEW_ROLE_REQUESTS:
+        return principal.is_trust_admin or principal.is_hr
+    if action == Action.DECIDE_ROLE_REQUEST:
+        return _can_decide(principal, obj)
     return False
+
+
+def holds_role(user_id: int | None, roles: Iterable[str] = GUARDED_ROLES) -> bool:
+    """Does this account hold one of ``roles``, today or from a future date?"""
+    if user_id is None:
+        return False
+    return (
+        RoleAssignment.objects.filter(user_id=user_id, role__in=list(roles), revoked_at=None)
+        .exclude(expires_at__lte=timezone.now())
+        .exists()
+    )
+
+
+def may_change_sign_in(principal: Principal | None, staff: StaffMember) -> bool:
+    """May ``principal`` move ``staff``'s sign-in to another address? Whoever may change the
+    record, except that only HR moves the sign-in of someone holding a guarded role (with the
+    address goes the password reset, so this is taking the account). None: the system."""
+    if principal is None or staff.user_id is None:
+        return True
+    return principal.is_hr or not holds_role(staff.user_id)
+
+
+def grant_needs_approval(principal: Principal, role: str, academy_id: int | None) -> bool:
+    """Does this grant wait for HR or a second administrator? Yes for a guarded role, unless
+    the one granting holds HR (who reads every record already), or is a headteacher naming a
+    delegated lead for their own academy (who sees no more than the headteacher does)."""
+    if Role(role) not in GUARDED_ROLES or principal.is_hr:
+        return False
+    return not (
+        Role(role) in HEADTEACHER_DELEGABLE_ROLES
+        and academy_id in headteacher_academy_ids(principal)
+    )
+
+
+def _can_decide(principal: Principal, request: Any) -> bool:
+    """HR, or a trust administrator other than the one who asked; never the person the role
+    is for. (The trust check in ``can`` has already run.)"""
+    if not isinstance(request, RoleRequest) or request.status != RoleRequestStatus.PENDING:
+        return False
+    if not (principal.is_hr or principal.is_trust_admin):
+        return False
+    return principal.user_id not in (request.user_id, request.requested_by_id)
+
+
+def visible_role_requests(principal: Principal) -> QuerySet[RoleRequest]:
+    """Requests HR and the trust's administrators see (all of their trust's, to decide or
+    to follow); nobody else sees any."""
+    if not _active(principal) or not can(principal, Action.VIEW_ROLE_REQUESTS):
+        return RoleRequest.objects.none()
+    return RoleRequest.objects.filter(trust_id=_trust_id(principal))
+
+
+def get_role_request_for_user(principal: Principal, pk: int) -> RoleRequest:
+    request = (
+        visible_role_requests(principal)
+        .select_related("user", "academy", "trust", "requested_by", "decided_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404("No such request.")
+    return request
 
 
 def _can_view_staff(principal: Principal, staff: Any) -> bool:

@@ -13,7 +13,16 @@ from django.utils import timezone
 
 from . import permissions
 from .imports import Account, ExistingStaff, ImportContext, academy_key, staff_number_key
-from .models import Academy, JobRole, RoleAssignment, StaffMember, StaffMemberQuerySet, Trust
+from .models import (
+    Academy,
+    JobRole,
+    RoleAssignment,
+    RoleRequest,
+    RoleRequestStatus,
+    StaffMember,
+    StaffMemberQuerySet,
+    Trust,
+)
 from .principal import Principal
 
 if TYPE_CHECKING:
@@ -72,6 +81,34 @@ def role_assignment_list(principal: Principal, *, current_only: bool) -> QuerySe
     if current_only:
         qs = qs.filter(revoked_at__isnull=True).exclude(expires_at__lte=timezone.now())
     return qs.order_by("revoked_at", "role", "academy__name", "user__last_name", "pk")
+
+
+def role_requests_waiting(principal: Principal) -> QuerySet[RoleRequest]:
+    return (
+        permissions.visible_role_requests(principal)
+        .filter(status=RoleRequestStatus.PENDING)
+        .select_related("user", "academy", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def role_requests_decided(principal: Principal, *, limit: int = 50) -> list[RoleRequest]:
+    return list(
+        permissions.visible_role_requests(principal)
+        .exclude(status=RoleRequestStatus.PENDING)
+        .select_related("user", "academy", "requested_by", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def role_requests_for_me_count(principal: Principal) -> int:
+    """Waiting requests this person may decide (not their own, not for themself)."""
+    return (
+        role_requests_waiting(principal)
+        .exclude(requested_by_id=principal.user_id or 0)
+        .exclude(user_id=principal.user_id or 0)
+        .count()
+    )
 
 
 def job_roles_with_counts(*, trust_id: int) -> QuerySet[JobRole]:
@@ -136,8 +173,10 @@ def line_manager_candidates(staff: StaffMember) -> QuerySet[StaffMember]:
     )
 
 
-def staff_import_context(*, trust: Trust, emails: Iterable[str]) -> ImportContext:
-    """A plain snapshot of the trust for ``imports.validate_staff_rows`` (three queries)."""
+def staff_import_context(
+    *, trust: Trust, emails: Iterable[str], may_move_guarded_sign_ins: bool = True
+) -> ImportContext:
+    """A plain snapshot of the trust for ``imports.validate_staff_rows`` (four queries)."""
     academies: dict[str, int] = {}
     central_team_id: int | None = None
     for pk, name, urn, is_central in Academy.objects.filter(trust=trust).values_list(
@@ -148,6 +187,13 @@ def staff_import_context(*, trust: Trust, emails: Iterable[str]) -> ImportContex
             academies.setdefault(academy_key(urn), pk)
         if is_central:
             central_team_id = pk
+    guarded = set(
+        RoleAssignment.objects.filter(
+            trust=trust, role__in=permissions.GUARDED_ROLES, revoked_at=None
+        )
+        .exclude(expires_at__lte=timezone.now())
+        .values_list("user_id", flat=True)
+    )
     existing = {
         staff_number_key(number): ExistingStaff(
             id=pk,
@@ -156,6 +202,7 @@ def staff_import_context(*, trust: Trust, emails: Iterable[str]) -> ImportContex
             full_name=f"{first} {last}".strip(),
             line_manager_number=manager_number,
             has_account=user_id is not None,
+            sign_in_guarded=user_id in guarded,
         )
         for pk, number, email, first, last, manager_number, user_id in StaffMember.objects.filter(
             trust=trust
@@ -190,6 +237,7 @@ def staff_import_context(*, trust: Trust, emails: Iterable[str]) -> ImportContex
         existing_staff=existing,
         accounts=accounts,
         central_team_id=central_team_id,
+        may_move_guarded_sign_ins=may_move_guarded_sign_ins,
     )
 
 

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from . import selectors
+from . import permissions, selectors
 from .imports import (
     ImportContext,
     RowProblem,
@@ -37,10 +37,13 @@ from .models import (
     LineManagementPath,
     Role,
     RoleAssignment,
+    RoleRequest,
+    RoleRequestStatus,
     StaffMember,
     Trust,
     TrustUserObjectPermission,
 )
+from .principal import principal_for
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -198,15 +201,7 @@ def role_grant(
 ) -> RoleAssignment:
     """Give ``user`` a role at the trust or at one academy, optionally until a date."""
     role = Role(role)
-    if user.trust_id != trust.pk:
-        raise OrganisationError("Roles can only be given to accounts of the same trust.")
-    if granted_by is not None and granted_by.pk == user.pk:
-        raise OrganisationError(SELF_GRANT_MESSAGE)
-    if role in ACADEMY_ROLES:
-        if academy is None or academy.trust_id != trust.pk:
-            raise OrganisationError(f"{role.label} is held at one academy of the trust.")
-    elif role in TRUST_ROLES and academy is not None:
-        raise OrganisationError(f"{role.label} is held across the trust, not at one academy.")
+    _check_role_scope(user=user, role=role, trust=trust, academy=academy, by=granted_by)
     now = timezone.now()
     starts_at = starts_at or now
     if expires_at is not None and expires_at <= starts_at:
@@ -258,6 +253,128 @@ def _close_expired_or_refuse(assignment: RoleAssignment, *, now: dt.datetime) ->
             f"{assignment.user} already holds {Role(assignment.role).label} there{until}. "
             "Revoke that grant first to change it."
         )
+
+
+def _check_role_scope(
+    *, user: User, role: Role, trust: Trust, academy: Academy | None, by: User | None
+) -> None:
+    if user.trust_id != trust.pk:
+        raise OrganisationError("Roles can only be given to accounts of the same trust.")
+    if by is not None and by.pk == user.pk:
+        raise OrganisationError(SELF_GRANT_MESSAGE)
+    if role in ACADEMY_ROLES:
+        if academy is None or academy.trust_id != trust.pk:
+            raise OrganisationError(f"{role.label} is held at one academy of the trust.")
+    elif role in TRUST_ROLES and academy is not None:
+        raise OrganisationError(f"{role.label} is held across the trust, not at one academy.")
+
+
+@transaction.atomic
+def role_request(
+    *,
+    user: User,
+    role: str,
+    trust: Trust,
+    requested_by: User,
+    academy: Academy | None = None,
+    reason: str = "",
+    expires_at: dt.datetime | None = None,
+) -> RoleRequest:
+    """Ask for a role that needs a second person's approval (``permissions.
+    grant_needs_approval``): nothing changes for ``user`` until HR or another trust
+    administrator approves it with ``role_request_decide``."""
+    role = Role(role)
+    _check_role_scope(user=user, role=role, trust=trust, academy=academy, by=requested_by)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise OrganisationError("The end of a role must come after its start.")
+    request = RoleRequest(
+        trust=trust,
+        academy=academy,
+        user=user,
+        role=role,
+        reason=reason,
+        expires_at=expires_at,
+        requested_by=requested_by,
+    )
+    _with_history_user(request, requested_by)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        raise OrganisationError(
+            f"{user} is already waiting for approval as {role.label} there."
+        ) from None
+    return request
+
+
+@transaction.atomic
+def role_grant_or_request(
+    *,
+    user: User,
+    role: str,
+    trust: Trust,
+    by: User,
+    academy: Academy | None = None,
+    reason: str = "",
+    expires_at: dt.datetime | None = None,
+) -> RoleAssignment | RoleRequest:
+    """What the "give someone a role" page does: grant at once, or, where
+    ``permissions.grant_needs_approval`` says so, ask for HR's or another administrator's
+    approval."""
+    if permissions.grant_needs_approval(
+        principal_for(by), role, academy.pk if academy is not None else None
+    ):
+        return role_request(
+            user=user,
+            role=role,
+            trust=trust,
+            academy=academy,
+            requested_by=by,
+            reason=reason,
+            expires_at=expires_at,
+        )
+    return role_grant(
+        user=user,
+        role=role,
+        trust=trust,
+        academy=academy,
+        granted_by=by,
+        reason=reason,
+        expires_at=expires_at,
+    )
+
+
+@transaction.atomic
+def role_request_decide(*, request: RoleRequest, decided_by: User, approve: bool) -> RoleRequest:
+    """Approve (the role is granted, by the person who asked) or decline a waiting request.
+
+    Refused unless ``decided_by`` is HR or a trust administrator of the trust other than the
+    one who asked, and not the person the role is for."""
+    request = RoleRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+    if request.status != RoleRequestStatus.PENDING:
+        raise OrganisationError("This request has already been decided.")
+    principal = principal_for(decided_by)
+    if not permissions.can(principal, permissions.Action.DECIDE_ROLE_REQUEST, request):
+        raise OrganisationError(
+            "A role is approved by HR or by another trust administrator: not by the person "
+            "who asked for it, nor by the person it is for."
+        )
+    if approve:
+        request.assignment = role_grant(
+            user=request.user,
+            role=request.role,
+            trust=request.trust,
+            academy=request.academy,
+            granted_by=request.requested_by,
+            reason=request.reason,
+            expires_at=request.expires_at,
+        )
+    request.status = RoleRequestStatus.APPROVED if approve else RoleRequestStatus.DECLINED
+    request.decided_by = decided_by
+    request.decided_at = timezone.now()
+    _with_history_user(request, decided_by)
+    request.save(update_fields=["status", "decided_by", "decided_at", "assignment"])
+    return request
 
 
 @transaction.atomic
@@ -518,6 +635,20 @@ def account_ensure_for_staff(*, staff: StaffMember, actor: User | None = None) -
     return user
 
 
+def sign_in_guarded_message(name: str) -> str:
+    return (
+        f"Only HR can change the sign-in address of {name}: they hold a role that reads "
+        "appraisal records or runs the trust, and whoever has the address can reset the "
+        "password."
+    )
+
+
+def _check_may_change_sign_in(*, staff: StaffMember, actor: User | None) -> None:
+    principal = principal_for(actor) if actor is not None else None
+    if not permissions.may_change_sign_in(principal, staff):
+        raise OrganisationError(sign_in_guarded_message(staff.full_name))
+
+
 def _sync_account(*, staff: StaffMember, actor: User | None) -> None:
     """Keep the sign-in account's email and name the same as the staff record."""
     if staff.user_id is None:
@@ -603,6 +734,8 @@ def staff_update(
     )
     if "email" in fields:
         fields["email"] = str(fields["email"]).lower()
+        if fields["email"] != staff.email.lower():
+            _check_may_change_sign_in(staff=staff, actor=actor)
     academy = fields.get("academy")
     if isinstance(academy, Academy) and academy.trust_id != staff.trust_id:
         raise OrganisationError("The academy must belong to the trust.")
@@ -719,7 +852,9 @@ def staff_import_csv(*, trust: Trust, data: bytes, actor: User | None = None) ->
         # One import at a time per trust, so the snapshot we check is the one we write to.
         trust = Trust.objects.select_for_update(of=("self",)).get(pk=trust.pk)
         context = selectors.staff_import_context(
-            trust=trust, emails=[raw.values.get("email", "") for raw in parsed.rows]
+            trust=trust,
+            emails=[raw.values.get("email", "") for raw in parsed.rows],
+            may_move_guarded_sign_ins=actor is None or principal_for(actor).is_hr,
         )
         validation = validate_staff_rows(parsed, context)
         if not validation.ok:

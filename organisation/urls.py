@@ -24,5 +24,7 @@ urlpatterns = [
     path("roles/", views.role_list, name="roles"),
     path("roles/grant/", views.role_grant, name="role_grant"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("roles/requests/", views.role_requests, name="role_requests"),
+    path("roles/requests/<int:pk>/", views.role_request_decide, name="role_request"),
     path("job-roles/", views.job_role_list, name="job_roles"),
 ]

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from . import permissions, selectors, services
 from .forms import (
     AcademyForm,
     LineManagerForm,
+    RoleDecisionForm,
     RoleGrantForm,
     StaffFilterForm,
     StaffImportForm,
@@ -33,7 +35,7 @@ from .forms import (
     TrustForm,
 )
 from .imports import COLUMNS, EXAMPLE_CSV
-from .models import Academy, RoleAssignment, StaffMember, Trust
+from .models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
 from .permissions import Action
 from .principal import Principal, principal_for
 from .services import OrganisationError
@@ -91,6 +93,11 @@ def home(request: HttpRequest) -> HttpResponse:
             else []
         ),
         "can_view_roles": permissions.can(principal, Action.VIEW_ROLES),
+        "role_requests_for_me": (
+            selectors.role_requests_for_me_count(principal)
+            if permissions.can(principal, Action.VIEW_ROLE_REQUESTS)
+            else 0
+        ),
         "can_grant_roles": bool(permissions.grantable_roles(principal)),
         "is_line_manager": permissions.is_line_manager(principal),
         "governor_only": principal.is_governor_only,
@@ -423,6 +430,8 @@ def role_list(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
             "revocable": revocable,
             "can_grant": bool(permissions.grantable_roles(principal)),
+            "can_see_requests": permissions.can(principal, Action.VIEW_ROLE_REQUESTS),
+            "waiting_count": selectors.role_requests_waiting(principal).count(),
         },
     )
 
@@ -453,36 +462,41 @@ def role_grant(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         expires_at = _end_of_day(data["until"]) if data["until"] else None
         try:
-            if data["staff"] is not None:
-                assignment = services.role_grant_to_staff(
-                    staff=data["staff"],
-                    role=data["role"],
-                    academy=data["academy"],
-                    granted_by=_actor(request),
-                    reason=data["reason"],
-                    expires_at=expires_at,
-                )
-            else:
-                user = data["user"] or services.account_create(
-                    trust=trust,
-                    email=data["person"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    actor=_actor(request),
-                )
-                assignment = services.role_grant(
+            # One transaction: a refused grant leaves no account made for it behind.
+            with transaction.atomic():
+                if data["staff"] is not None:
+                    user = services.account_ensure_for_staff(
+                        staff=data["staff"], actor=_actor(request)
+                    )
+                else:
+                    user = data["user"] or services.account_create(
+                        trust=trust,
+                        email=data["person"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        actor=_actor(request),
+                    )
+                given = services.role_grant_or_request(
                     user=user,
                     role=data["role"],
                     trust=trust,
                     academy=data["academy"],
-                    granted_by=_actor(request),
+                    by=_actor(request),
                     reason=data["reason"],
                     expires_at=expires_at,
                 )
         except OrganisationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{assignment.user} is now {assignment.get_role_display()}.")
+            if isinstance(given, RoleRequest):
+                messages.success(
+                    request,
+                    f"{given.user} will be {given.get_role_display()} once HR or another "
+                    "trust administrator approves it. It is listed under “Roles waiting for "
+                    "approval”.",
+                )
+            else:
+                messages.success(request, f"{given.user} is now {given.get_role_display()}.")
             return redirect("organisation:roles")
     return render(request, "organisation/role_grant.html", {"form": form})
 
@@ -500,6 +514,59 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("organisation:roles")
     return render(request, "organisation/role_revoke.html", {"assignment": assignment})
+
+
+# ----- Roles waiting for approval ---------------------------------------------------------
+
+
+@login_required
+def role_requests(request: HttpRequest) -> HttpResponse:
+    principal = _principal(request)
+    _require(principal, Action.VIEW_ROLE_REQUESTS, None, visible=False)
+    waiting = list(selectors.role_requests_waiting(principal))
+    return render(
+        request,
+        "organisation/role_requests.html",
+        {
+            "waiting": waiting,
+            "decidable": {
+                r.pk for r in waiting if permissions.can(principal, Action.DECIDE_ROLE_REQUEST, r)
+            },
+            "decided": selectors.role_requests_decided(principal),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = _principal(request)
+    role_request = permissions.get_role_request_for_user(principal, pk)
+    may_decide = permissions.can(principal, Action.DECIDE_ROLE_REQUEST, role_request)
+    form = RoleDecisionForm(_posted(request))
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied(
+                "A role is approved by HR or another trust administrator: not by the person "
+                "who asked for it, nor by the person it is for."
+            )
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
+            try:
+                decided = services.role_request_decide(
+                    request=role_request, decided_by=_actor(request), approve=approve
+                )
+            except OrganisationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                what = "is now" if approve else "will not be"
+                messages.success(request, f"{decided.user} {what} {decided.get_role_display()}.")
+                return redirect("organisation:role_requests")
+    return render(
+        request,
+        "organisation/role_request.html",
+        {"role_request": role_request, "may_decide": may_decide, "form": form},
+    )
 
 
 # ----- Job roles ------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from organisation.models import Academy, Role, RoleAssignment, StaffMember, Trust
-from organisation.services import role_grant
+from organisation.models import Academy, Role, RoleAssignment, RoleRequest, StaffMember, Trust
+from organisation.services import role_grant, role_request_decide
 from tests.factories import StaffMemberFactory
 from tests.form_tokens import with_token
 
@@ -199,7 +199,7 @@ def test_line_management_page_lists_managers_and_reports(client, admin, academy,
 # ----- Roles ---------------------------------------------------------------------------
 
 
-def test_admin_grants_a_role_to_staff_without_an_account(client, admin, trust, academy) -> None:  # type: ignore[no-untyped-def]
+def test_admin_grants_a_role_to_staff_without_an_account(client, admin, hr, trust, academy) -> None:  # type: ignore[no-untyped-def]
     staff = StaffMemberFactory(academy=academy, user=None, staff_number="D9")
     signed_in(client, admin)
     response = client.post(
@@ -210,6 +210,10 @@ def test_admin_grants_a_role_to_staff_without_an_account(client, admin, trust, a
     )
     assert response.status_code == 302
     staff.refresh_from_db()
+    # A headteacher reads the academy's appraisals: the role waits for a second person.
+    waiting = RoleRequest.objects.get(user=staff.user, role=Role.HEADTEACHER)
+    assert not RoleAssignment.objects.filter(user=staff.user).exists()
+    role_request_decide(request=waiting, decided_by=hr, approve=True)
     assignment = RoleAssignment.objects.get(user=staff.user, role=Role.HEADTEACHER)
     assert assignment.granted_by == admin and assignment.academy == academy
 
