@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,11 @@ from reviews.services import ReviewError, evidence_add_file, evidence_add_note
 from reviews.uploads import UploadRefused, check_upload, download_name
 from tests.form_tokens import with_token
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+from .upload_samples import docx, image, ooxml, pdf, pptx, xlsx
+
+PDF = pdf()
+PNG = image("PNG")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-
-
-def ooxml(main_part: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("_rels/.rels", "<Relationships/>")
-        archive.writestr(main_part, "<x/>")
-    return buffer.getvalue()
 
 
 def stored_files(settings) -> list[Path]:  # type: ignore[no-untyped-def]
@@ -43,10 +35,10 @@ def stored_files(settings) -> list[Path]:  # type: ignore[no-untyped-def]
     [
         (PDF, "pdf"),
         (PNG, "png"),
-        (b"\xff\xd8\xff\xe0" + b"\x00" * 64, "jpg"),
-        (ooxml("word/document.xml"), "docx"),
-        (ooxml("xl/workbook.xml"), "xlsx"),
-        (ooxml("ppt/presentation.xml"), "pptx"),
+        (image("JPEG"), "jpg"),
+        (docx(), "docx"),
+        (xlsx(), "xlsx"),
+        (pptx(), "pptx"),
     ],
 )
 def test_allowed_types_found_from_content(content: bytes, extension: str) -> None:
@@ -54,12 +46,18 @@ def test_allowed_types_found_from_content(content: bytes, extension: str) -> Non
     assert checked.extension == extension
 
 
-@pytest.mark.parametrize(
-    "content",
-    [EXE, b"just some text", ooxml("other/thing.xml"), b"PK\x03\x04 not really a zip"],
-)
+@pytest.mark.parametrize("content", [EXE, b"just some text"])
 def test_other_content_refused_whatever_the_name(content: bytes) -> None:
     with pytest.raises(UploadRefused, match="must be a PDF"):
+        check_upload(io.BytesIO(content), size=len(content), max_bytes=10_000)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [ooxml("other/thing.xml", "application/xml"), b"PK\x03\x04 not really a zip"],
+)
+def test_a_zip_that_is_not_an_office_document_refused(content: bytes) -> None:
+    with pytest.raises(UploadRefused, match="not a Word, Excel or PowerPoint document"):
         check_upload(io.BytesIO(content), size=len(content), max_bytes=10_000)
 
 
