@@ -20,14 +20,14 @@ PAGES = [
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-@pytest.mark.parametrize("page", PAGES)
-def test_unconfigured_providers_answer_not_found(settings, page, signed_in):
+@pytest.mark.parametrize("path", PAGES)
+def test_unconfigured_providers_answer_not_found(settings, path, signed_in):
     settings.SOCIALACCOUNT_PROVIDERS = {}
     client = Client(raise_request_exception=False)
     if signed_in:
         client.force_login(UserFactory())
-    assert client.get(page).status_code == 404
-    assert client.post(page, {}).status_code == 404
+    assert client.get(path).status_code == 404
+    assert client.post(path, {}).status_code == 404
 
 
 def test_a_provider_configured_in_settings_is_routed(settings):
