@@ -61,3 +61,41 @@ def test_who_does_what_on_a_cycle(world, persona, expected):
     principal = principal_for(world.user(persona))
     on_cycle = {a.value for a in ReviewAction if a is not ReviewAction.MODERATE}
     assert {a for a in on_cycle if permissions.can(principal, a, cycle)} == expected
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("line_manager", True),
+        ("appraisee", True),
+        ("hr", True),
+        ("colleague", False),
+        ("b_hr", False),
+        ("sibling_head", False),
+    ],
+)
+def test_visible_records_follow_the_cycle(world, persona, sees):
+    """Observations, evidence and reviews are visible exactly where their cycle is."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.models import AnnualReview, Evidence, Observation
+
+    cycle = world.cycles["appraisee"]
+    observation = Observation.objects.create(
+        trust=world.trust,
+        cycle=cycle,
+        observer=world.staff["line_manager"],
+        observed_at=timezone.now() - dt.timedelta(days=1),
+        duration_minutes=30,
+        kind="formal",
+    )
+    evidence = Evidence.objects.create(
+        trust=world.trust, cycle=cycle, kind="note", title="Plan", note="Plan"
+    )
+    review = AnnualReview.objects.create(trust=world.trust, cycle=cycle, framework="teachers")
+    principal = principal_for(world.user(persona))
+    assert permissions.visible_observations(principal).filter(pk=observation.pk).exists() is sees
+    assert permissions.visible_evidence(principal).filter(pk=evidence.pk).exists() is sees
+    assert permissions.visible_reviews(principal).filter(pk=review.pk).exists() is sees
