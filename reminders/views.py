@@ -30,8 +30,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     today = timezone.localdate()
     deadlines = selectors.my_deadlines(principal, on=today)
-    feed = services.calendar_feed_for(user=request.user)  # type: ignore[arg-type]
-    feed_url = request.build_absolute_uri(reverse("reminders:feed", args=[feed.token]))
+    # Opening the page writes nothing: the address is made when the person asks for it.
+    feed = CalendarFeed.objects.filter(user=request.user).only("token").first()  # type: ignore[misc]
+    feed_url = (
+        request.build_absolute_uri(reverse("reminders:feed", args=[feed.token])) if feed else ""
+    )
     return render(
         request,
         "reminders/my_deadlines.html",
@@ -48,12 +51,16 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require_POST
 def feed_reset(request: HttpRequest) -> HttpResponse:
     _principal(request)
+    had_one = CalendarFeed.objects.filter(user=request.user).exists()  # type: ignore[misc]
     services.calendar_feed_reset(user=request.user)  # type: ignore[arg-type]
-    messages.success(
-        request,
-        "Your calendar address has been reset. The old address no longer works: add the "
-        "new one to your calendar app.",
-    )
+    if had_one:
+        messages.success(
+            request,
+            "Your calendar address has been reset. The old address no longer works: add the "
+            "new one to your calendar app.",
+        )
+    else:
+        messages.success(request, "Your calendar address is ready: add it to your calendar app.")
     return redirect("reminders:mine")
 
 

@@ -18,14 +18,13 @@ from organisation.models import Academy, StaffMember
 from submissions.guard import SubmitOnceMixin
 
 from .models import (
-    AnnualReview,
     Framework,
     ModerationKind,
     ModerationOutcome,
     ObservationKind,
     Outcome,
 )
-from .selectors import ObjectiveRef
+from .selectors import ObjectiveRef, ReviewDraft, assessment_key
 from .services import MAX_SAMPLE_SIZE
 from .uploads import ALLOWED_DESCRIPTION
 
@@ -212,12 +211,14 @@ class ReviewForm(PlainTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, review: AnnualReview, pay_required: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, draft: ReviewDraft, pay_required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        review = draft.review
         self.objective_keys: list[tuple[str, str, str]] = []
         self.standard_keys: list[tuple[str, str, str]] = []
-        for a in review.objective_assessments.all():
-            key = f"objective_{a.pk}"
+        for a in draft.objective_rows:
+            row_key = assessment_key(a)
+            key = f"objective_{row_key}"
             self.fields[f"{key}_outcome"] = forms.ChoiceField(
                 label=f"Objective: {a.objective_title}",
                 choices=OUTCOME_CHOICES,
@@ -230,9 +231,10 @@ class ReviewForm(PlainTextMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=a.comment,
             )
-            self.objective_keys.append((str(a.pk), f"{key}_outcome", f"{key}_comment"))
-        for s in review.standard_assessments.all():
-            key = f"standard_{s.pk}"
+            self.objective_keys.append((row_key, f"{key}_outcome", f"{key}_comment"))
+        for s in draft.standard_rows:
+            row_key = assessment_key(s)
+            key = f"standard_{row_key}"
             self.fields[f"{key}_outcome"] = forms.ChoiceField(
                 label=s.label, choices=OUTCOME_CHOICES, required=False, initial=s.outcome
             )
@@ -242,7 +244,7 @@ class ReviewForm(PlainTextMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=s.comment,
             )
-            self.standard_keys.append((str(s.pk), f"{key}_outcome", f"{key}_comment"))
+            self.standard_keys.append((row_key, f"{key}_outcome", f"{key}_comment"))
         self.has_accountabilities = review.framework == Framework.KEY_ACCOUNTABILITIES
         if self.has_accountabilities:
             self.fields["accountabilities"] = forms.CharField(
@@ -250,7 +252,7 @@ class ReviewForm(PlainTextMixin, forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 5}),
                 help_text="One per line. Save the draft to assess a new one.",
-                initial="\n".join(a.accountability for a in review.standard_assessments.all()),
+                initial="\n".join(a.accountability for a in draft.standard_rows),
             )
         if pay_required:
             self.fields[

@@ -28,8 +28,11 @@ from .models import (
     ModerationItem,
     ModerationKind,
     ModerationSample,
+    ObjectiveAssessment,
     Observation,
+    Outcome,
     Standard,
+    StandardAssessment,
 )
 from .permissions import ReviewAction
 
@@ -159,6 +162,116 @@ def review_for_cycle(cycle: AppraisalCycle) -> AnnualReview | None:
         .prefetch_related("objective_assessments", "standard_assessments__standard")
         .first()
     )
+
+
+# The annual review before it is saved. Opening the review page writes nothing: it shows
+# the saved review with the rows saving it will add (or, before the first save, the whole
+# review ``services.review_start`` will create, built by the same functions below).
+
+AssessmentRow = ObjectiveAssessment | StandardAssessment
+
+
+@dataclass
+class ReviewDraft:
+    review: AnnualReview
+    objective_rows: list[ObjectiveAssessment]
+    standard_rows: list[StandardAssessment]
+
+    @property
+    def is_saved(self) -> bool:
+        rows: list[AssessmentRow] = [*self.objective_rows, *self.standard_rows]
+        return self.review.pk is not None and all(row.pk is not None for row in rows)
+
+
+def unsaved_review(cycle: AppraisalCycle) -> AnnualReview:
+    """The review a cycle starts with, in the framework for the appraisee's role."""
+    appraisee = cycle.appraisee
+    framework = review_rules.framework_for(
+        staff_group=appraisee.staff_group,
+        has_qts=appraisee.has_qts,
+        is_headteacher_cycle=cycle.is_headteacher_cycle,
+    )
+    return AnnualReview(trust_id=cycle.trust_id, cycle=cycle, framework=framework)
+
+
+def unsaved_standard_rows(review: AnnualReview, cycle: AppraisalCycle) -> list[StandardAssessment]:
+    """One row per standard (or key accountability of the role) a new review assesses."""
+    if review.framework == Framework.KEY_ACCOUNTABILITIES:
+        texts = accountabilities_for(cycle.appraisee)
+        return [
+            StandardAssessment(review=review, accountability=text, position=i)
+            for i, text in enumerate(texts, start=1)
+        ]
+    # aspire §6.3: everyone meets the standards unless concerns are being managed.
+    rules = cycle.policy_version.rules
+    default_outcome = Outcome.MET if rules.review.standards_met_unless_concerns else ""
+    return [
+        StandardAssessment(
+            review=review, standard=standard, position=standard.position, outcome=default_outcome
+        )
+        for standard in standards_for(review.framework)
+        if standard.assessed
+    ]
+
+
+def unsaved_objective_rows(
+    review: AnnualReview, cycle: AppraisalCycle, *, have: set[int]
+) -> list[ObjectiveAssessment]:
+    """A row for each of the cycle's objectives not in ``have`` (agreed since the review
+    was started, or all of them for a new review)."""
+    return [
+        ObjectiveAssessment(
+            review=review, objective_id=o.pk, objective_title=o.title[:500], position=i
+        )
+        for i, o in enumerate(objectives_for_cycle(cycle), start=1)
+        if o.pk not in have
+    ]
+
+
+def review_draft(cycle: AppraisalCycle, review: AnnualReview | None) -> ReviewDraft:
+    """What the review page shows: ``review`` (from ``review_for_cycle``) and the rows a
+    save will add, or a whole unsaved review."""
+    if review is None:
+        review = unsaved_review(cycle)
+        return ReviewDraft(
+            review,
+            unsaved_objective_rows(review, cycle, have=set()),
+            unsaved_standard_rows(review, cycle),
+        )
+    objective_rows = list(review.objective_assessments.all())
+    if not review.is_completed:
+        have = {row.objective_id for row in objective_rows if row.objective_id is not None}
+        objective_rows += unsaved_objective_rows(review, cycle, have=have)
+    return ReviewDraft(review, objective_rows, list(review.standard_assessments.all()))
+
+
+def assessment_key(row: AssessmentRow) -> str:
+    """The key a review form names a row by: its id once saved; before that, what it
+    assesses (the objective, the standard, or the accountability's place in the list),
+    which is what the saved row will be found by (``assessment_ids``)."""
+    if row.pk is not None:
+        return str(row.pk)
+    if isinstance(row, ObjectiveAssessment):
+        return f"new{row.objective_id}"
+    if row.standard_id is not None:
+        return f"new{row.standard_id}"
+    return f"newa{row.position}"
+
+
+def assessment_ids(review: AnnualReview) -> tuple[dict[str, int], dict[str, int]]:
+    """The ids of a saved review's objective and standard rows under every key a form
+    opened before they were saved may name them by."""
+    objectives: dict[str, int] = {}
+    for o in review.objective_assessments.all():
+        objectives[str(o.pk)] = o.pk
+        if o.objective_id is not None:
+            objectives[f"new{o.objective_id}"] = o.pk
+    standards: dict[str, int] = {}
+    for s in review.standard_assessments.all():
+        standards[str(s.pk)] = s.pk
+        key = f"new{s.standard_id}" if s.standard_id is not None else f"newa{s.position}"
+        standards.setdefault(key, s.pk)
+    return objectives, standards
 
 
 # ----- The cycle page section ---------------------------------------------------------

@@ -342,6 +342,12 @@ def evidence_add_file(
 # ----- The annual review --------------------------------------------------------------
 
 
+def review_may_start(cycle: AppraisalCycle) -> None:
+    """Raise ``ReviewError`` if no review can be started on this cycle (the year is
+    closed or suspended): what ``review_start`` would refuse, asked without writing."""
+    _require_open(cycle)
+
+
 @transaction.atomic
 def review_start(*, actor: User, cycle: AppraisalCycle) -> AnnualReview:
     """The cycle's review, created on first use with one assessment row per objective and
@@ -354,36 +360,12 @@ def review_start(*, actor: User, cycle: AppraisalCycle) -> AnnualReview:
             _sync_objectives(existing, cycle)
         return existing
     _require_open(cycle)
-    appraisee = cycle.appraisee
-    framework = review_rules.framework_for(
-        staff_group=appraisee.staff_group,
-        has_qts=appraisee.has_qts,
-        is_headteacher_cycle=cycle.is_headteacher_cycle,
-    )
-    review = AnnualReview(trust_id=cycle.trust_id, cycle=cycle, framework=framework)
+    # Built by the same selectors the review page shows before the first save, so what
+    # is saved is what the reviewer saw.
+    review = selectors.unsaved_review(cycle)
     _with_actor(review, actor)
     review.save()
-    rules = cycle.policy_version.rules
-    # aspire §6.3: everyone meets the standards unless concerns are being managed.
-    default_outcome = Outcome.MET if rules.review.standards_met_unless_concerns else ""
-    if framework == Framework.KEY_ACCOUNTABILITIES:
-        texts = selectors.accountabilities_for(appraisee)
-        rows = [
-            StandardAssessment(review=review, accountability=text, position=i)
-            for i, text in enumerate(texts, start=1)
-        ]
-    else:
-        rows = [
-            StandardAssessment(
-                review=review,
-                standard=standard,
-                position=standard.position,
-                outcome=default_outcome,
-            )
-            for standard in selectors.standards_for(framework)
-            if standard.assessed
-        ]
-    StandardAssessment.objects.bulk_create(rows)
+    StandardAssessment.objects.bulk_create(selectors.unsaved_standard_rows(review, cycle))
     _sync_objectives(review, cycle)
     return review
 
@@ -391,13 +373,7 @@ def review_start(*, actor: User, cycle: AppraisalCycle) -> AnnualReview:
 def _sync_objectives(review: AnnualReview, cycle: AppraisalCycle) -> None:
     """Add a row for any objective agreed since the review was started."""
     have = set(review.objective_assessments.values_list("objective_id", flat=True))
-    new = [
-        ObjectiveAssessment(
-            review=review, objective_id=o.pk, objective_title=o.title[:500], position=i
-        )
-        for i, o in enumerate(selectors.objectives_for_cycle(cycle), start=1)
-        if o.pk not in have
-    ]
+    new = selectors.unsaved_objective_rows(review, cycle, have=have)
     if new:
         ObjectiveAssessment.objects.bulk_create(new)
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -298,47 +299,63 @@ def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle, access = _cycle(request, cycle_id)
     _require(access, ReviewAction.WRITE_REVIEW)
     review = selectors.review_for_cycle(cycle)
-    if review is None or not review.is_completed:
+    if review is not None and review.is_completed:
+        messages.info(request, "This review has been completed and can no longer be changed.")
+        return redirect(cycle_url(cycle, "review"))
+    if review is None:
         try:
-            services.review_start(actor=request.user, cycle=cycle)  # type: ignore[arg-type]
+            services.review_may_start(cycle)
         except services.ReviewError as exc:
             messages.error(request, str(exc))
             return redirect(cycle_url(cycle, "review"))
-        review = _review_for(cycle)
-    if review.is_completed:
-        messages.info(request, "This review has been completed and can no longer be changed.")
-        return redirect(cycle_url(cycle, "review"))
+    # Opening the page writes nothing: the form shows the review as it will be saved; the
+    # first save creates it (and rows for objectives agreed since) through the service.
+    draft = selectors.review_draft(cycle, review)
+    review = draft.review
     rules = cycle.policy_version.rules
     pay_required = review_rules.pay_reference_required(rules)
     initial = {"version": review.version}
     initial.update({f: getattr(review, f) for f in services.REVIEW_TEXT_FIELDS})
-    form = ReviewForm(
-        request.POST or None, review=review, pay_required=pay_required, initial=initial
-    )
+    form = ReviewForm(request.POST or None, draft=draft, pay_required=pay_required, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = services.ReviewInput(
             **{f: form.cleaned_data[f] for f in services.REVIEW_TEXT_FIELDS}
         )
-        objectives = {
-            int(pk): services.Assessment(form.cleaned_data[o], form.cleaned_data[c])
-            for pk, o, c in form.objective_keys
-        }
-        standards = {
-            int(pk): services.Assessment(form.cleaned_data[o], form.cleaned_data[c])
-            for pk, o, c in form.standard_keys
-        }
         try:
-            services.review_save(
-                actor=request.user,  # type: ignore[arg-type]
-                review=review,
-                expected_version=form.cleaned_data["version"],
-                data=data,
-                objectives=objectives,
-                standards=standards,
-                complete="complete" in request.POST,
-                accountabilities=form.accountability_lines(),
-            )
+            # One transaction: a save refused after the review was created leaves no
+            # review behind, so the page shown again still matches what is stored.
+            with transaction.atomic():
+                if not draft.is_saved:
+                    review = services.review_start(actor=request.user, cycle=cycle)  # type: ignore[arg-type]
+                objective_ids, standard_ids = selectors.assessment_ids(review)
+                if any(k not in objective_ids for k, _, _ in form.objective_keys) or any(
+                    k not in standard_ids for k, _, _ in form.standard_keys
+                ):
+                    raise services.ReviewError(
+                        "The review's objectives changed while you were editing it."
+                    )
+                objectives = {
+                    objective_ids[k]: services.Assessment(
+                        form.cleaned_data[o], form.cleaned_data[c]
+                    )
+                    for k, o, c in form.objective_keys
+                }
+                standards = {
+                    standard_ids[k]: services.Assessment(form.cleaned_data[o], form.cleaned_data[c])
+                    for k, o, c in form.standard_keys
+                }
+                services.review_save(
+                    actor=request.user,  # type: ignore[arg-type]
+                    review=review,
+                    expected_version=form.cleaned_data["version"],
+                    data=data,
+                    objectives=objectives,
+                    standards=standards,
+                    complete="complete" in request.POST,
+                    accountabilities=form.accountability_lines(),
+                )
         except services.ReviewError as exc:
+            review = draft.review  # as stored: a review created above was rolled back
             form.add_error(None, str(exc))
         else:
             done = "complete" in request.POST
@@ -347,7 +364,13 @@ def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
                 "Review completed: the statement is ready." if done else "Review saved.",
             )
             return redirect(cycle_url(cycle, "review"))
-    record_access(request=request, obj=review, action="view", label=_label(cycle, "Annual review"))
+    # Before the first save there is no review row yet: the reading is logged on the cycle.
+    record_access(
+        request=request,
+        obj=review if review.pk is not None else cycle,
+        action="view",
+        label=_label(cycle, "Annual review"),
+    )
     return _page(
         request,
         "reviews/review_form.html",

@@ -38,6 +38,9 @@ def test_my_deadlines_page(browser_page: Page, world: World, fake_deadlines: Fak
     assert page.get_by_role("rowheader", name="Objectives agreed").is_visible()
     assert_accessible(page)
 
+    page.get_by_role("button", name="Get my calendar address").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your calendar address is ready").is_visible()
     old = page.get_by_label("Your calendar address").input_value()
     page.get_by_role("button", name="Reset my calendar address").click()
     page.wait_for_load_state()

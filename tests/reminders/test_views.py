@@ -106,7 +106,7 @@ def test_page_query_count_is_flat(
 @time_machine.travel(NOW, tick=False)
 def test_feed_has_own_deadlines_without_pay(world: World, deadlines: FakeDeadlines) -> None:
     client = signed_in(world.headteacher)
-    client.get(reverse("reminders:mine"))
+    client.post(reverse("reminders:feed_reset"))
     token = CalendarFeed.objects.get(user=world.headteacher).token
 
     response = Client().get(reverse("reminders:feed", args=[token]))
@@ -127,6 +127,8 @@ def test_resetting_the_feed_address_retires_the_old_one(
     world: World, deadlines: FakeDeadlines
 ) -> None:
     client = signed_in(world.appraisee.user)
+    first = client.post(reverse("reminders:feed_reset"), follow=True).content.decode()
+    assert "Your calendar address is ready" in first
     page = client.get(reverse("reminders:mine")).content.decode()
     old = CalendarFeed.objects.get(user=world.appraisee.user).token
     assert f"/reminders/calendar/{old}.ics" in page
@@ -143,7 +145,7 @@ def test_resetting_the_feed_address_retires_the_old_one(
 
 @time_machine.travel(NOW, tick=False)
 def test_feed_of_a_deactivated_account_or_a_guess_is_not_found(world: World) -> None:
-    signed_in(world.appraisee.user).get(reverse("reminders:mine"))
+    signed_in(world.appraisee.user).post(reverse("reminders:feed_reset"))
     token = CalendarFeed.objects.get(user=world.appraisee.user).token
     assert Client().get(reverse("reminders:feed", args=["not-a-real-token"])).status_code == 404
     world.appraisee.user.is_active = False
@@ -164,3 +166,15 @@ def test_sign_in_page_then_deadlines(world: World, deadlines: FakeDeadlines) -> 
     page = client.get(reverse("reminders:mine")).content.decode()
     assert 'href="/reminders/"' in page
     assert "Add your comments" in page
+
+
+def test_the_calendar_address_is_made_only_when_asked_for(world: World) -> None:
+    """Opening "My deadlines" writes nothing; the address comes from the button (a POST)."""
+    client = signed_in(world.appraisee.user)
+    page = client.get(reverse("reminders:mine")).content.decode()
+    assert not CalendarFeed.objects.filter(user=world.appraisee.user).exists()
+    assert "Get my calendar address" in page and ".ics" not in page
+    client.post(reverse("reminders:feed_reset"))
+    token = CalendarFeed.objects.get(user=world.appraisee.user).token
+    page = client.get(reverse("reminders:mine")).content.decode()
+    assert f"/reminders/calendar/{token}.ics" in page
