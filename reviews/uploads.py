@@ -335,7 +335,7 @@ def _check_ooxml(data: bytes) -> str:
         infos = archive.infolist()
         if len(infos) > _OOXML_MAX_PARTS or sum(i.file_size for i in infos) > _OOXML_MAX_UNPACKED:
             raise UploadRefused(_BROKEN_OFFICE)
-        if not _zip_ends_at_its_directory(archive, data):
+        if not _zip_ends_at_its_directory(data):
             raise UploadRefused(_HIDDEN_CODE)
         names = {i.filename for i in infos}
         if any(_OOXML_CODE_NAMES.search("/" + name) for name in names):
@@ -374,14 +374,15 @@ def _check_ooxml(data: bytes) -> str:
         return _OOXML_MAIN_TYPES[main_type]
 
 
-def _zip_ends_at_its_directory(archive: zipfile.ZipFile, data: bytes) -> bool:
+def _zip_ends_at_its_directory(data: bytes) -> bool:
     """True if nothing follows the end-of-central-directory record and its comment (an
-    HTML page appended to a ZIP still opens as a ZIP)."""
+    HTML page appended to a ZIP still opens as a ZIP). The comment itself is covered by the
+    markup scan."""
     eocd = data.rfind(b"PK\x05\x06")
     if eocd < 0 or len(data) < eocd + 22:
         return False
     (comment_length,) = struct.unpack("<H", data[eocd + 20 : eocd + 22])
-    return eocd + 22 + comment_length == len(data) and not archive.comment.strip(b"\x00")
+    return eocd + 22 + comment_length == len(data)
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
