@@ -68,3 +68,43 @@ def test_the_database_itself_refuses_a_second_open_grant(school: School) -> None
         )
     # The same role at another academy is another grant.
     role_grant(user=teacher, role=Role.GOVERNOR, trust=school.trust, academy=school.other_academy)
+
+
+def test_the_migration_closes_grants_already_doubled(school: School) -> None:
+    """Rows doubled before the constraint existed: one stays open (the longest), the rest
+    are closed, so the constraint can be added. The constraint is dropped for the test only
+    (PostgreSQL undoes the DDL with the test's transaction)."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("organisation.migrations.0003_one_open_role_grant")
+    constraints = [c for c in RoleAssignment._meta.constraints if c.name.startswith("one_open_")]
+    with connection.schema_editor() as editor:
+        for constraint in constraints:
+            editor.remove_constraint(RoleAssignment, constraint)
+    teacher = user(school.teacher)
+    soon = timezone.now() + dt.timedelta(days=10)
+    _, forever, other = (
+        RoleAssignment.objects.create(
+            user=teacher, role=Role.HR, trust=school.trust, expires_at=soon
+        ),
+        RoleAssignment.objects.create(user=teacher, role=Role.HR, trust=school.trust),
+        RoleAssignment.objects.create(
+            user=teacher, role=Role.GOVERNOR, trust=school.trust, academy=school.academy
+        ),
+    )
+    migration.close_duplicate_open_grants(apps, None)
+    open_ids = set(
+        RoleAssignment.objects.filter(user=teacher, revoked_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    assert open_ids == {forever.pk, other.pk}
+    # And the constraints now go on (deferred foreign-key checks first, as PostgreSQL wants).
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor() as editor:
+        for constraint in constraints:
+            editor.add_constraint(RoleAssignment, constraint)
