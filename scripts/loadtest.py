@@ -20,6 +20,7 @@ Not a test: it prints figures, and exits non-zero if any request failed.
 Usage (``make loadtest`` sets the environment)::
 
     python scripts/loadtest.py [--rate 50] [--duration 60] [--workers N] [--keep]
+                               [--config gunicorn.conf.py]
 
 The database is ``DATABASE_URL``'s PostgreSQL server with the name ``appraisal_loadtest``
 (or ``LOADTEST_DATABASE``).
