@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from organisation.models import Role, RoleAssignment, StaffMember
+from organisation.services import role_request
 from tests.browser_support import assert_accessible, go, sign_in
 
 from .test_imports import person, to_csv
@@ -25,6 +26,9 @@ def test_admin_pages_are_accessible_and_import_works(
     sign_in(page, admin.email)
     teacher = team["teacher"]
     head_role = RoleAssignment.objects.get(role=Role.HEADTEACHER)
+    waiting = role_request(
+        user=team["deputy"].user, role=Role.HR, trust=academy.trust, requested_by=admin
+    )
     for path in (
         reverse("home"),
         reverse("organisation:trust"),
@@ -37,6 +41,8 @@ def test_admin_pages_are_accessible_and_import_works(
         reverse("organisation:roles"),
         reverse("organisation:role_grant"),
         reverse("organisation:role_revoke", args=[head_role.pk]),
+        reverse("organisation:role_requests"),
+        reverse("organisation:role_request", args=[waiting.pk]),
         reverse("organisation:job_roles"),
         reverse("organisation:staff_import"),
     ):
