@@ -17,6 +17,7 @@ from organisation.models import Role
 from organisation.principal import principal_for
 from organisation.services import role_grant
 from tests.factories import UserFactory
+from tests.form_tokens import with_token
 from tests.personas import World
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +45,14 @@ def detail(cycle: AppraisalCycle) -> str:
 def post_grant(w: World, persona: str, cycle: AppraisalCycle, email: str, permission: str):  # type: ignore[no-untyped-def]
     return client_for(w, persona).post(
         reverse("cycles:access", args=[cycle.pk]),
-        {
-            "email": email,
-            "permission": permission,
-            "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
-            "reason": "Review support",
-        },
+        with_token(
+            {
+                "email": email,
+                "permission": permission,
+                "expires_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+                "reason": "Review support",
+            }
+        ),
     )
 
 
