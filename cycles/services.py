@@ -77,6 +77,22 @@ def cycle_grant_access(
         raise CycleError("The access must end in the future.")
     if not reason.strip():
         raise CycleError("Say why this person needs access.")
+    # Lock the cycle so two grants sent at the same moment are decided one after the other:
+    # one open grant per person and kind, so revoking it always ends the access.
+    AppraisalCycle.objects.select_for_update(of=("self",)).filter(pk=cycle.pk).first()
+    current = CycleAccessGrant.objects.filter(
+        cycle=cycle,
+        user=user,
+        permission=permission,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()
+    if current is not None:
+        ends = timezone.localtime(current.expires_at)
+        raise CycleError(
+            f"{user} already has this access until {ends.day} {ends:%B %Y}. "
+            "Withdraw it first to change it."
+        )
     grant = CycleAccessGrant(
         cycle=cycle,
         user=user,

@@ -108,3 +108,27 @@ def test_the_migration_closes_grants_already_doubled(school: School) -> None:
     with connection.schema_editor() as editor:
         for constraint in constraints:
             editor.add_constraint(RoleAssignment, constraint)
+
+
+def test_a_second_open_cycle_grant_of_the_same_kind_is_refused(school: School) -> None:
+    """The same holds for single-cycle grants: one open grant per person and kind."""
+    from cycles.services import CycleError, cycle_grant_access
+    from organisation.services import account_create
+
+    cycle = school.cycle(
+        "classic-objectives", appraisee=school.headteacher, reviewer=None, is_headteacher_cycle=True
+    )
+    adviser = account_create(
+        trust=school.trust, email="adviser@example.org", first_name="Ann", last_name="Adviser"
+    )
+    grant = {
+        "cycle": cycle,
+        "user": adviser,
+        "permission": "view_cycle_as_adviser",
+        "expires_at": timezone.now() + dt.timedelta(days=30),
+        "reason": "External adviser",
+        "granted_by": user(school.hr),
+    }
+    cycle_grant_access(**grant)
+    with pytest.raises(CycleError, match="already has this access until"):
+        cycle_grant_access(**grant)
