@@ -97,30 +97,28 @@ def _code_field(form: forms.Form, label: str, help_text: str = "") -> None:
     )
 
 
-class MfaAuthenticateForm(PlainTextMixin, AllauthMfaAuthenticateForm):
+class _SignInCodeMixin:
+    """The second step of signing in (and of confirming it is still you): one code field,
+    every refused code reported to the security log."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
+        _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")  # type: ignore[arg-type]
 
     def clean_code(self) -> str:
         try:
-            return super().clean_code()
+            return super().clean_code()  # type: ignore[misc]
         except forms.ValidationError as error:
-            _record_refused_code(self, error)
+            _record_refused_code(self, error)  # type: ignore[arg-type]
             raise
 
 
-class MfaReauthenticateForm(PlainTextMixin, AllauthMfaReauthenticateForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _code_field(self, "Code", "The 6-digit code from your app, or a recovery code.")
+class MfaAuthenticateForm(_SignInCodeMixin, PlainTextMixin, AllauthMfaAuthenticateForm):
+    pass
 
-    def clean_code(self) -> str:
-        try:
-            return super().clean_code()
-        except forms.ValidationError as error:
-            _record_refused_code(self, error)
-            raise
+
+class MfaReauthenticateForm(_SignInCodeMixin, PlainTextMixin, AllauthMfaReauthenticateForm):
+    pass
 
 
 class ActivateTOTPForm(PlainTextMixin, AllauthActivateTOTPForm):
