@@ -29,31 +29,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.scratch_database import (  # noqa: E402 (after the path is set)
+    recreate_database,
+    scratch_database_url,
+)
+
 BATCH = 5000
-
-
-def bench_database_url(base: str, name: str) -> str:
-    parts = urlsplit(base)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("The benchmark needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 @contextmanager
@@ -264,7 +250,9 @@ def main() -> None:
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/appraisal")
-    url = bench_database_url(base, os.environ.get("BENCHMARK_DATABASE", "appraisal_bench"))
+    url = scratch_database_url(
+        base, os.environ.get("BENCHMARK_DATABASE", "appraisal_bench"), purpose="benchmark"
+    )
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraisal_site.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")

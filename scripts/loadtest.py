@@ -46,10 +46,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scripts.scratch_database import (  # noqa: E402 (after the path is set)
+    database_exists,
+    recreate_database,
+    scratch_database_url,
+)
 
 HOST = "127.0.0.1"
 PATH = "/cycles/mine/"
@@ -91,36 +97,11 @@ def refuse_other_hosts(host: str) -> None:
 
 
 def loadtest_database_url(base: str, name: str) -> str:
-    parts = urlsplit(base)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("The load test needs PostgreSQL: set DATABASE_URL to a postgres:// URL.")
-    if parts.hostname not in (HOST, "localhost"):
-        raise SystemExit(f"The load test's database must be on {HOST}, not {parts.hostname!r}.")
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def database_exists(url: str) -> bool:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (parts.path.lstrip("/"),)
-        ).fetchone()
-    return found is not None
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
+    url = scratch_database_url(base, name, purpose="load test")
+    host = urlsplit(url).hostname
+    if host not in (HOST, "localhost"):
+        raise SystemExit(f"The load test's database must be on {HOST}, not {host!r}.")
+    return url
 
 
 def server_environment(database_url: str, bind: str, workers: int | None) -> dict[str, str]:

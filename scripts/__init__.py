@@ -1,0 +1,1 @@
+"""Operators' scripts: the benchmark and the load test."""
