@@ -19,6 +19,7 @@ from organisation.principal import principal_for
 from reminders.models import ReminderDispatch
 from retention import purge, services
 from retention.models import LegalHold, PendingFileDeletion, PurgeLedgerEntry
+from retention.purge import checkpoints
 from tests.factories import UserFactory
 from tests.reminders.factories import World, make_world, preset_version
 
@@ -226,7 +227,7 @@ def test_a_crash_at_each_step_is_repaired_by_the_next_run(
             raise SimulatedCrash(at)
 
     with monkeypatch.context() as patch:
-        patch.setattr(purge, "checkpoint", crash)
+        patch.setattr(checkpoints, "checkpoint", crash)
         with pytest.raises(SimulatedCrash):
             services.purge_expired_records(as_of=AS_OF)
 
