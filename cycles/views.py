@@ -223,7 +223,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": permissions.can(principal, CycleAction.EDIT, cycle),
         "can_comment": permissions.can(principal, CycleAction.COMMENT, cycle),
         "can_manage": can_manage,
-        "can_grant": permissions.may_grant_access(principal, cycle),
+        # Exceptional access is for a headteacher's own appraisal only (access_grant_refusal).
+        "can_grant": cycle.is_headteacher_cycle and permissions.may_grant_access(principal, cycle),
         "can_change_reviewer": permissions.may_change_reviewer(principal, cycle)
         and cycle.state != CycleState.CLOSED
         and not cycle.is_headteacher_cycle,

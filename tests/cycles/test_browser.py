@@ -41,6 +41,8 @@ def test_a_headteacher_opens_and_manages_the_year(browser_page: Page) -> None:
         academy=academy, first_name="Hana", last_name="Head", staff_group=StaffGroup.LEADERSHIP
     )
     role_grant(user=head.user, role=Role.HEADTEACHER, trust=trust, academy=academy)
+    hr = UserFactory(trust=trust, email="hr@example.org")
+    role_grant(user=hr, role=Role.HR, trust=trust)
     manager = StaffMemberFactory(
         academy=academy, first_name="Mo", last_name="Manager", line_manager=head
     )
@@ -85,22 +87,10 @@ def test_a_headteacher_opens_and_manages_the_year(browser_page: Page) -> None:
     page.get_by_role("button", name="Resume appraisal").click()
     page.wait_for_load_state()
 
-    page.get_by_role("link", name="Give someone else access to this record").click()
-    page.wait_for_load_state()
-    assert_accessible(page)
-    page.get_by_role("button", name="Give access").click()  # nothing filled in
-    expect(page.locator(".govuk-error-summary")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_label("Email address of their account").fill(adviser.email)
-    page.get_by_label("External adviser (read only)").check()
-    page.get_by_label("Access ends on").fill("2026-12-31")
-    page.get_by_label("Why they need access").fill("Moderation visit")
-    page.get_by_role("button", name="Give access").click()
-    page.wait_for_load_state()
-    expect(page.get_by_text("Moderation visit")).to_be_visible()
-    assert_accessible(page)
-
-    page.get_by_role("link", name="Back to the appraisal").click()
+    # Exceptional access is for a headteacher's own appraisal only: not offered here.
+    expect(page.get_by_role("link", name="Give someone else access to this record")).to_have_count(
+        0
+    )
     page.get_by_role("link", name="Change the reviewer").click()
     page.wait_for_load_state()
     assert_accessible(page)
@@ -118,3 +108,25 @@ def test_a_headteacher_opens_and_manages_the_year(browser_page: Page) -> None:
     page.wait_for_load_state()
     assert_accessible(page)
     expect(page.get_by_role("heading", name="Appraisal 2026 to 2027")).to_be_visible()
+    sign_out(page)
+
+    # HR gives the external adviser the headteacher's own appraisal.
+    sign_in(page, hr.email)
+    page.get_by_role("link", name="Academy overview", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Hana Head").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Give someone else access to this record").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_role("button", name="Give access").click()  # nothing filled in
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Email address of their account").fill(adviser.email)
+    page.get_by_label("External adviser (read only)").check()
+    page.get_by_label("Access ends on").fill("2026-12-31")
+    page.get_by_label("Why they need access").fill("Supports the review committee")
+    page.get_by_role("button", name="Give access").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Supports the review committee")).to_be_visible()
+    assert_accessible(page)
