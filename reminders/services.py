@@ -452,12 +452,6 @@ def reminders_send_pending(
 # ----- Calendar feed -----------------------------------------------------------------
 
 
-def calendar_feed_for(*, user: User) -> CalendarFeed:
-    """The person's feed address, made the first time it is asked for."""
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
-
-
 @transaction.atomic
 def calendar_feed_reset(*, user: User) -> CalendarFeed:
     """Give the person a new secret feed address; the old one stops working at once."""
