@@ -27,6 +27,7 @@ class DescribedSetting:
     value: str
     lines: tuple[str, ...] = ()
     source: str = ""
+    effect: str = ""
 
     @property
     def is_trust_default(self) -> bool:
@@ -125,6 +126,7 @@ def describe_settings(
                 value=value,
                 lines=lines,
                 source=sources.get(spec.path, ""),
+                effect=spec.effect,
             )
         )
     return list(sections.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, field_validator, model_validator
 
 from .base import _Frozen
@@ -30,6 +32,13 @@ class PolicySettings(_Frozen):
     ``schema_version`` is not a setting: it says which shape of this document a stored
     version was written in. Only the current version validates; a stored document of an
     older one goes through ``upgrades.upgrade_document`` first (``stored.parse_stored``)."""
+
+    # What the product does with each top-level setting (sections carry their own).
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "model": "Decides the whole year's shape: which pages a cycle has (objectives, "
+        "conversations or a development plan), which deadlines it carries and what the "
+        "review and statement ask for.",
+    }
 
     schema_version: int = Field(CURRENT_SCHEMA_VERSION, title="Schema version")
     model: AppraisalModel = Field(

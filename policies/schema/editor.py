@@ -44,6 +44,9 @@ class FieldSpec:
     max_length: int | None = None
     choices: tuple[tuple[str, str], ...] = ()
     record_model: type[BaseModel] | None = None
+    # What the product does with the setting, in plain words for the policy pages (from
+    # the section's ``EFFECTS``); a setting recorded for a feature not yet built says so.
+    effect: str = ""
 
 
 def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
@@ -53,7 +56,7 @@ def _unwrap_optional(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def _spec_for(path: str, section: str, name: str, info: Any) -> FieldSpec:
+def _spec_for(path: str, section: str, name: str, info: Any, effect: str = "") -> FieldSpec:
     annotation, optional = _unwrap_optional(info.annotation)
     minimum = maximum = max_length = None
     for meta in info.metadata:
@@ -97,6 +100,7 @@ def _spec_for(path: str, section: str, name: str, info: Any) -> FieldSpec:
         label=info.title or name.replace("_", " ").capitalize(),
         description=info.description or "",
         kind=kind,
+        effect=effect,
         optional=optional,
         minimum=minimum,
         maximum=maximum,
@@ -115,10 +119,19 @@ def field_specs() -> list[FieldSpec]:
             continue
         if name in SECTION_NAMES:
             section_model: type[_Frozen] = info.annotation  # type: ignore[assignment]
+            effects: dict[str, str] = getattr(section_model, "EFFECTS", {})
             for field_name, field_info in section_model.model_fields.items():
-                specs.append(_spec_for(f"{name}.{field_name}", name, field_name, field_info))
+                specs.append(
+                    _spec_for(
+                        f"{name}.{field_name}",
+                        name,
+                        field_name,
+                        field_info,
+                        effects.get(field_name, ""),
+                    )
+                )
         else:
-            specs.append(_spec_for(name, "", name, info))
+            specs.append(_spec_for(name, "", name, info, PolicySettings.EFFECTS.get(name, "")))
     return specs
 
 
