@@ -51,6 +51,7 @@ AWAITING: dict[str, str] = {
     "pay.appeal_allowed": PAY,
     "headteacher.pay_decision_due": PAY,
     "retention.pay_years": PAY,
+    "support.stages": SUPPORT,
     "support.concerns_reported_to_headteacher": SUPPORT,
     "support.hr_meets_headteachers_termly": SUPPORT,
     "support.capability_meeting_notice_working_days": SUPPORT,

@@ -9,11 +9,36 @@ from pydantic import Field, model_validator
 from ..base import MAX_LIST_ITEMS, MonthDay, ShortText, _Frozen, md
 from ..choices import Decider, PayCommitteeSees, PayProgression, WithholdReason
 
+_AWAITING = "Recorded for pay progression, which is not built yet: changing it changes nothing yet."
+
 
 class PaySettings(_Frozen):
     """How appraisal links to pay."""
 
     TITLE: ClassVar[str] = "Pay"
+
+    # What the product does with each setting, shown on the policy pages.
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "performance_related_pay": (
+            "When on, the end-of-year review cannot be completed without its reference "
+            "to pay, and the pay decision date becomes required; when off, the pay "
+            "reference is optional."
+        ),
+        "teacher_progression": _AWAITING,
+        "support_staff_progression": _AWAITING,
+        "withhold_reasons": _AWAITING,
+        "other_no_increment_reasons": _AWAITING,
+        "years_between_upper_range_points": _AWAITING,
+        "threshold_applications": _AWAITING,
+        "threshold_evidence": _AWAITING,
+        "recommended_by": _AWAITING,
+        "headteacher_approves_before_shared": _AWAITING,
+        "pay_committee_sees": _AWAITING,
+        "decision_due": _AWAITING,
+        "backdated_to_cycle_start": _AWAITING,
+        "honorarium_allowed": _AWAITING,
+        "appeal_allowed": _AWAITING,
+    }
 
     performance_related_pay: bool = Field(
         False,

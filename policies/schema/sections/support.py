@@ -89,10 +89,34 @@ class SupportStage(_Frozen):
     )
 
 
+_AWAITING = (
+    "Recorded for support plans and capability, which are not built yet: "
+    "changing it changes nothing yet."
+)
+
+
 class SupportSettings(_Frozen):
     """Support for staff whose performance is a concern, and the move to capability."""
 
     TITLE: ClassVar[str] = "Support and capability"
+
+    # What the product does with each setting, shown on the policy pages.
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "suspend_for_grievance": (
+            "When on, a manager may suspend a cycle because of a grievance (the "
+            "suspension form offers it); when off, only capability pauses appraisal."
+        ),
+        "stages": _AWAITING,
+        "concerns_reported_to_headteacher": _AWAITING,
+        "hr_meets_headteachers_termly": _AWAITING,
+        "capability_meeting_notice_working_days": _AWAITING,
+        "capability_letter_within_working_days": _AWAITING,
+        "capability_letter_contents": _AWAITING,
+        "accompanied_at_capability_meeting": _AWAITING,
+        "skip_informal_when": _AWAITING,
+        "sustain_months": _AWAITING,
+        "appraisal_in_capability": _AWAITING,
+    }
 
     stages: tuple[SupportStage, ...] = Field(
         (SupportStage(key="informal_support", name="Informal support", normal_weeks=4),),
