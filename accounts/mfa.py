@@ -1,28 +1,31 @@
-"""Who must use two-step verification (an authenticator app) before seeing any page."""
+"""Who must use two-step verification (an authenticator app) before seeing any page.
+
+Accounts knows the mechanism (an authenticator, the middleware that sends a user to set one
+up); the apps that give people wide access decide who needs it. They say so by registering
+a rule in their ``AppConfig.ready()`` (organisation registers "these roles need two-step");
+accounts never looks them up.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from allauth.mfa.models import Authenticator
 
-from organisation.models import Role
-from organisation.principal import Principal, principal_for
-
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Roles that see other people's appraisals across an academy or the trust, or change who
-# may see them. A stolen password for one of these exposes many people's records.
-MFA_REQUIRED_TRUST_ROLES = frozenset({Role.HR, Role.TRUST_ADMIN, Role.EXECUTIVE})
-MFA_REQUIRED_ACADEMY_ROLES = frozenset({Role.HEADTEACHER, Role.APPRAISAL_DELEGATE})
+# A rule answers "must this user use two-step verification?" for one reason of its own.
+MfaRule = Callable[["User"], bool]
+
+_rules: list[MfaRule] = []
 
 
-def role_requires_mfa(principal: Principal) -> bool:
-    """True if any of the principal's active roles requires two-step verification."""
-    if principal.has_trust_role(*MFA_REQUIRED_TRUST_ROLES):
-        return True
-    return bool(principal.academies_with(*MFA_REQUIRED_ACADEMY_ROLES))
+def register_mfa_rule(rule: MfaRule) -> None:
+    """Add a reason a user must use two-step verification (idempotent)."""
+    if rule not in _rules:
+        _rules.append(rule)
 
 
 def has_totp(user: User) -> bool:
@@ -34,7 +37,7 @@ def user_requires_mfa(user: User) -> bool:
     # access of all, whatever trust roles they hold.
     if user.is_superuser or user.is_staff:
         return True
-    return role_requires_mfa(principal_for(user))
+    return any(rule(user) for rule in _rules)
 
 
 def needs_mfa_setup(user: User) -> bool:

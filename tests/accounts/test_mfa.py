@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from accounts.mfa import role_requires_mfa
 from accounts.middleware import SETUP_MESSAGE
+from organisation.mfa import role_requires_mfa
 from organisation.models import Role
 from organisation.principal import Principal
 from tests.accounts.support import current_code, give_totp, has_totp, user_with_role
