@@ -18,6 +18,7 @@ from organisation.models import Academy, JobRole, StaffGroup, Trust
 from organisation.principal import principal_for
 
 from . import permissions
+from .extensions import latest_pinned_effective_from
 from .models import Policy, PolicyAssignment, PolicyVersion
 from .presets import Preset, load_preset
 from .schema import validate_settings
@@ -117,7 +118,7 @@ def policy_version_create(
     if versions.filter(effective_from=effective_from).exists():
         message = f"Version already in force from {effective_from:%-d %B %Y}: choose another date."
         raise PolicyError(message, {"effective_from": [message]})
-    pinned_from = _latest_pinned_effective_from(policy)
+    pinned_from = latest_pinned_effective_from(policy)
     if pinned_from is not None and effective_from < pinned_from:
         message = (
             f"Appraisal cycles already use the version in force from {pinned_from:%-d %B %Y}: "
@@ -140,15 +141,6 @@ def policy_version_create(
     except IntegrityError:
         raise PolicyError("Someone else changed this policy at the same time: try again.") from None
     return version
-
-
-def _latest_pinned_effective_from(policy: Policy) -> dt.date | None:
-    from cycles.models import AppraisalCycle  # cycles depends on policies, not the reverse
-
-    result: dt.date | None = AppraisalCycle.objects.filter(policy_version__policy=policy).aggregate(
-        latest=Max("policy_version__effective_from")
-    )["latest"]
-    return result
 
 
 def _free_name(trust: Trust, name: str) -> str:
