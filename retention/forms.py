@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from appraisal_site.forms import PlainTextMixin
-from cycles.models import AppraisalCycle
 from organisation.models import StaffMember
 from submissions.guard import SubmitOnceMixin
+
+from .registry import RetentionRoot, retention_registry
 
 
 class LegalHoldForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
@@ -17,6 +19,8 @@ class LegalHoldForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         required=False,
         help_text="To keep every appraisal record of one member of staff.",
     )
+    # One number field for every kind of record (named for the first kind, the
+    # appraisal record); the kind is chosen above it when more than one is registered.
     cycle_number = forms.IntegerField(
         label="Appraisal record number",
         required=False,
@@ -36,7 +40,33 @@ class LegalHoldForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.trust_id = trust_id
         self.staff_member: StaffMember | None = None
-        self.cycle: AppraisalCycle | None = None
+        self.record: models.Model | None = None
+        self.roots = retention_registry.roots()
+        if len(self.roots) > 1:
+            kinds = [(root.key, root.label) for root in self.roots]
+            self.fields = {
+                "staff_number": self.fields["staff_number"],
+                "record_kind": forms.ChoiceField(
+                    label="Kind of record",
+                    choices=kinds,
+                    initial=kinds[0][0],
+                    required=False,
+                    widget=forms.RadioSelect,
+                    help_text="For one record only.",
+                ),
+                **{k: v for k, v in self.fields.items() if k != "staff_number"},
+            }
+            number = self.fields["cycle_number"]
+            number.label = "Record number"
+            number.help_text = "To keep one record only: the number in its address."
+
+    def _root(self, data: dict[str, Any]) -> RetentionRoot:
+        chosen = data.get("record_kind") or self.roots[0].key
+        return next((r for r in self.roots if r.key == chosen), self.roots[0])
+
+    @property
+    def _what(self) -> str:
+        return self.roots[0].label.lower() if len(self.roots) == 1 else "record"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -46,7 +76,9 @@ class LegalHoldForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
             return data
         if bool(staff_number) == bool(cycle_number):
             raise forms.ValidationError(
-                "Enter either a staff number or an appraisal record number, not both."
+                f"Enter either a staff number or an {self._what} number, not both."
+                if self._what[0] in "aeiou"
+                else f"Enter either a staff number or a {self._what} number, not both."
             )
         if staff_number:
             self.staff_member = StaffMember.objects.filter(
@@ -55,11 +87,14 @@ class LegalHoldForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
             if self.staff_member is None:
                 self.add_error("staff_number", "There is no member of staff with that number.")
         elif cycle_number is not None:
-            self.cycle = AppraisalCycle.objects.filter(
-                trust_id=self.trust_id, pk=cycle_number
-            ).first()
-            if self.cycle is None:
-                self.add_error("cycle_number", "There is no appraisal record with that number.")
+            root = self._root(data)
+            facts = root.facts([cycle_number]).get(cycle_number)
+            if facts is not None and facts.trust_id == self.trust_id:
+                self.record = root.model._base_manager.filter(pk=cycle_number).first()
+            if self.record is None:
+                self.add_error(
+                    "cycle_number", f"There is no {root.label.lower()} with that number."
+                )
         return data
 
 

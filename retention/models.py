@@ -13,24 +13,24 @@ from organisation.models import StaffMember, Trust
 
 
 class LegalHold(models.Model):
-    """HR's instruction to keep a record (one cycle, or everything about one member of
-    staff) past its retention period: litigation, a tribunal, a subject access request in
-    progress. Lifting it lets the next nightly purge destroy the record if it has expired.
+    """HR's instruction to keep a record (one appraisal record or other registered root,
+    or everything about one member of staff) past its retention period: litigation, a
+    tribunal, a subject access request in progress. Lifting it lets the next nightly purge
+    destroy the record if it has expired.
     """
 
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
-    # A hold on a cycle is part of that cycle's record tree: while it is in place the purge
+    # The held record, by its root's registered key (``retention.registry``) and id. A
+    # hold on a record is part of that record's tree: while it is in place the purge
     # skips the tree; once lifted, the purge destroys it (and its history, with HR's
     # reasons) with the record. The ledger's row counts keep the fact that it existed.
-    cycle = models.ForeignKey(
-        "cycles.AppraisalCycle",
-        on_delete=models.CASCADE,
+    root_kind = models.CharField(
+        max_length=40, blank=True, help_text='The kind of record held, e.g. "appraisal_cycle".'
+    )
+    root_id = models.BigIntegerField(
         null=True,
         blank=True,
-        related_name="+",
-    )
-    cycle_ref = models.BigIntegerField(
-        null=True, blank=True, help_text="The held cycle's number (the purge looks holds up by it)."
+        help_text="The held record's number (the purge looks holds up by it).",
     )
     staff_member = models.ForeignKey(
         StaffMember, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -55,25 +55,36 @@ class LegalHold(models.Model):
         ordering = ["-set_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cycle_ref__isnull=False) | Q(staff_member__isnull=False),
+                condition=(Q(root_id__isnull=False) & ~Q(root_kind=""))
+                | Q(staff_member__isnull=False),
                 name="legal_hold_names_a_record",
             ),
         ]
         indexes = [
             models.Index(
-                fields=["trust", "cycle_ref"],
+                fields=["root_kind", "root_id"],
                 condition=Q(lifted_at__isnull=True),
-                name="legal_hold_active_cycle",
+                name="legal_hold_active_root",
             ),
         ]
 
     def __str__(self) -> str:
-        what = f"cycle {self.cycle_ref}" if self.cycle_ref else f"staff {self.staff_member_id}"
+        what = (
+            f"{self.root_kind} {self.root_id}" if self.root_id else f"staff {self.staff_member_id}"
+        )
         return f"Legal hold on {what}"
 
     @property
     def is_active(self) -> bool:
         return self.lifted_at is None
+
+    @property
+    def root_label(self) -> str:
+        """What HR calls the held record's kind ("Appraisal record")."""
+        from .registry import retention_registry
+
+        root = retention_registry.root(self.root_kind)
+        return root.label if root is not None else self.root_kind.replace("_", " ").capitalize()
 
 
 class PurgeLedgerEntry(AppendOnlyModel):
@@ -81,8 +92,13 @@ class PurgeLedgerEntry(AppendOnlyModel):
     the ledger can be kept for ever and replayed after a restore from backup."""
 
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
+    # What was destroyed, by its registered record type (``retention.registry``): a root
+    # ("appraisal_record", the whole cycle) or a record type under one ("observation").
     record_type = models.CharField(max_length=40)
     record_id = models.BigIntegerField()
+    # The root it was (or is) under; the same as the record for a root.
+    root_kind = models.CharField(max_length=40, blank=True)
+    root_id = models.BigIntegerField(null=True, blank=True)
     appraisee_staff_id = models.BigIntegerField(null=True, blank=True)
     academy_id_at_purge = models.BigIntegerField(null=True, blank=True)
     policy_version_id_at_purge = models.BigIntegerField(null=True, blank=True)
@@ -108,10 +124,25 @@ class PurgeLedgerEntry(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["record_type", "record_id"], name="purged_once"),
         ]
-        indexes = [models.Index(fields=["trust", "purged_at"], name="purge_ledger_trust_at")]
+        indexes = [
+            models.Index(fields=["trust", "purged_at"], name="purge_ledger_trust_at"),
+            models.Index(fields=["root_kind", "root_id"], name="purge_ledger_root"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id} purged {self.purged_at:%d %b %Y}"
+
+    @property
+    def record_label(self) -> str:
+        """What was destroyed, in HR's words: "Appraisal record 1234", or "Observation 55
+        of appraisal record 1234" for a record destroyed before its root."""
+        from .registry import retention_registry
+
+        label = f"{retention_registry.label_for(self.record_type)} {self.record_id}"
+        root = retention_registry.root(self.root_kind)
+        if root is not None and self.record_type != root.record_type and self.root_id:
+            label += f" of {root.label.lower()} {self.root_id}"
+        return label
 
     @property
     def total_rows(self) -> int:

@@ -1,11 +1,13 @@
 """How long a record is kept: pure rules over a policy's retention schedule, no database.
 
-A cycle's record tree (the cycle, its objectives, meetings, observations, evidence, review
+A root's record tree (a cycle, its objectives, meetings, observations, evidence, review
 and everything else recorded under it) is one record for destruction. It is kept for the
 longest period the pinned policy version sets for any record type the tree holds, so that
-no part is destroyed before its own schedule says. The years are counted from the end of
-the cycle, or from the end of the person's employment when the schedule says so (and a
-person still employed then keeps every record).
+no part is destroyed before its own schedule says. A record type with a shorter period
+than its root's (observations kept 3 years in a 7-year appraisal record) is destroyed on
+its own once its period ends. The years are counted from the end of the cycle, or from
+the end of the person's employment when the schedule says so (and a person still
+employed then keeps every record).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 
 from policies.schema import RetentionFrom, RetentionSettings
 
-# The record types (``RetentionSettings.RECORD_TYPES``) that live inside a cycle's tree.
+# The record types (``RetentionSettings.RECORD_TYPES``) that live inside a cycle's tree
+# when every app is installed (the purge asks the registry, ``retention.registry``).
 CYCLE_TREE_RECORD_TYPES: tuple[str, ...] = ("appraisal_record", "observation")
 
 
@@ -54,14 +57,38 @@ def cycle_retention(
     record_types: tuple[str, ...] = CYCLE_TREE_RECORD_TYPES,
 ) -> RetentionDecision:
     """How long a cycle's record tree is kept under ``schedule`` (its pinned policy's)."""
+    return record_retention(
+        schedule, ends_on=cycle_ends_on, left_on=left_on, as_of=as_of, record_types=record_types
+    )
+
+
+def separately_destroyed(
+    schedule: RetentionSettings, *, root_types: tuple[str, ...], record_type: str
+) -> bool:
+    """Whether records of ``record_type`` under a root kept for ``root_types`` are
+    destroyed on their own, before the root (their period is shorter than the root's)."""
+    return schedule.years_for(record_type) < years_for_types(schedule, root_types)
+
+
+def record_retention(
+    schedule: RetentionSettings,
+    *,
+    ends_on: dt.date,
+    left_on: dt.date | None,
+    as_of: dt.date,
+    record_types: tuple[str, ...],
+) -> RetentionDecision:
+    """How long a record (a root's tree, or records of one type under it) is kept under
+    ``schedule``: the longest period of ``record_types``, counted from ``ends_on`` (the
+    end of the record's year) or from the person's leaving day, as the schedule says."""
     years = years_for_types(schedule, record_types)
     if schedule.counted_from == RetentionFrom.END_OF_EMPLOYMENT:
         anchor = left_on if left_on is not None and left_on <= as_of else None
         # A record made after the person left (a late-closed cycle) counts from its end.
-        if anchor is not None and cycle_ends_on > anchor:
-            anchor = cycle_ends_on
+        if anchor is not None and ends_on > anchor:
+            anchor = ends_on
     else:
-        anchor = cycle_ends_on
+        anchor = ends_on
     return RetentionDecision(
         record_types=record_types,
         years=years,

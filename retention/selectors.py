@@ -14,7 +14,7 @@ def ledger_for_trust(trust_id: int) -> QuerySet[PurgeLedgerEntry]:
 def holds_for_trust(trust_id: int) -> QuerySet[LegalHold]:
     return (
         LegalHold.objects.filter(trust_id=trust_id)
-        .select_related("staff_member", "set_by", "lifted_by", "cycle")
+        .select_related("staff_member", "set_by", "lifted_by")
         .order_by("lifted_at", "-set_at", "-pk")
     )
 

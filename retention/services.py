@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from cycles.models import AppraisalCycle
 from organisation.models import StaffMember
 from organisation.principal import Principal
 
 from . import purge
 from .models import LegalHold
 from .permissions import can_manage_retention
+from .registry import retention_registry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,29 +39,36 @@ def legal_hold_set(
     principal: Principal,
     actor: User,
     reason: str,
-    cycle: AppraisalCycle | None = None,
+    record: models.Model | None = None,
     staff_member: StaffMember | None = None,
 ) -> LegalHold:
-    """Keep one cycle, or everything about one member of staff, past its retention period.
+    """Keep one record (an appraisal cycle, or a record of any registered retention
+    root), or everything about one member of staff, past its retention period.
 
-    Takes the cycle's row lock first, the same lock the purge takes before destroying a
+    Takes the record's row lock first, the same lock the purge takes before destroying a
     tree: a hold set while the purge runs is either in place before the purge looks, or
-    set on a cycle already gone (refused)."""
-    if (cycle is None) == (staff_member is None):
-        raise RetentionError("Choose one appraisal record or one member of staff to hold.")
+    set on a record already gone (refused)."""
+    if (record is None) == (staff_member is None):
+        raise RetentionError("Choose one record or one member of staff to hold.")
     reason = reason.strip()
     if not reason:
         raise RetentionError("Say why the record must be kept.")
-    trust_id = cycle.trust_id if cycle is not None else staff_member.trust_id  # type: ignore[union-attr]
+    root = None
+    if record is not None:
+        root = retention_registry.root_for_model(type(record))
+        if root is None:
+            raise RetentionError("Records of this kind are not destroyed, so cannot be held.")
+        facts = root.facts([record.pk], lock=True).get(record.pk)
+        if facts is None:
+            raise RetentionError("That record no longer exists.")
+        trust_id = facts.trust_id
+    else:
+        trust_id = staff_member.trust_id  # type: ignore[union-attr]
     _check_hr(principal, trust_id)
-    if cycle is not None:
-        locked = AppraisalCycle.objects.select_for_update(of=("self",)).filter(pk=cycle.pk).first()
-        if locked is None:
-            raise RetentionError("That appraisal record no longer exists.")
     hold = LegalHold(
         trust_id=trust_id,
-        cycle=cycle,
-        cycle_ref=cycle.pk if cycle is not None else None,
+        root_kind=root.key if root is not None else "",
+        root_id=record.pk if record is not None else None,
         staff_member=staff_member,
         reason=reason,
         set_by=actor,

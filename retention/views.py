@@ -55,7 +55,7 @@ def hold_add(request: HttpRequest) -> HttpResponse:
                 principal=principal,
                 actor=request.user,  # type: ignore[arg-type]
                 reason=form.cleaned_data["reason"],
-                cycle=form.cycle,
+                record=form.record,
                 staff_member=form.staff_member,
             )
         except services.RetentionError as exc:

@@ -22,3 +22,18 @@ class ReviewsConfig(AppConfig):
                 "reviews/_cycle_section.html", selectors.cycle_section_context
             )
         )
+        # Observations keep their own retention period (retention.observation_years).
+        from retention.registry import ChildRecordType, retention_registry
+
+        from .models import Observation
+
+        retention_registry.register_record_type(
+            ChildRecordType(
+                key="observation",
+                label="Observation",
+                root_key="appraisal_cycle",
+                model=Observation,
+                retention_field="observation",
+                root_column="cycle_id",
+            )
+        )

@@ -1,13 +1,17 @@
 """The nightly retention purge: destroy every expired record tree, completely.
 
-A *record tree* is one appraisal cycle and everything that would be deleted with it. It
-is discovered, not listed: every foreign key of every installed app that Django's deletion
-``Collector`` would follow (``get_candidate_relations_to_delete``) is followed here with
-the same meaning (CASCADE goes with the tree, SET_NULL is cleared, PROTECT and an outside
-RESTRICT block it), so a model another app adds under a cycle is included without a
-change here. Trees are discovered a batch at a time (a fixed number of queries per batch)
-and each is then destroyed in its own transaction. On top of the rows themselves a tree
-includes
+What it destroys is registered (``retention.registry``): *roots* (the appraisal cycle;
+later a support plan or a pay recommendation), each destroyed whole once the longest
+period of any record type in it has ended, and *record types* under a root with a period
+of their own (a cycle's observations), destroyed on their own when that period is
+shorter than the root's. A *record tree* is one such record and everything that would be
+deleted with it. It is discovered, not listed: every foreign key of every installed app
+that Django's deletion ``Collector`` would follow (``get_candidate_relations_to_delete``)
+is followed here with the same meaning (CASCADE goes with the tree, SET_NULL is cleared,
+PROTECT and an outside RESTRICT block it), so a model another app adds under a cycle is
+included without a change here. Trees are discovered a batch at a time (a fixed number
+of queries per batch) and each is then destroyed in its own transaction. On top of the
+rows themselves a tree includes
 
 - their history rows (django-simple-history keeps a full copy of a deleted row, and of
   rows deleted long ago, e.g. an objective removed in the cycle's first month): every
@@ -17,10 +21,11 @@ includes
   of the tree;
 - uploaded files, of live rows and of history rows.
 
-A legal hold on a cycle is part of its tree too (its foreign key cascades): an active
-hold keeps the tree from being purged at all; a lifted one, with HR's reasons for setting
-and lifting it and its history, is destroyed with the record, and the ledger's row counts
-(``retention.legalhold``) keep only the fact that there was one.
+A legal hold on a root (named by the root's registered key and id) is part of its tree
+too: an active hold keeps the tree, and every record under the root, from being purged;
+a lifted one, with HR's reasons for setting and lifting it and its history, is destroyed
+with the record, and the ledger's row counts (``retention.legalhold``) keep only the
+fact that there was one.
 
 Crash safety. Each tree goes in ONE transaction: the rows, their history, permission and
 log rows, a ``PurgeLedgerEntry`` (ids, dates, counts and a hash; no content) and a

@@ -16,6 +16,7 @@ from simple_history.utils import get_history_model_for_model
 from policies.models import PolicyVersion
 from policies.schema import RetentionSettings
 
+# The ledger's record type for a whole appraisal cycle (``retention.roots.CYCLE_ROOT``).
 RECORD_TYPE = "appraisal_record"
 
 Model = type[models.Model]

@@ -1,4 +1,5 @@
-"""Destroying one tree in one transaction, with its ledger entry and its files queued."""
+"""Destroying one tree (a root's, or one record's under a root) in one transaction,
+with its ledger entry and its files queued."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from django.contrib.admin.models import LogEntry
 from django.db import models, transaction
 
 from audit.models import AccessLogEntry
-from cycles.models import AppraisalCycle
 
 from ..models import PendingFileDeletion, PurgeLedgerEntry
-from ..rules import cycle_retention
+from ..registry import retention_registry
+from ..rules import record_retention, separately_destroyed
 from . import checkpoints
 from ._common import RECORD_TYPE, _chunks, _schedule
 from .candidates import Candidate
@@ -35,6 +36,8 @@ class TreeOutcome:
     rows: dict[str, int] = field(default_factory=dict)
     files: int = 0
     detail: str = ""
+    # The registered record type destroyed: a root's own, or one under a root.
+    record_type: str = RECORD_TYPE
 
 
 def _raw_delete(qs: models.QuerySet[Any]) -> int:
@@ -47,35 +50,52 @@ def _raw_delete(qs: models.QuerySet[Any]) -> int:
 def purge_tree(
     candidate: Candidate, tree: RecordTree, *, as_of: dt.date, dry_run: bool = False
 ) -> TreeOutcome:
-    """Destroy one expired cycle's record tree in one transaction (or, in a dry run, say
-    what would go). Re-checks hold and expiry under the cycle's row lock, the lock
+    """Destroy one expired record tree in one transaction (or, in a dry run, say what
+    would go). Re-checks hold and expiry under the root's row lock, the lock
     ``legal_hold_set`` also takes, so a hold set while the purge runs wins."""
     record_id = candidate.record_id
+
+    def outcome(status: str, **kwargs: Any) -> TreeOutcome:
+        return TreeOutcome(record_id, status, record_type=candidate.record_type, **kwargs)
+
     if tree.blocked_by:
-        logger.warning("purge blocked record_id=%s by=%s", record_id, sorted(tree.blocked_by))
-        return TreeOutcome(record_id, "blocked", detail=", ".join(sorted(tree.blocked_by)))
-    if dry_run:
-        return TreeOutcome(record_id, "would_purge", rows=tree.row_counts(), files=len(tree.files))
-    with transaction.atomic():
-        cycle = (
-            AppraisalCycle.objects.select_for_update(of=("self",))
-            .select_related("appraisee")
-            .filter(pk=record_id)
-            .first()
+        logger.warning(
+            "purge blocked record_type=%s record_id=%s by=%s",
+            candidate.record_type,
+            record_id,
+            sorted(tree.blocked_by),
         )
-        if cycle is None:
-            return TreeOutcome(record_id, "gone")
-        if _is_held(cycle):
-            return TreeOutcome(record_id, "held")
-        decision = cycle_retention(
-            _schedule(cycle.policy_version_id),
-            cycle_ends_on=cycle.ends_on,
-            left_on=cycle.appraisee.left_on,
-            as_of=as_of,
+        return outcome("blocked", detail=", ".join(sorted(tree.blocked_by)))
+    if dry_run:
+        return outcome("would_purge", rows=tree.row_counts(), files=len(tree.files))
+    root = retention_registry.root(candidate.root_kind)
+    if root is None:
+        return outcome("failed", detail=f"no retention root {candidate.root_kind!r}")
+    with transaction.atomic():
+        facts = root.facts([candidate.root_id], lock=True).get(candidate.root_id)
+        if facts is None:
+            return outcome("gone")
+        if _is_held(root.key, facts.pk, facts.person_id):
+            return outcome("held")
+        schedule = _schedule(facts.policy_version_id)
+        fields = retention_registry.retention_fields(root)
+        if not candidate.is_root:
+            record_type = retention_registry.record_type(candidate.record_type)
+            if record_type is None or record_type.root_key != root.key:
+                return outcome("failed", detail=f"no record type {candidate.record_type!r}")
+            if record_type.roots_of([record_id]).get(record_id) != facts.pk:
+                return outcome("gone")
+            if not candidate.restored and not separately_destroyed(
+                schedule, root_types=fields, record_type=record_type.retention_field
+            ):
+                return outcome("not_expired")
+            fields = (record_type.retention_field,)
+        decision = record_retention(
+            schedule, ends_on=facts.ends_on, left_on=facts.left_on, as_of=as_of, record_types=fields
         )
         expired = decision.expired(as_of) and decision.keep_until is not None
         if not expired and not candidate.restored:
-            return TreeOutcome(record_id, "not_expired")
+            return outcome("not_expired")
         checkpoints.checkpoint("collected", record_id)
         counts: dict[str, int] = {}
 
@@ -106,24 +126,32 @@ def purge_tree(
                 note(qs.model._meta.label_lower, _raw_delete(qs))
         checkpoints.checkpoint("logs_deleted", record_id)
         entry = (
-            PurgeLedgerEntry.objects.filter(record_type=RECORD_TYPE, record_id=record_id).first()
+            PurgeLedgerEntry.objects.filter(
+                record_type=candidate.record_type, record_id=record_id
+            ).first()
             if candidate.restored
             else None
         )
         if entry is not None:
             # Back from a backup and destroyed again: the first entry stands (the ledger
             # is append-only); the log says it happened.
-            logger.warning("purge replayed for a restored record record_id=%s", record_id)
+            logger.warning(
+                "purge replayed for a restored record record_type=%s record_id=%s",
+                candidate.record_type,
+                record_id,
+            )
         else:
             entry = PurgeLedgerEntry.objects.create(
-                trust_id=cycle.trust_id,
-                record_type=RECORD_TYPE,
+                trust_id=facts.trust_id,
+                record_type=candidate.record_type,
                 record_id=record_id,
-                appraisee_staff_id=cycle.appraisee_id,
-                academy_id_at_purge=cycle.academy_id,
-                policy_version_id_at_purge=cycle.policy_version_id,
-                record_starts_on=cycle.starts_on,
-                record_ends_on=cycle.ends_on,
+                root_kind=root.key,
+                root_id=facts.pk,
+                appraisee_staff_id=facts.person_id,
+                academy_id_at_purge=facts.academy_id,
+                policy_version_id_at_purge=facts.policy_version_id,
+                record_starts_on=facts.starts_on,
+                record_ends_on=facts.ends_on,
                 retention_years=decision.years,
                 counted_from=str(decision.counted_from),
                 expired_on=decision.keep_until or candidate.keep_until,
@@ -146,4 +174,4 @@ def purge_tree(
             transaction.on_commit(
                 lambda: delete_pending_files(names=files, record_id=record_id), robust=True
             )
-    return TreeOutcome(record_id, "purged", rows=counts, files=len(files))
+    return outcome("purged", rows=counts, files=len(files))

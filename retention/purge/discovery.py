@@ -1,11 +1,12 @@
-"""Discovering record trees: following every foreign key into a cycle the way Django's
-deletion ``Collector`` would, a batch of roots at a time."""
+"""Discovering record trees: following every foreign key into a record (a registered
+root, or a record of a type under one) the way Django's deletion ``Collector`` would, a
+batch of records of one model at a time."""
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from django.db import models
@@ -18,8 +19,7 @@ from django.db.models.deletion import (
     get_candidate_relations_to_delete,
 )
 
-from cycles.models import AppraisalCycle
-
+from ..models import LegalHold
 from ._common import Model, _concrete, _rows_where
 from .fingerprint import _fingerprint
 from .generic_refs import _find_generic_refs
@@ -41,15 +41,42 @@ def _relations_into(model: Model) -> list[tuple[Model, models.Field[Any, Any]]]:
     return found
 
 
-def collect_trees(root_ids: Iterable[int]) -> dict[int, RecordTree]:
-    """Find everything that goes with each cycle in ``root_ids``, all at once."""
+def _no_files(pks: Collection[int]) -> Iterable[tuple[int, str]]:
+    return ()
+
+
+def collect_trees(
+    root_ids: Iterable[int],
+    *,
+    model: Model,
+    root_kind: str = "",
+    files: Callable[[Collection[int]], Iterable[tuple[int, str]]] = _no_files,
+) -> dict[int, RecordTree]:
+    """Find everything that goes with each record of ``model`` in ``root_ids``, all at
+    once. ``root_kind`` names a registered root: the holds on each record (lifted ones;
+    an active hold keeps the tree from the purge) go with it. ``files`` gives stored
+    files no ``FileField`` names."""
     trees = {rid: RecordTree(root_id=rid) for rid in root_ids}
+    model = _concrete(model)
     owner: dict[Model, dict[Any, int]] = defaultdict(dict)
     for rid, tree in trees.items():
-        tree.add(AppraisalCycle, rid)
-        owner[AppraisalCycle][rid] = rid
+        tree.add(model, rid)
+        owner[model][rid] = rid
     restricted: list[tuple[Model, Any, int]] = []
-    pending: list[tuple[Model, set[Any]]] = [(AppraisalCycle, set(trees))]
+    pending: list[tuple[Model, set[Any]]] = [(model, set(trees))]
+    if root_kind:
+        # A hold names its record by kind and number, not by a foreign key: it is part of
+        # the record's tree all the same (and anything under the hold with it).
+        holds: set[Any] = set()
+        for pk, root_id in LegalHold._base_manager.filter(
+            root_kind=root_kind, root_id__in=list(trees)
+        ).values_list("pk", "root_id"):
+            if root_id is not None:
+                trees[root_id].add(LegalHold, pk)
+                owner[LegalHold][pk] = root_id
+                holds.add(pk)
+        if holds:
+            pending.append((LegalHold, holds))
     while pending:
         model, pks = pending.pop(0)
         for related, fk in _relations_into(model):
@@ -79,6 +106,9 @@ def collect_trees(root_ids: Iterable[int]) -> dict[int, RecordTree]:
     for tree in trees.values():
         for (related, _fk), pks in tree.cleared.items():
             pks -= {pk for pk in pks if owner[related].get(pk) == tree.root_id}
+    for rid, name in files(list(trees)):
+        if rid in trees and name:
+            trees[rid].files.add(name)
     known = _close_over_history(trees, owner)
     _fingerprint(trees, known)
     _find_generic_refs(trees, known)

@@ -1,5 +1,5 @@
-"""Legal holds as the purge sees them: an active hold on a cycle, or on its appraisee,
-keeps the tree."""
+"""Legal holds as the purge sees them: an active hold on a root, or on the member of
+staff it is about, keeps the root's tree (and every record under it)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from cycles.models import AppraisalCycle
-
 from ..models import LegalHold
 
 
-def _held_cycle_ids(cycle_ids: Iterable[int]) -> set[int]:
+def _held_root_ids(root_kind: str, root_ids: Iterable[int]) -> set[int]:
     rows = (
-        LegalHold.objects.filter(lifted_at__isnull=True, cycle_ref__in=list(cycle_ids))
-        .values_list("cycle_ref", flat=True)
+        LegalHold.objects.filter(
+            lifted_at__isnull=True, root_kind=root_kind, root_id__in=list(root_ids)
+        )
+        .values_list("root_id", flat=True)
         .distinct()
     )
     return {ref for ref in rows if ref is not None}
@@ -29,9 +29,8 @@ def _held_staff_ids() -> set[int]:
     )
 
 
-def _is_held(cycle: AppraisalCycle) -> bool:
-    return (
-        LegalHold.objects.filter(lifted_at__isnull=True)
-        .filter(Q(cycle_ref=cycle.pk) | Q(staff_member_id=cycle.appraisee_id))
-        .exists()
-    )
+def _is_held(root_kind: str, root_id: int, person_id: int | None) -> bool:
+    held = Q(root_kind=root_kind, root_id=root_id)
+    if person_id is not None:
+        held |= Q(staff_member_id=person_id)
+    return LegalHold.objects.filter(lifted_at__isnull=True).filter(held).exists()

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from ..registry import retention_registry
 from ._common import _schedule
+from .candidates import Candidate
 from .destroy import TreeOutcome, purge_tree
 from .discovery import collect_trees
 from .files import delete_pending_files
 from .lock import purge_lock
 from .schedule import expired_candidates
+from .tree import RecordTree
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +45,41 @@ class PurgeRun:
         return self.count("purged")
 
 
+def _batches(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """Candidates in batches of one record type each (discovered together), keeping the
+    order they came in within each type; record types in the order first seen."""
+    by_type: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        by_type.setdefault(candidate.record_type, []).append(candidate)
+    return [
+        group[first : first + COLLECT_BATCH]
+        for group in by_type.values()
+        for first in range(0, len(group), COLLECT_BATCH)
+    ]
+
+
+def _collect(batch: list[Candidate]) -> dict[int, RecordTree]:
+    first = batch[0]
+    ids = [c.record_id for c in batch]
+    root = retention_registry.root(first.root_kind)
+    if root is None:
+        raise LookupError(f"no retention root {first.root_kind!r}")
+    if first.is_root:
+        return collect_trees(ids, model=root.model, root_kind=root.key, files=root.files)
+    record_type = retention_registry.record_type(first.record_type)
+    if record_type is None:
+        raise LookupError(f"no retention record type {first.record_type!r}")
+    return collect_trees(ids, model=record_type.model, files=record_type.files)
+
+
 def purge_expired(
     *,
     as_of: dt.date | None = None,
     dry_run: bool = False,
     max_seconds: float | None = None,
 ) -> PurgeRun:
-    """Destroy every expired, unheld record tree as of ``as_of`` (default today).
+    """Destroy every expired, unheld record tree of every registered root and record
+    type as of ``as_of`` (default today).
 
     ``max_seconds`` stops between trees once spent (``complete`` is then False and the
     caller runs again); each tree is all-or-nothing whenever the run stops.
@@ -73,19 +104,26 @@ def purge_expired(
             spent = time.monotonic() - started
             return max_seconds is not None and bool(run.outcomes) and spent > max_seconds
 
-        for first in range(0, len(candidates), COLLECT_BATCH):
-            batch = candidates[first : first + COLLECT_BATCH]
+        for batch in _batches(candidates):
             if out_of_time():
                 run.complete = False
                 break
             try:
-                trees = collect_trees(c.record_id for c in batch)
+                trees = _collect(batch)
             except Exception as exc:
                 logger.exception(
-                    "purge could not collect record_ids=%s", [c.record_id for c in batch]
+                    "purge could not collect record_type=%s record_ids=%s",
+                    batch[0].record_type,
+                    [c.record_id for c in batch],
                 )
                 run.outcomes += [
-                    TreeOutcome(c.record_id, "failed", detail=type(exc).__name__) for c in batch
+                    TreeOutcome(
+                        c.record_id,
+                        "failed",
+                        detail=type(exc).__name__,
+                        record_type=c.record_type,
+                    )
+                    for c in batch
                 ]
                 continue
             for candidate in batch:
@@ -101,9 +139,18 @@ def purge_expired(
                 except Exception as exc:
                     # One tree that cannot be destroyed (its transaction rolled back) must
                     # not stop the others; it is tried again on the next run.
-                    logger.exception("purge failed record_id=%s", candidate.record_id)
+                    logger.exception(
+                        "purge failed record_type=%s record_id=%s",
+                        candidate.record_type,
+                        candidate.record_id,
+                    )
                     run.outcomes.append(
-                        TreeOutcome(candidate.record_id, "failed", detail=type(exc).__name__)
+                        TreeOutcome(
+                            candidate.record_id,
+                            "failed",
+                            detail=type(exc).__name__,
+                            record_type=candidate.record_type,
+                        )
                     )
             if not run.complete:
                 break

@@ -1,4 +1,4 @@
-"""A record tree: everything that goes with one cycle."""
+"""A record tree: everything that goes with one record (a root, or a record under one)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from ._common import Model
 
 @dataclass
 class RecordTree:
-    """Everything that goes with one cycle, found before its transaction starts. Rows
+    """Everything that goes with one record, found before its transaction starts. Rows
     added to the tree after that make the transaction fail on PostgreSQL's deferred
     foreign-key check and the tree is tried again on the next run; history rows written
     since are caught because history is deleted by object id."""

@@ -118,7 +118,7 @@ def scene(db) -> Scene:  # type: ignore[no-untyped-def]
     services.legal_hold_set(
         principal=principal_for(hr),
         actor=hr,
-        cycle=held_cycle,
+        record=held_cycle,
         reason="Employment tribunal claim",
     )
     return Scene(world=world, expired=expired, recent=recent, held=held, hr=hr)
@@ -335,7 +335,7 @@ def test_a_lifted_hold_and_its_history_go_with_the_record(scene: Scene) -> None:
     history_ids = list(hold.history.values_list("history_id", flat=True))
     assert len(history_ids) == 2
     # The tree also holds a lifted hold the builder made, like any other row under a cycle.
-    holds = LegalHold.objects.filter(cycle=scene.held.cycle)
+    holds = LegalHold.objects.filter(root_kind="appraisal_cycle", root_id=scene.held.cycle.pk)
     hold_count = holds.count()
     hold_history = LegalHold.history.filter(id__in=holds.values("pk")).count()
 

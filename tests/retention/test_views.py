@@ -146,7 +146,7 @@ def test_hold_on_a_cycle_of_another_trust_is_refused(world: World) -> None:
 def test_other_trusts_hold_is_not_found(world: World) -> None:
     other = make_world()
     hold = LegalHold.objects.create(
-        trust=other.trust, cycle=other.cycle, cycle_ref=other.cycle.pk, reason="x"
+        trust=other.trust, root_kind="appraisal_cycle", root_id=other.cycle.pk, reason="x"
     )
     client = signed_in(hr_of(world))
     assert client.get(reverse("retention:hold_lift", args=[hold.pk])).status_code == 404
@@ -169,7 +169,10 @@ def test_index_query_count_is_flat(world: World, django_assert_max_num_queries) 
     for i in range(30):
         ledger_entry(world, 200 + i)
         LegalHold.objects.create(
-            trust=world.trust, cycle=world.cycle, cycle_ref=world.cycle.pk, reason=f"c{i}"
+            trust=world.trust,
+            root_kind="appraisal_cycle",
+            root_id=world.cycle.pk,
+            reason=f"c{i}",
         )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("retention:index"))

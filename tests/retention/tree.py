@@ -34,6 +34,7 @@ from audit.models import AccessLogEntry
 from cycles.models import AppraisalCycle
 from organisation.models import Academy, JobRole, StaffMember, Trust
 from policies.models import PolicyVersion
+from retention.models import LegalHold
 
 SKIP_APPS = {"admin", "auth", "contenttypes", "sessions", "guardian", "axes", "account", "mfa"}
 
@@ -165,14 +166,26 @@ def _build_support(
     return obj
 
 
-def _lifted_hold(tree: BuiltTree) -> dict[str, Any]:
-    # A hold in the tree is one HR has lifted: an active hold keeps the tree from the purge,
-    # and a hold on a person would hold every other record of theirs.
-    return {"cycle_ref": tree.cycle.pk, "staff_member": None, "lifted_at": timezone.now()}
-
-
 # Fields a generic row of these models cannot have, by model label.
-OVERRIDES = {"retention.legalhold": _lifted_hold}
+OVERRIDES: dict[str, Any] = {}
+
+
+def _add_lifted_hold(tree: BuiltTree) -> LegalHold:
+    """A hold names its record by kind and number, not by a foreign key, so the builder
+    does not find it: one is added by hand. A hold in the tree is one HR has lifted: an
+    active hold keeps the tree from the purge, and a hold on a person would hold every
+    other record of theirs."""
+    hold = LegalHold(
+        trust_id=tree.cycle.trust_id,
+        root_kind="appraisal_cycle",
+        root_id=tree.cycle.pk,
+        reason=f"{tree.marker} hold",
+        lift_reason=f"{tree.marker} lifted",
+        lifted_at=timezone.now(),
+    )
+    hold.save()
+    hold.save()  # a second history row, carrying the marker again
+    return hold
 
 
 def _build_one(
@@ -241,6 +254,7 @@ def build_tree(cycle: AppraisalCycle, *, marker: str | None = None) -> BuiltTree
             progress = True
         if not progress:
             break
+    built[LegalHold] = [_add_lifted_hold(tree)]
     tree.objects = {m: objs for m, objs in built.items() if m is not AppraisalCycle}
     return tree
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from retention import services
+from retention.registry import retention_registry
 
 
 def parse_day(value: str) -> dt.date:
@@ -20,8 +21,9 @@ def parse_day(value: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Destroy every appraisal record whose retention period has ended and that is not "
-        "under a legal hold, recording each in the purge ledger. Safe to run again."
+        "Destroy every record (appraisal records, and records such as observations kept "
+        "for a shorter time) whose retention period has ended and that is not under a "
+        "legal hold, recording each in the purge ledger. Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             rows = ", ".join(f"{label} {n}" for label, n in sorted(outcome.rows.items()))
             detail = f" ({outcome.detail})" if outcome.detail else ""
             self.stdout.write(
-                f"{outcome.status}: appraisal record {outcome.record_id}"
+                f"{outcome.status}: "
+                f"{retention_registry.label_for(outcome.record_type).lower()} {outcome.record_id}"
                 f"{detail}{': ' + rows if rows else ''}"
                 f"{f'; {outcome.files} files' if outcome.files else ''}"
             )
