@@ -7,4 +7,12 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from organisation.access_log import register_access_recorder
+
+        from . import (
+            receivers,  # noqa: F401
+            services,
+        )
+
+        # Every app's pages note reads and refused look-ups through organisation.access_log.
+        register_access_recorder(services)

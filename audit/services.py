@@ -94,7 +94,7 @@ def record_denied_if_exists(
 
     A missing id (a typo, an old link) is not worth an event; someone asking for a real
     record they may not see is. Views do not call it themselves: the fetch-for-user helpers
-    of each app's ``permissions.py`` do, through ``cycles.permissions.refused``, just
+    of each app's ``permissions.py`` do, through ``organisation.access_log.refused``, just
     before answering ``Http404``, so every page logs a refused look-up the same way.
     """
     try:

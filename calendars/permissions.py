@@ -11,11 +11,18 @@ Bank holiday overrides are platform-wide and changed only by superusers in the a
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
+from organisation.access_log import refused
 from organisation.models import Academy, Role
 from organisation.principal import Principal
+
+from .models import CalendarDay, Term
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 VIEW = "view"
 EDIT = "edit"
@@ -38,9 +45,26 @@ def can(principal: Principal, action: str, academy: Academy) -> bool:
     return False
 
 
-def academy_for(principal: Principal, academy_id: int) -> Academy:
-    """The academy if ``principal`` may see its calendar; 404 otherwise (never a hint)."""
+def academy_for(principal: Principal, academy_id: int, *, request: HttpRequest | None) -> Academy:
+    """The academy if ``principal`` may see its calendar; 404 otherwise (never a hint),
+    the refusal of a real academy noted in the security log."""
     try:
         return visible_academies(principal).get(pk=academy_id)
     except Academy.DoesNotExist:
-        raise Http404("No such academy.") from None
+        raise refused(request, Academy, academy_id, "No such academy.") from None
+
+
+def term_for(academy: Academy, term_id: int, *, request: HttpRequest | None) -> Term:
+    """A term of ``academy`` (already fetched for the user); 404 for any other id."""
+    try:
+        return Term.objects.get(academy=academy, pk=term_id)
+    except Term.DoesNotExist:
+        raise refused(request, Term, term_id, "No such term.") from None
+
+
+def day_for(academy: Academy, day_id: int, *, request: HttpRequest | None) -> CalendarDay:
+    """A closure or INSET day of ``academy`` (already fetched for the user); 404 otherwise."""
+    try:
+        return CalendarDay.objects.get(academy=academy, pk=day_id)
+    except CalendarDay.DoesNotExist:
+        raise refused(request, CalendarDay, day_id, "No such day.") from None

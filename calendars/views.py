@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -21,7 +21,7 @@ from submissions.guard import submit_once
 
 from . import permissions, selectors, services
 from .forms import EARLIEST_YEAR, LATEST_YEAR, CalendarDayForm, DateCheckForm, TermAddForm, TermForm
-from .models import CalendarDay, CalendarDayKind, Term
+from .models import CalendarDay, CalendarDayKind
 from .working_days import OutsideCalendarRange, academic_year_label, academic_year_of
 
 
@@ -36,7 +36,7 @@ def _principal(request: HttpRequest) -> Principal:
 def _academy(request: HttpRequest, academy_id: int, action: str) -> tuple[Principal, Academy]:
     """The academy for this user: 404 if outside their trust, 403 if they may only look."""
     principal = _principal(request)
-    academy = permissions.academy_for(principal, academy_id)
+    academy = permissions.academy_for(principal, academy_id, request=request)
     if not permissions.can(principal, action, academy):
         raise PermissionDenied("You cannot change this academy's calendar.")
     return principal, academy
@@ -172,10 +172,8 @@ def term_add(request: HttpRequest, academy_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def term_edit(request: HttpRequest, academy_id: int, term_id: int) -> HttpResponse:
-    principal, academy = _academy(request, academy_id, permissions.EDIT)
-    term = get_object_or_404(
-        Term, academy__trust_id=principal.trust_id, academy=academy, pk=term_id
-    )
+    _, academy = _academy(request, academy_id, permissions.EDIT)
+    term = permissions.term_for(academy, term_id, request=request)
     initial = {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on}
     form = TermForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -192,10 +190,8 @@ def term_edit(request: HttpRequest, academy_id: int, term_id: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def term_delete(request: HttpRequest, academy_id: int, term_id: int) -> HttpResponse:
-    principal, academy = _academy(request, academy_id, permissions.EDIT)
-    term = get_object_or_404(
-        Term, academy__trust_id=principal.trust_id, academy=academy, pk=term_id
-    )
+    _, academy = _academy(request, academy_id, permissions.EDIT)
+    term = permissions.term_for(academy, term_id, request=request)
     if request.method == "POST":
         services.term_delete(term=term, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, f"{term.name} deleted.")
@@ -227,10 +223,8 @@ def day_add(request: HttpRequest, academy_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def day_remove(request: HttpRequest, academy_id: int, day_id: int) -> HttpResponse:
-    principal, academy = _academy(request, academy_id, permissions.EDIT)
-    day = get_object_or_404(
-        CalendarDay, academy__trust_id=principal.trust_id, academy=academy, pk=day_id
-    )
+    _, academy = _academy(request, academy_id, permissions.EDIT)
+    day = permissions.day_for(academy, day_id, request=request)
     if request.method == "POST":
         services.calendar_day_remove(day=day, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, f"{_day_label(day)} removed.")

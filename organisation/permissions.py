@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
+from .access_log import refused
 from .models import (
     Academy,
     LineManagementPath,
@@ -29,6 +29,9 @@ from .models import (
     Trust,
 )
 from .principal import Principal
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class Action(StrEnum):
@@ -140,8 +143,11 @@ def visible_staff(principal: Principal) -> StaffMemberQuerySet:
     return qs.filter(condition)
 
 
-def get_staff_for_user(principal: Principal, pk: int) -> StaffMember:
-    """The staff member ``pk`` if this principal may see them; otherwise 404 (never 403)."""
+def get_staff_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> StaffMember:
+    """The staff member ``pk`` if this principal may see them; otherwise 404 (never 403),
+    the refusal of a real record noted in the security log."""
     staff = (
         visible_staff(principal)
         .select_related("academy", "job_role", "line_manager", "user")
@@ -149,7 +155,7 @@ def get_staff_for_user(principal: Principal, pk: int) -> StaffMember:
         .first()
     )
     if staff is None:
-        raise Http404("No such member of staff.")
+        raise refused(request, StaffMember, pk, "No such member of staff.")
     return staff
 
 
@@ -170,10 +176,10 @@ def visible_academies(principal: Principal) -> QuerySet[Academy]:
     return qs.filter(pk__in=lead_academy_ids(principal))
 
 
-def get_academy_for_user(principal: Principal, pk: int) -> Academy:
+def get_academy_for_user(principal: Principal, pk: int, *, request: HttpRequest | None) -> Academy:
     academy = visible_academies(principal).filter(pk=pk).first()
     if academy is None:
-        raise Http404("No such academy.")
+        raise refused(request, Academy, pk, "No such academy.")
     return academy
 
 
@@ -189,7 +195,9 @@ def visible_role_assignments(principal: Principal) -> QuerySet[RoleAssignment]:
     return qs.filter(academy_id__in=academies)
 
 
-def get_role_assignment_for_user(principal: Principal, pk: int) -> RoleAssignment:
+def get_role_assignment_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> RoleAssignment:
     assignment = (
         visible_role_assignments(principal)
         .select_related("user", "academy", "trust")
@@ -197,7 +205,7 @@ def get_role_assignment_for_user(principal: Principal, pk: int) -> RoleAssignmen
         .first()
     )
     if assignment is None:
-        raise Http404("No such role.")
+        raise refused(request, RoleAssignment, pk, "No such role.")
     return assignment
 
 
@@ -305,16 +313,18 @@ def visible_role_requests(principal: Principal) -> QuerySet[RoleRequest]:
     return RoleRequest.objects.filter(trust_id=_trust_id(principal))
 
 
-def get_role_request_for_user(principal: Principal, pk: int) -> RoleRequest:
-    request = (
+def get_role_request_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> RoleRequest:
+    role_request = (
         visible_role_requests(principal)
         .select_related("user", "academy", "trust", "requested_by", "decided_by")
         .filter(pk=pk)
         .first()
     )
-    if request is None:
-        raise Http404("No such request.")
-    return request
+    if role_request is None:
+        raise refused(request, RoleRequest, pk, "No such request.")
+    return role_request
 
 
 def _can_view_staff(principal: Principal, staff: Any) -> bool:

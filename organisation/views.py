@@ -14,16 +14,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.services import AccountError, user_reset_mfa
-from audit.services import record_access, record_denied_if_exists
 from submissions.guard import submit_once
 
-from . import permissions, selectors, services
+from . import access_log, permissions, selectors, services
 from .forms import (
     AcademyForm,
     LineManagerForm,
@@ -35,7 +35,7 @@ from .forms import (
     TrustForm,
 )
 from .imports import COLUMNS, EXAMPLE_CSV
-from .models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
+from .models import Academy, RoleAssignment, RoleRequest, Trust
 from .permissions import Action
 from .principal import Principal, principal_for
 from .services import OrganisationError
@@ -53,12 +53,17 @@ def _principal(request: HttpRequest) -> Principal:
     return principal
 
 
-def _require(principal: Principal, action: Action, obj: Any, *, visible: bool) -> None:
-    """404 if the user may not see ``obj`` at all, 403 if they see it but may not act."""
+def _require(
+    request: HttpRequest, principal: Principal, action: Action, obj: Any, *, visible: bool
+) -> None:
+    """404 if the user may not see ``obj`` at all (a refused record noted in the security
+    log), 403 if they see it but may not act."""
     if permissions.can(principal, action, obj):
         return
     if visible:
         raise PermissionDenied
+    if isinstance(obj, Model) and obj.pk is not None:
+        raise access_log.refused(request, type(obj), obj.pk, "Not found.")
     raise Http404("Not found.")
 
 
@@ -112,7 +117,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def trust_detail(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)
-    _require(principal, Action.VIEW_TRUST, trust, visible=False)
+    _require(request, principal, Action.VIEW_TRUST, trust, visible=False)
     return render(
         request,
         "organisation/trust_detail.html",
@@ -130,6 +135,7 @@ def trust_edit(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)
     _require(
+        request,
         principal,
         Action.EDIT_TRUST,
         trust,
@@ -149,11 +155,12 @@ def trust_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "organisation/trust_form.html", {"form": form, "trust": trust})
 
 
-def _academy_for_edit(principal: Principal, pk: int) -> Academy:
+def _academy_for_edit(principal: Principal, pk: int, *, request: HttpRequest) -> Academy:
     academy = Academy.objects.filter(trust_id=_trust(principal).pk, pk=pk).first()
     if academy is None:
-        raise Http404("No such academy.")
+        raise access_log.refused(request, Academy, pk, "No such academy.")
     _require(
+        request,
         principal,
         Action.EDIT_ACADEMY,
         academy,
@@ -169,6 +176,7 @@ def academy_add(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)
     _require(
+        request,
         principal,
         Action.ADD_ACADEMY,
         trust,
@@ -192,7 +200,7 @@ def academy_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def academy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    academy = _academy_for_edit(principal, pk)
+    academy = _academy_for_edit(principal, pk, request=request)
     form = AcademyForm(_posted(request), instance=academy, trust=academy.trust)
     if request.method == "POST" and form.is_valid():
         try:
@@ -239,13 +247,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    try:
-        staff = permissions.get_staff_for_user(principal, pk)
-    except Http404:
-        record_denied_if_exists(request=request, model=StaffMember, pk=pk)
-        raise
+    staff = permissions.get_staff_for_user(principal, pk, request=request)
     # Pay, contract and line management are personal data: reading them is logged.
-    record_access(request=request, obj=staff, action="view", label=f"Staff record: {staff}")
+    access_log.record_access(
+        request=request, obj=staff, action="view", label=f"Staff record: {staff}"
+    )
     reports = list(selectors.direct_reports(staff))
     visible_ids = set(
         permissions.visible_staff(principal)
@@ -277,6 +283,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)
     _require(
+        request,
         principal,
         Action.ADD_STAFF,
         trust,
@@ -303,8 +310,8 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    staff = permissions.get_staff_for_user(principal, pk)
-    _require(principal, Action.EDIT_STAFF, staff, visible=True)
+    staff = permissions.get_staff_for_user(principal, pk, request=request)
+    _require(request, principal, Action.EDIT_STAFF, staff, visible=True)
     form = StaffMemberForm(_posted(request), instance=staff, trust=staff.trust)
     if request.method == "POST" and form.is_valid():
         try:
@@ -320,7 +327,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The staff record has been saved.")
             return redirect("organisation:staff_detail", pk=staff.pk)
     # The form changed ``staff`` in memory while validating: show the saved name.
-    original = permissions.get_staff_for_user(principal, pk)
+    original = permissions.get_staff_for_user(principal, pk, request=request)
     return render(request, "organisation/staff_form.html", {"form": form, "staff": original})
 
 
@@ -329,7 +336,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def staff_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Reset a member of staff's two-step verification (a lost or replaced phone)."""
     principal = _principal(request)
-    staff = permissions.get_staff_for_user(principal, pk)
+    staff = permissions.get_staff_for_user(principal, pk, request=request)
     if action != "reset-two-step":
         raise Http404("No such action.")
     if staff.user is None or not permissions.can(principal, Action.MANAGE_ACCOUNT, staff):
@@ -351,8 +358,8 @@ def staff_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_line_manager(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    staff = permissions.get_staff_for_user(principal, pk)
-    _require(principal, Action.EDIT_LINE_MANAGEMENT, staff, visible=True)
+    staff = permissions.get_staff_for_user(principal, pk, request=request)
+    _require(request, principal, Action.EDIT_LINE_MANAGEMENT, staff, visible=True)
     form = LineManagerForm(
         _posted(request),
         staff=staff,
@@ -382,7 +389,7 @@ def staff_line_manager(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def line_management_index(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    _require(principal, Action.VIEW_LINE_MANAGEMENT, None, visible=False)
+    _require(request, principal, Action.VIEW_LINE_MANAGEMENT, None, visible=False)
     academies = list(permissions.visible_academies(principal))
     if len(academies) == 1:
         return redirect("organisation:line_management", pk=academies[0].pk)
@@ -392,7 +399,7 @@ def line_management_index(request: HttpRequest) -> HttpResponse:
 @login_required
 def line_management(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    academy = permissions.get_academy_for_user(principal, pk)
+    academy = permissions.get_academy_for_user(principal, pk, request=request)
     groups, unmanaged = selectors.line_management_for_academy(academy)
     return render(
         request,
@@ -412,7 +419,7 @@ def line_management(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def role_list(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    _require(principal, Action.VIEW_ROLES, None, visible=False)
+    _require(request, principal, Action.VIEW_ROLES, None, visible=False)
     show_all = request.GET.get("show") == "all"
     assignments = selectors.role_assignment_list(principal, current_only=not show_all)
     page = Paginator(assignments, ROLES_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -448,6 +455,7 @@ def role_grant(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     if not permissions.grantable_roles(principal):
         _require(
+            request,
             principal,
             Action.GRANT_ROLE,
             None,
@@ -505,8 +513,8 @@ def role_grant(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    assignment = permissions.get_role_assignment_for_user(principal, pk)
-    _require(principal, Action.REVOKE_ROLE, assignment, visible=True)
+    assignment = permissions.get_role_assignment_for_user(principal, pk, request=request)
+    _require(request, principal, Action.REVOKE_ROLE, assignment, visible=True)
     if request.method == "POST":
         services.role_revoke(assignment=assignment, revoked_by=_actor(request))
         messages.success(
@@ -522,7 +530,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def role_requests(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    _require(principal, Action.VIEW_ROLE_REQUESTS, None, visible=False)
+    _require(request, principal, Action.VIEW_ROLE_REQUESTS, None, visible=False)
     waiting = list(selectors.role_requests_waiting(principal))
     return render(
         request,
@@ -541,7 +549,7 @@ def role_requests(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
-    role_request = permissions.get_role_request_for_user(principal, pk)
+    role_request = permissions.get_role_request_for_user(principal, pk, request=request)
     may_decide = permissions.can(principal, Action.DECIDE_ROLE_REQUEST, role_request)
     form = RoleDecisionForm(_posted(request))
     if request.method == "POST":
@@ -575,7 +583,7 @@ def role_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def job_role_list(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    _require(principal, Action.VIEW_JOB_ROLES, None, visible=False)
+    _require(request, principal, Action.VIEW_JOB_ROLES, None, visible=False)
     return render(
         request,
         "organisation/job_role_list.html",
@@ -586,9 +594,10 @@ def job_role_list(request: HttpRequest) -> HttpResponse:
 # ----- Staff import -----------------------------------------------------------------------
 
 
-def _import_allowed(principal: Principal) -> Trust:
+def _import_allowed(request: HttpRequest, principal: Principal) -> Trust:
     trust = _trust(principal)
     _require(
+        request,
         principal,
         Action.IMPORT_STAFF,
         trust,
@@ -602,7 +611,7 @@ def _import_allowed(principal: Principal) -> Trust:
 @submit_once
 def staff_import(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    trust = _import_allowed(principal)
+    trust = _import_allowed(request, principal)
     form = StaffImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -634,7 +643,7 @@ def staff_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_import_done(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    _import_allowed(principal)
+    _import_allowed(request, principal)
     summary = request.session.get(IMPORT_SUMMARY_KEY)
     if summary is None:
         return redirect("organisation:staff_import")
@@ -644,7 +653,7 @@ def staff_import_done(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_import_example(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
-    _import_allowed(principal)
+    _import_allowed(request, principal)
     response = HttpResponse(EXAMPLE_CSV.encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="staff-import-example.csv"'
     return response

@@ -9,13 +9,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
+
+from organisation.access_log import refused
 from organisation.models import Role, Trust
 from organisation.principal import Principal
 
 from .models import Policy, PolicyAssignment, PolicyVersion
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 VIEW = "view"
 MANAGE = "manage"
@@ -63,20 +68,23 @@ def visible_policies(principal: Principal) -> QuerySet[Policy]:
     return Policy.objects.filter(trust_id=principal.trust_id or 0)
 
 
-def policy_for(principal: Principal, policy_id: int) -> Policy:
-    """The policy if ``principal`` may read it; 404 otherwise (never a hint it exists)."""
+def policy_for(principal: Principal, policy_id: int, *, request: HttpRequest | None) -> Policy:
+    """The policy if ``principal`` may read it; 404 otherwise (never a hint it exists),
+    the refusal of a real policy noted in the security log."""
     try:
         return visible_policies(principal).get(pk=policy_id)
     except Policy.DoesNotExist:
-        raise Http404("No such policy.") from None
+        raise refused(request, Policy, policy_id, "No such policy.") from None
 
 
-def assignment_for(principal: Principal, assignment_id: int) -> PolicyAssignment:
+def assignment_for(
+    principal: Principal, assignment_id: int, *, request: HttpRequest | None
+) -> PolicyAssignment:
     if not may_view_policies(principal):
-        raise Http404("No such assignment.")
+        raise refused(request, PolicyAssignment, assignment_id, "No such assignment.")
     try:
         return PolicyAssignment.objects.select_related("policy", "academy", "job_role").get(
             pk=assignment_id, trust_id=principal.trust_id or 0
         )
     except PolicyAssignment.DoesNotExist:
-        raise Http404("No such assignment.") from None
+        raise refused(request, PolicyAssignment, assignment_id, "No such assignment.") from None

@@ -52,7 +52,7 @@ def _principal(request: HttpRequest, action: str = permissions.VIEW) -> tuple[Pr
 
 def _policy(request: HttpRequest, policy_id: int, action: str) -> tuple[Principal, Policy]:
     principal = principal_for(request.user)  # type: ignore[arg-type]
-    policy = permissions.policy_for(principal, policy_id)
+    policy = permissions.policy_for(principal, policy_id, request=request)
     if not permissions.can(principal, action, policy):
         raise PermissionDenied("Only the trust's administrator can change policies.")
     return principal, policy
@@ -165,7 +165,7 @@ def choose(request: HttpRequest, staff_group: str) -> HttpResponse:
 @require_POST
 def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
     principal = principal_for(request.user)  # type: ignore[arg-type]
-    assignment = permissions.assignment_for(principal, assignment_id)
+    assignment = permissions.assignment_for(principal, assignment_id, request=request)
     if not permissions.can(principal, permissions.MANAGE, assignment):
         raise PermissionDenied("Only the trust's administrator can change policies.")
     group = assignment.staff_group

@@ -30,10 +30,10 @@ def test_calendar_access_matrix(
     assert permissions.can(principal, permissions.VIEW, academy) is can_view
     assert permissions.can(principal, permissions.EDIT, academy) is can_edit
     if can_view:
-        assert permissions.academy_for(principal, academy.pk) == academy
+        assert permissions.academy_for(principal, academy.pk, request=None) == academy
     else:
         with pytest.raises(Http404):
-            permissions.academy_for(principal, academy.pk)
+            permissions.academy_for(principal, academy.pk, request=None)
 
 
 def test_account_without_a_trust_sees_nothing(academy: Academy) -> None:

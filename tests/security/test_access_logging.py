@@ -191,3 +191,62 @@ def test_the_appraisees_reviewer_reads_the_reviews_pages_without_a_refusal(world
         assert reader.get(url).status_code == 200, url
     assert not SecurityEvent.objects.exists()
     assert AccessLogEntry.objects.filter(user=world.user("line_manager")).exists()
+
+
+# ----- Organisation, calendar and policy pages refuse and log the same way -------------
+
+
+def _refused_and_logged(client: Client, user, url: str) -> None:
+    assert client.get(url).status_code == 404
+    event = SecurityEvent.objects.get(user=user)
+    assert event.path == url
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["academy_edit", "line_management", "role_revoke", "calendar", "policy", "staff_edit"],
+)
+def test_another_trusts_hr_is_refused_and_the_refusal_logged(world, page):
+    from organisation.models import RoleAssignment
+
+    urls = {
+        "academy_edit": reverse("organisation:academy_edit", kwargs={"pk": world.academy.pk}),
+        "line_management": reverse("organisation:line_management", kwargs={"pk": world.academy.pk}),
+        "role_revoke": reverse(
+            "organisation:role_revoke",
+            kwargs={"pk": RoleAssignment.objects.filter(trust=world.trust).first().pk},
+        ),
+        "calendar": reverse("calendars:detail", kwargs={"academy_id": world.academy.pk}),
+        "policy": reverse("policies:detail", kwargs={"policy_id": world.policy_version.policy_id}),
+        "staff_edit": reverse(
+            "organisation:staff_edit", kwargs={"pk": world.staff["appraisee"].pk}
+        ),
+    }
+    outsider = Client()
+    outsider.force_login(world.user("b_hr"))
+    _refused_and_logged(outsider, world.user("b_hr"), urls[page])
+
+
+@pytest.mark.parametrize("kind", ["term", "day"])
+def test_a_headteacher_reaching_another_academys_term_through_their_own_is_logged(world, kind):
+    from tests.calendars.factories import CalendarDayFactory, TermFactory
+
+    if kind == "term":
+        other = TermFactory(academy=world.sibling_academy)
+        url = reverse(
+            "calendars:term_edit",
+            kwargs={"academy_id": world.academy.pk, "term_id": other.pk},
+        )
+    else:
+        other = CalendarDayFactory(academy=world.sibling_academy)
+        url = reverse(
+            "calendars:day_remove",
+            kwargs={"academy_id": world.academy.pk, "day_id": other.pk},
+        )
+    head = Client()
+    head.force_login(world.user("headteacher"))
+    _refused_and_logged(head, world.user("headteacher"), url)
+    # A made-up id is a typo, not an event.
+    missing = url.replace(f"/{other.pk}/", f"/{other.pk + 10_000}/")
+    assert head.get(missing).status_code == 404
+    assert SecurityEvent.objects.filter(user=world.user("headteacher")).count() == 1
