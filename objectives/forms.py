@@ -25,6 +25,7 @@ from .models import (
     MeetingKind,
     ObjectiveStatus,
 )
+from .rules import conversation_consent_label
 
 LONG_TEXT = 5000
 EARLIEST_YEAR = 2000
@@ -151,14 +152,29 @@ class ObjectiveForm(VersionedForm):
                     f"Say what makes it {label.split(' ')[0].lower()}: the policy asks for SMART "
                     "objectives."
                 )
+        self.individual_parts: list[str] = []
         if shared:
-            # The shared text comes from the shared objective (langley §7 VIII).
+            # The shared text comes from the shared objective (langley §7 VIII); the parts
+            # the policy keeps individual are this person's own.
             del self.fields["title"]
             del self.fields["kind"]
+            self.individual_parts = list(rules.objectives.shared_objective_individual_parts)
+            for index, part in enumerate(self.individual_parts):
+                self.fields[f"individual_part_{index}"] = _text(
+                    f"{part} (their own)",
+                    help_text="The objective is shared; this part is this person's own.",
+                )
         if progress_only:
             for name in list(self.fields):
                 if name not in ("status", "version"):
                     del self.fields[name]
+
+    def individual_texts(self) -> list[str] | None:
+        """This person's text for each individual part, or None when the form has none."""
+        names = [f"individual_part_{i}" for i in range(len(self.individual_parts))]
+        if not names or names[0] not in self.fields:
+            return None
+        return [self.cleaned_data.get(name, "") for name in names]
 
 
 class CommentForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
@@ -202,6 +218,30 @@ class ReopenForm(VersionedForm):
     )
 
 
+class RequestReviewForm(VersionedForm):
+    reason = _text(
+        "What has changed?",
+        required=True,
+        help_text="The significant change in circumstances that means the objectives "
+        "should be reviewed.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = (
+            "Say what has changed, so the objectives can be reviewed."
+        )
+
+
+class AbsenceForm(VersionedForm):
+    note = _text(
+        "Absence to take into account",
+        rows=4,
+        help_text="For example, sickness absence or maternity leave, with the dates. It is "
+        "taken into account when judging whether the objectives were met.",
+    )
+
+
 # ----- Conversations -----------------------------------------------------------------------
 
 
@@ -224,6 +264,8 @@ class ConversationForm(SubmitOnceMixin, VersionedForm):
         super().__init__(*args, **kwargs)
         if not rules.conversations.notes_need_consent:
             del self.fields["notes_consent"]
+        else:
+            self.fields["notes_consent"].label = conversation_consent_label(rules)
         if not rules.conversations.growth_areas_and_cpd_recorded:
             del self.fields["growth_areas"]
             del self.fields["cpd_activities"]
@@ -267,13 +309,26 @@ class WellbeingNoteForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
 class DevelopmentPlanForm(VersionedForm):
     development_needs = _text("Personal development needs", rows=5)
 
-    def __init__(self, *args: Any, parts: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, parts: Sequence[str], role_fit_label: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.parts = list(parts)
         needs = self.fields.pop("development_needs")
         for index, part in enumerate(self.parts):
             self.fields[f"part_{index}"] = _text(part, rows=4)
         self.fields["development_needs"] = needs
+        if role_fit_label:
+            # Support staff's plans are differentiated by grade and role (leger §6).
+            self.fields["role_fit"] = _text(
+                role_fit_label,
+                rows=3,
+                help_text="Support staff have a plan suited to their grade and role: say what "
+                "this one focuses on for theirs.",
+            )
+
+    def role_fit(self) -> str | None:
+        return self.cleaned_data.get("role_fit") if "role_fit" in self.fields else None
 
     def answers(self) -> list[str]:
         return [self.cleaned_data.get(f"part_{i}", "") for i in range(len(self.parts))]

@@ -130,10 +130,24 @@ class ObjectivePlan(models.Model):
         help_text="Reviewer and member of staff could not agree; the headteacher decided.",
     )
     determination_note = models.TextField(blank=True)
+    absence_note = models.TextField(
+        blank=True,
+        help_text="Absence (sickness, maternity leave) to take into account when judging "
+        "whether the objectives were met.",
+    )
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_request_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Objectives for {self.cycle}"
+
+    @property
+    def review_requested(self) -> bool:
+        return self.review_requested_at is not None
 
     @property
     def is_agreed(self) -> bool:
@@ -214,6 +228,12 @@ class Objective(models.Model):
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.NOT_STARTED
     )
+    individual_parts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="For a shared objective: the parts that stay this person's own, each "
+        "with the policy's wording and their text, in the policy's order.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -240,6 +260,21 @@ class Objective(models.Model):
     @property
     def missing_smart_parts(self) -> list[str]:
         return [label for name, label in SMART_PARTS if not getattr(self, name).strip()]
+
+    def individual_part_text(self, part: str) -> str:
+        """What this person wrote for one of the policy's individual parts."""
+        for item in self.individual_parts or []:
+            if isinstance(item, dict) and item.get("part") == part:
+                return str(item.get("text", ""))
+        return ""
+
+    @property
+    def individual_parts_written(self) -> int:
+        return sum(
+            1
+            for item in self.individual_parts or []
+            if isinstance(item, dict) and str(item.get("text", "")).strip()
+        )
 
 
 class ObjectiveComment(models.Model):
@@ -363,6 +398,10 @@ class DevelopmentPlan(models.Model):
     )
     inquiry = models.JSONField(default=list, blank=True)
     development_needs = models.TextField(blank=True)
+    role_fit = models.TextField(
+        blank=True,
+        help_text="For support staff: how the plan suits their grade and role (leger §6).",
+    )
     state = models.CharField(max_length=10, choices=PlanState.choices, default=PlanState.DRAFT)
     agreed_at = models.DateTimeField(null=True, blank=True)
     agreed_by = models.ForeignKey(

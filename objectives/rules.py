@@ -49,6 +49,10 @@ class ObjectiveFacts:
     kind: str = ""
     missing_smart: tuple[str, ...] = ()
     aligned: bool = False
+    # A shared objective (langley §7 VIII), and how many of the parts that stay the
+    # person's own (``objectives.shared_objective_individual_parts``) are written.
+    shared: bool = False
+    individual_parts_written: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,9 @@ class DevelopmentPlanFacts:
     answers: tuple[str, ...] = ()
     development_needs: str = ""
     targets: tuple[ObjectiveFacts, ...] = field(default=())
+    # Support staff's plans are suited to their grade and role (leger §6).
+    support_staff: bool = False
+    role_fit: str = ""
 
 
 def with_paragraphs(breaches: Iterable[RuleBreach], sources: Mapping[str, str]) -> list[RuleBreach]:
@@ -204,6 +211,18 @@ def check_objective_plan(
                     setting=setting,
                 )
             )
+    individual_parts = rules.objectives.shared_objective_individual_parts
+    if individual_parts:
+        for objective in facts.objectives:
+            if objective.shared and not objective.individual_parts_written:
+                breaches.append(
+                    RuleBreach(
+                        rule="A shared objective needs this person's own part",
+                        message=f"“{objective.title}” is shared: record what is this person's "
+                        f"own ({_or_list(p.lower() for p in individual_parts)}).",
+                        setting="objectives.shared_objective_individual_parts",
+                    )
+                )
     if rules.objectives.smart_required:
         for objective in facts.objectives:
             if objective.missing_smart:
@@ -228,6 +247,29 @@ def check_objective_plan(
                     )
                 )
     return with_paragraphs(breaches, sources or {})
+
+
+def check_usual_count(
+    rules: PolicySettings, facts: PlanFacts, sources: Mapping[str, str] | None = None
+) -> RuleBreach | None:
+    """A warning, not a refusal: the plan keeps the fewest and most the policy allows but
+    is not the number it says staff *normally* have (classic §1.4: "normally 3, a 4th
+    allowed"). None when the number is the usual one, or when the count is already a
+    breach of the fewest or most."""
+    if rules.model != AppraisalModel.OBJECTIVES:
+        return None
+    leader = is_leader(rules, facts.category)
+    low, usual, high = rules.objectives.counts_for(is_leader=leader)
+    count = len(facts.objectives)
+    if count == usual or not low <= count <= high:
+        return None
+    warning = RuleBreach(
+        rule="Not the usual number of objectives",
+        message=f"{_who(rules, leader)} normally have {usual} objectives under this policy; "
+        f"this plan has {count}. It can still be agreed.",
+        setting=_leader_setting(rules, leader, "normal_count"),
+    )
+    return with_paragraphs([warning], sources or {})[0]
 
 
 def check_development_plan(
@@ -255,6 +297,15 @@ def check_development_plan(
                 setting="pdp.development_needs_required",
             )
         )
+    if pdp.differentiated_for_support_roles and facts.support_staff and not facts.role_fit.strip():
+        breaches.append(
+            RuleBreach(
+                rule="The plan is not yet suited to the grade and role",
+                message="Say how this plan suits the member of staff's grade and role: support "
+                "staff have a plan differentiated for their role.",
+                setting="pdp.differentiated_for_support_roles",
+            )
+        )
     allowed = {str(k) for k in pdp.extra_target_kinds}
     for target in facts.targets:
         if target.kind not in allowed:
@@ -278,15 +329,59 @@ def check_development_plan(
 
 
 def has_midpoint_check_in(rules: PolicySettings) -> bool:
-    """A mid-point check-in (leger §4), unless the policy already meets through the year:
-    interim or termly meetings (classic §5.7.1, staploe) or the developmental
-    conversations (aspire §6.3) already cover the middle of the year."""
+    """A mid-point check-in (leger §4), unless the policy has no formal mid-year review
+    (langley §7 X) or already meets through the year: interim or termly meetings
+    (classic §5.7.1, staploe) or the developmental conversations (aspire §6.3) already
+    cover the middle of the year."""
     meetings = rules.meetings
     return (
-        meetings.midpoint_check_in
+        rules.cycle.formal_mid_year_review
+        and meetings.midpoint_check_in
         and not meetings.interim_meeting_every_months
         and not meetings.termly_review_meetings
         and rules.model != AppraisalModel.CONVERSATIONS
+    )
+
+
+# ----- What the conversation, meeting and wellbeing pages say ---------------------------
+
+
+def conversation_notes_and_pay(rules: PolicySettings) -> str:
+    """Whether a conversation's record may be used for pay (aspire §6.3, §8.2: the
+    conversations are not tied to pay progression)."""
+    if rules.conversations.informs_pay:
+        return (
+            "The record of this conversation, including the agreed notes, may be used in "
+            "pay decisions."
+        )
+    return "The record of this conversation is not used in pay decisions."
+
+
+def conversation_consent_label(rules: PolicySettings) -> str:
+    """What the member of staff agrees to when their agreed notes are kept."""
+    if rules.conversations.informs_pay:
+        return "The member of staff agreed to these notes being recorded and used for pay"
+    return "The member of staff agreed to these notes being recorded"
+
+
+def wellbeing_notes_use(rules: PolicySettings) -> str:
+    """How wellbeing notes may be used (aspire §6.4a: never for performance decisions)."""
+    if rules.wellbeing.never_used_for_performance:
+        return "They are never used for appraisal, pay or capability decisions."
+    return "The reviewer may take them into account in the appraisal."
+
+
+def meeting_other_matters(rules: PolicySettings) -> str:
+    """Whether a meeting may cover other matters about the person's work (classic
+    §5.7.6 encourages it)."""
+    if rules.meetings.meetings_may_cover_other_matters:
+        return (
+            "The meeting may also be used to discuss other matters about the member of "
+            "staff's work; note them with the rest."
+        )
+    return (
+        "Keep the meeting to appraisal: other matters about the member of staff's work are "
+        "for a separate conversation, not for this meeting or its notes."
     )
 
 

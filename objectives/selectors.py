@@ -49,6 +49,8 @@ from .rules import (
     StaffCategory,
     check_development_plan,
     check_objective_plan,
+    check_usual_count,
+    conversation_notes_and_pay,
     count_rule,
     is_leader,
     meeting_kinds,
@@ -103,6 +105,8 @@ def _objective_facts(objective: Objective) -> ObjectiveFacts:
         kind=objective.kind,
         missing_smart=tuple(objective.missing_smart_parts),
         aligned=bool(objective.alignment.strip()) or bool(list(objective.priorities.all())),
+        shared=objective.shared_id is not None,
+        individual_parts_written=objective.individual_parts_written,
     )
 
 
@@ -120,14 +124,34 @@ def plan_facts(cycle: AppraisalCycle, objectives: Iterable[Objective]) -> PlanFa
 
 
 def development_plan_facts(
-    pdp: DevelopmentPlan | None, targets: Iterable[Objective]
+    pdp: DevelopmentPlan | None, targets: Iterable[Objective], *, support_staff: bool = False
 ) -> DevelopmentPlanFacts:
     answers = tuple(str(item.get("answer", "")) for item in (pdp.inquiry if pdp else []))
     return DevelopmentPlanFacts(
         answers=answers,
         development_needs=pdp.development_needs if pdp else "",
         targets=tuple(_objective_facts(o) for o in counted(targets)),
+        support_staff=support_staff,
+        role_fit=pdp.role_fit if pdp else "",
     )
+
+
+def is_support_staff(cycle: AppraisalCycle) -> bool:
+    return staff_category(cycle) is StaffCategory.SUPPORT
+
+
+def needs_role_fit(cycle: AppraisalCycle) -> bool:
+    """Whether this person's development plan says how it suits their grade and role
+    (leger §6: support staff have a plan differentiated by grade and role)."""
+    return cycle.policy_version.rules.pdp.differentiated_for_support_roles and is_support_staff(
+        cycle
+    )
+
+
+def role_fit_label(cycle: AppraisalCycle) -> str:
+    staff = cycle.appraisee
+    grade = f", grade {staff.pay_point}" if staff.pay_point else ""
+    return f"How this plan suits the role ({staff.job_role.name}{grade})"
 
 
 # ----- Reading children through their cycle -------------------------------------------------
@@ -187,12 +211,12 @@ class RuleLine:
     paragraph: str = ""
 
 
-def _count_text(low: int, usual: int, high: int) -> str:
+def _count_text(low: int, high: int) -> str:
     if low == high:
         return f"{high} objectives"
-    if usual == high:
-        return f"no more than {high} objectives (normally {usual})"
-    return f"normally {usual} objectives, at most {high}"
+    if low <= 0:
+        return f"no more than {high} objectives"
+    return f"between {low} and {high} objectives"
 
 
 def objective_rule_lines(
@@ -208,11 +232,20 @@ def objective_rule_lines(
         if leader and rules.objectives.leader_maximum_count is not None
         else "objectives.maximum_count"
     )
-    lines = [
-        RuleLine(
-            _count_text(low, usual, high).capitalize() + ".", paragraphs.get(count_setting, "")
+    lines = [RuleLine(_count_text(low, high).capitalize() + ".", paragraphs.get(count_setting, ""))]
+    if low < high:
+        usual_setting = (
+            "objectives.leader_normal_count"
+            if leader and rules.objectives.leader_normal_count is not None
+            else "objectives.normal_count"
         )
-    ]
+        lines.append(
+            RuleLine(
+                f"Normally {usual} objectives: a different number within these limits can "
+                "still be agreed.",
+                paragraphs.get(usual_setting, ""),
+            )
+        )
     for kind, setting in required_kinds_with_settings(rules, category, leader_teaches=teaches):
         lines.append(
             RuleLine(
@@ -235,7 +268,78 @@ def objective_rule_lines(
                 paragraphs.get("objectives.alignment_required", ""),
             )
         )
+    if rules.objectives.shared_objective_individual_parts:
+        parts = ", ".join(p.lower() for p in rules.objectives.shared_objective_individual_parts)
+        lines.append(
+            RuleLine(
+                f"A shared objective still has this person's own {parts}.",
+                paragraphs.get("objectives.shared_objective_individual_parts", ""),
+            )
+        )
+    if rules.objectives.account_for_absence:
+        lines.append(
+            RuleLine(
+                "Absence such as sickness or maternity leave is taken into account when "
+                "judging whether the objectives were met.",
+                paragraphs.get("objectives.account_for_absence", ""),
+            )
+        )
+    if rules.objectives.either_party_may_ask_for_review:
+        lines.append(
+            RuleLine(
+                "Either the reviewer or the member of staff may ask for the objectives to be "
+                "reviewed during the year if circumstances change significantly.",
+                paragraphs.get("objectives.either_party_may_ask_for_review", ""),
+            )
+        )
     return lines
+
+
+@dataclass(frozen=True)
+class UsualCount:
+    """What the add-an-objective page says about the number of objectives: the usual
+    number (``objectives.normal_count`` or the leaders' own), and whether adding one
+    makes the plan differ from it. A warning only: the fewest and most are the rules."""
+
+    who: str
+    usual: int
+    most: int
+    after_adding: int
+    paragraph: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return self.after_adding != self.usual
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.who} normally have {self.usual} objectives under this policy (at most "
+            f"{self.most}). With this one the plan has {self.after_adding}."
+        )
+
+
+def usual_count_for_new_objective(cycle: AppraisalCycle) -> UsualCount | None:
+    rules = cycle.policy_version.rules
+    if rules.model != AppraisalModel.OBJECTIVES:
+        return None
+    category = staff_category(cycle)
+    leader = is_leader(rules, category)
+    _low, usual, high = count_rule(rules, category)
+    current = len(counted(Objective.objects.filter(trust_id=cycle.trust_id, cycle_id=cycle.pk)))
+    setting = (
+        "objectives.leader_normal_count"
+        if leader and rules.objectives.leader_normal_count is not None
+        else "objectives.normal_count"
+    )
+    who = "Leaders" if leader else "Members of staff"
+    return UsualCount(
+        who=who,
+        usual=usual,
+        most=high,
+        after_adding=current + 1,
+        paragraph=policy_paragraphs(cycle.policy_version).get(setting, ""),
+    )
 
 
 def focus_wording(rules: PolicySettings, category: StaffCategory) -> str:
@@ -295,6 +399,16 @@ class CycleSection:
     meeting_deadlines: list[Deadline] = field(default_factory=list)
     show_wellbeing_link: bool = False
     can_add_meeting: bool = False
+    conversation_notes_and_pay: str = ""
+    # Warns, never refuses: not the number of objectives the policy says is usual.
+    count_warning: RuleBreach | None = None
+    # objectives.account_for_absence: absence is recorded with the plan.
+    can_record_absence: bool = False
+    # objectives.either_party_may_ask_for_review: either side may ask, once agreed.
+    can_ask_for_review: bool = False
+    # pdp.differentiated_for_support_roles: the plan says how it suits the role.
+    needs_role_fit: bool = False
+    role_fit_label: str = ""
 
     @property
     def plan_state(self) -> str:
@@ -351,9 +465,18 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
             rules, category, paragraphs, teaches=cycle.appraisee.has_qts
         )
         if not section.is_agreed:
-            section.breaches = check_objective_plan(
-                rules, plan_facts(cycle, section.objectives), paragraphs
-            )
+            facts = plan_facts(cycle, section.objectives)
+            section.breaches = check_objective_plan(rules, facts, paragraphs)
+            section.count_warning = check_usual_count(rules, facts, paragraphs)
+        open_for_change = not section.frozen and permissions.can_contribute(principal, cycle)
+        section.can_record_absence = rules.objectives.account_for_absence and open_for_change
+        section.can_ask_for_review = (
+            rules.objectives.either_party_may_ask_for_review
+            and open_for_change
+            and section.is_agreed
+            and section.plan is not None
+            and not section.plan.review_requested
+        )
         section.can_determine = (
             section.plan is not None
             and section.plan.state == PlanState.PROPOSED
@@ -367,9 +490,16 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
             InquiryRow(part=part, answer=section.pdp.answer_for(i) if section.pdp else "")
             for i, part in enumerate(rules.pdp.professional_iq_parts)
         ]
+        section.needs_role_fit = needs_role_fit(cycle)
+        if section.needs_role_fit:
+            section.role_fit_label = role_fit_label(cycle)
         if not section.is_agreed:
             section.breaches = check_development_plan(
-                rules, development_plan_facts(section.pdp, section.objectives), paragraphs
+                rules,
+                development_plan_facts(
+                    section.pdp, section.objectives, support_staff=is_support_staff(cycle)
+                ),
+                paragraphs,
             )
     else:
         records = {
@@ -378,6 +508,7 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
         }
         conversations_held = {k: c.held_on is not None for k, c in records.items()}
         section.focus = focus_wording(rules, category)
+        section.conversation_notes_and_pay = conversation_notes_and_pay(rules)
     section.meetings = list(
         Meeting.objects.filter(trust_id=cycle.trust_id, cycle_id=cycle.pk).order_by(
             "scheduled_for", "pk"

@@ -34,7 +34,9 @@ from .plans import (
     plan_breaches,
     plan_determine,
     plan_propose,
+    plan_record_absence,
     plan_reopen,
+    plan_request_review,
     plan_respond,
 )
 from .priorities import priority_create, priority_delete, priority_update
@@ -68,7 +70,9 @@ __all__ = [
     "plan_breaches",
     "plan_determine",
     "plan_propose",
+    "plan_record_absence",
     "plan_reopen",
+    "plan_request_review",
     "plan_respond",
     "priority_create",
     "priority_delete",

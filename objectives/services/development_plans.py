@@ -17,7 +17,12 @@ from ..models import (
     PlanState,
 )
 from ..rules import check_development_plan
-from ..selectors import development_plan_facts, policy_paragraphs
+from ..selectors import (
+    development_plan_facts,
+    is_support_staff,
+    needs_role_fit,
+    policy_paragraphs,
+)
 from ._common import (
     _check_open,
     _check_version,
@@ -45,9 +50,12 @@ def development_plan_save(
     expected_version: int | None,
     answers: Sequence[str],
     development_needs: str,
+    role_fit: str | None = None,
 ) -> DevelopmentPlan:
     """Save the plan's Professional IQ inquiry and development needs. The member of staff
-    drafts their own plan; the reviewer may edit it too."""
+    drafts their own plan; the reviewer may edit it too. ``role_fit`` says how a support
+    member of staff's plan suits their grade and role, where the policy differentiates
+    support staff's plans (leger §6); it is ignored for anyone else."""
     principal = _principal(actor)
     _require(permissions.can_contribute(principal, cycle), "You cannot change this plan.")
     cycle = _lock_cycle(cycle)
@@ -65,9 +73,13 @@ def development_plan_save(
         for i, part in enumerate(parts)
     ]
     pdp.development_needs = development_needs.strip()
+    fields = ["inquiry", "development_needs", "version", "updated_at"]
+    if role_fit is not None and needs_role_fit(cycle):
+        pdp.role_fit = role_fit.strip()
+        fields.append("role_fit")
     pdp.version += 1
     _history(pdp, actor)
-    pdp.save(update_fields=["inquiry", "development_needs", "version", "updated_at"])
+    pdp.save(update_fields=fields)
     return pdp
 
 
@@ -88,7 +100,9 @@ def development_plan_agree(
         raise ObjectivesError("The plan is already agreed.")
     targets = list(cycle.objectives.prefetch_related("priorities"))
     breaches = check_development_plan(
-        rules, development_plan_facts(pdp, targets), policy_paragraphs(cycle.policy_version)
+        rules,
+        development_plan_facts(pdp, targets, support_staff=is_support_staff(cycle)),
+        policy_paragraphs(cycle.policy_version),
     )
     if breaches:
         raise ObjectivesError("The plan cannot be agreed yet.", breaches)

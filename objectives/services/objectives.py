@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -106,6 +106,15 @@ def _check_kind(rules: PolicySettings, kind: str) -> None:
         )
 
 
+def _individual_parts(rules: PolicySettings, texts: Sequence[str]) -> list[dict[str, str]]:
+    # The policy's wording is kept with each text, so a later policy version cannot
+    # change what was written.
+    return [
+        {"part": part, "text": (texts[i] if i < len(texts) else "").strip()}
+        for i, part in enumerate(rules.objectives.shared_objective_individual_parts)
+    ]
+
+
 # ----- Objectives ---------------------------------------------------------------------
 
 
@@ -150,10 +159,13 @@ def objective_update(
     objective: Objective,
     expected_version: int | None,
     priorities: Iterable[ImprovementPriority] | None = None,
+    individual_parts: Sequence[str] | None = None,
     **fields: Any,
 ) -> Objective:
     """Change an objective. Once the plan is agreed only its progress (status) changes;
-    anything else needs the plan reopened."""
+    anything else needs the plan reopened. ``individual_parts`` are, for a shared
+    objective, this person's own text for each of the policy's
+    ``objectives.shared_objective_individual_parts``, in its order."""
     principal = _principal(actor)
     cycle = _lock_cycle(objective.cycle)
     _require(permissions.can_edit(principal, cycle), "Only the reviewer changes objectives.")
@@ -165,6 +177,8 @@ def objective_update(
         raise TypeError(f"Unknown objective fields: {sorted(unknown)}")
     if objective.shared_id is not None:
         fields = {k: v for k, v in fields.items() if k not in SHARED_FIXED_FIELDS}
+        if individual_parts is not None:
+            fields["individual_parts"] = _individual_parts(_rules(cycle), individual_parts)
     changed = [k for k, v in fields.items() if getattr(objective, k) != v]
     new_priorities = None if priorities is None else list(priorities)
     priorities_changed = new_priorities is not None and {p.pk for p in new_priorities} != set(

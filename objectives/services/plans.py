@@ -229,6 +229,10 @@ def plan_reopen(
     plan.appraisee_response = AppraiseeResponse.NONE
     plan.appraisee_responded_at = None
     plan.headteacher_determined = False
+    # Reopening answers a request for a review, if there was one.
+    plan.review_requested_at = None
+    plan.review_requested_by = None
+    plan.review_request_reason = ""
     plan.version += 1
     _history(plan, actor, f"Reopened: {reason}")
     plan.save(
@@ -237,7 +241,76 @@ def plan_reopen(
             "appraisee_response",
             "appraisee_responded_at",
             "headteacher_determined",
+            "review_requested_at",
+            "review_requested_by",
+            "review_request_reason",
             "version",
         ]
     )
+    return plan
+
+
+@transaction.atomic
+def plan_request_review(
+    *, actor: User, cycle: AppraisalCycle, reason: str, expected_version: int | None
+) -> ObjectivePlan:
+    """The member of staff or the reviewer asks for the agreed objectives to be reviewed
+    part-way through the year because circumstances changed significantly (staploe,
+    Setting Objectives). Only where the policy lets either party ask
+    (``objectives.either_party_may_ask_for_review``); the reviewer then reopens them."""
+    principal = _principal(actor)
+    _require(permissions.can_contribute(principal, cycle), "You cannot change this record.")
+    cycle = _lock_cycle(cycle)
+    _check_open(cycle)
+    if not _rules(cycle).objectives.either_party_may_ask_for_review:
+        raise ObjectivesError(
+            "This policy does not let the reviewer or the member of staff ask for agreed "
+            "objectives to be reviewed during the year."
+        )
+    plan = _plan_for_workflow(cycle, expected_version)
+    if plan.state != PlanState.AGREED:
+        raise ObjectivesError("Only agreed objectives can be reviewed: these can still change.")
+    if plan.review_requested:
+        raise ObjectivesError("A review of these objectives has already been asked for.")
+    reason = reason.strip()
+    if not reason:
+        raise ObjectivesError("Say what has changed, so the objectives can be reviewed.")
+    plan.review_requested_at = timezone.now()
+    plan.review_requested_by = actor
+    plan.review_request_reason = reason
+    plan.version += 1
+    _history(plan, actor, f"Review asked for: {reason}")
+    plan.save(
+        update_fields=[
+            "review_requested_at",
+            "review_requested_by",
+            "review_request_reason",
+            "version",
+        ]
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_record_absence(
+    *, actor: User, cycle: AppraisalCycle, note: str, expected_version: int | None
+) -> ObjectivePlan:
+    """Record absence (sickness, maternity leave...) to be taken into account when
+    judging whether the objectives were met (classic §1.11), at any point of the year,
+    agreed or not. Only where the policy takes absence into account
+    (``objectives.account_for_absence``)."""
+    principal = _principal(actor)
+    _require(permissions.can_contribute(principal, cycle), "You cannot change this record.")
+    cycle = _lock_cycle(cycle)
+    _check_open(cycle)
+    if not _rules(cycle).objectives.account_for_absence:
+        raise ObjectivesError("This policy does not record absence against the objectives.")
+    plan = _plan_for_workflow(cycle, expected_version)
+    note = note.strip()
+    if note == plan.absence_note:
+        return plan
+    plan.absence_note = note
+    plan.version += 1
+    _history(plan, actor, "Absence to take into account recorded")
+    plan.save(update_fields=["absence_note", "version"])
     return plan

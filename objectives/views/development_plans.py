@@ -31,10 +31,14 @@ def development_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
     initial: dict[str, Any] = {"version": pdp.version if pdp else 0}
     if pdp is not None:
         initial["development_needs"] = pdp.development_needs
+        initial["role_fit"] = pdp.role_fit
         initial.update({f"part_{i}": pdp.answer_for(i) for i in range(len(parts))})
     action = request.POST.get("action", "save")
     form = forms.DevelopmentPlanForm(
-        request.POST if action == "save" else None, initial=initial, parts=parts
+        request.POST if action == "save" else None,
+        initial=initial,
+        parts=parts,
+        role_fit_label=selectors.role_fit_label(cycle) if selectors.needs_role_fit(cycle) else "",
     )
     action_form = forms.ReopenForm(request.POST if action == "reopen" else None, initial=initial)
     agree_form = forms.PlanActionForm(request.POST if action == "agree" else None, initial=initial)
@@ -49,6 +53,7 @@ def development_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     answers=form.answers(),
                     development_needs=form.cleaned_data["development_needs"],
+                    role_fit=form.role_fit(),
                 )
                 messages.success(request, "Personal development plan saved.")
                 return redirect(cycle_url(cycle))

@@ -29,6 +29,10 @@ def _objective_form(
         initial = {name: getattr(objective, name) for name in services.OBJECTIVE_FIELDS}
         initial["priorities"] = [p.pk for p in objective.priorities.all()]
         initial["version"] = objective.version
+        parts = cycle.policy_version.rules.objectives.shared_objective_individual_parts
+        initial.update(
+            {f"individual_part_{i}": objective.individual_part_text(p) for i, p in enumerate(parts)}
+        )
     form_class = forms.ObjectiveForm if objective is not None else forms.ObjectiveAddForm
     return form_class(
         request.POST or None,
@@ -41,7 +45,7 @@ def _objective_form(
 
 
 def _objective_values(form: forms.ObjectiveForm) -> tuple[dict[str, Any], list[Any] | None]:
-    data = dict(form.cleaned_data)
+    data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("individual_part_")}
     data.pop("version", None)
     priorities = list(data.pop("priorities")) if "priorities" in data else None
     return data, priorities
@@ -70,7 +74,14 @@ def objective_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, f"“{objective.title}” added.")
             return redirect(cycle_url(cycle))
-    return _page(request, "objectives/objective_form.html", cycle, form=form, objective=None)
+    return _page(
+        request,
+        "objectives/objective_form.html",
+        cycle,
+        form=form,
+        objective=None,
+        usual_count=selectors.usual_count_for_new_objective(cycle),
+    )
 
 
 @login_required
@@ -98,6 +109,7 @@ def objective_edit(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse
                 objective=objective,
                 expected_version=form.cleaned_data["version"],
                 priorities=priorities,
+                individual_parts=form.individual_texts(),
                 **data,
             )
         except services.ObjectivesError as error:

@@ -27,6 +27,8 @@ PLAN_ACTIONS = {
     "agree": forms.PlanActionForm,
     "determine": forms.DetermineForm,
     "reopen": forms.ReopenForm,
+    "ask_review": forms.RequestReviewForm,
+    "absence": forms.AbsenceForm,
 }
 
 
@@ -46,6 +48,10 @@ def _plan_page(
         name: form_class(initial={"version": version}, prefix=name)
         for name, form_class in PLAN_ACTIONS.items()
     }
+    if section.plan is not None:
+        action_forms["absence"] = forms.AbsenceForm(
+            initial={"version": version, "note": section.plan.absence_note}, prefix="absence"
+        )
     action_forms.update(bound or {})
     response = _page(
         request,
@@ -82,6 +88,8 @@ def plan_action(request: HttpRequest, cycle_id: int, action: str) -> HttpRespons
         "reopen": permissions.can_edit,
         "respond": permissions.can_comment,
         "determine": permissions.can_determine_objectives,
+        "ask_review": permissions.can_contribute,
+        "absence": permissions.can_contribute,
     }[action]
     _require(allowed(principal, cycle), "You cannot do this to these objectives.")
     form = PLAN_ACTIONS[action](request.POST, prefix=action)
@@ -113,6 +121,22 @@ def plan_action(request: HttpRequest, cycle_id: int, action: str) -> HttpRespons
                 expected_version=data["version"],
             )
             done = "Your decision on the objectives has been recorded."
+        elif action == "ask_review":
+            services.plan_request_review(
+                actor=actor,  # type: ignore[arg-type]
+                cycle=cycle,
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+            done = "You have asked for the objectives to be reviewed."
+        elif action == "absence":
+            services.plan_record_absence(
+                actor=actor,  # type: ignore[arg-type]
+                cycle=cycle,
+                note=data["note"],
+                expected_version=data["version"],
+            )
+            done = "Absence to take into account saved."
         else:
             services.plan_reopen(
                 actor=actor,  # type: ignore[arg-type]

@@ -38,6 +38,24 @@ def preset_version(trust: Trust, key: str, variant: str | None = None) -> Policy
     return version
 
 
+def version_with(
+    trust: Trust, key: str, changes: dict[str, Any], *, label: str = "changed"
+) -> PolicyVersion:
+    """A policy made from a preset with only ``changes`` (``{"section.field": value}``)
+    different, as a trust would after editing those settings."""
+    preset = load_preset(key)
+    settings = preset.settings_for(None)
+    for path, value in changes.items():
+        section, name = path.split(".")
+        settings.setdefault(section, {})[name] = value
+    policy = Policy.objects.create(
+        trust=trust, name=f"{preset.policy_name(None)} ({label})", preset=preset.policy_key(None)
+    )
+    return PolicyVersion.objects.create(
+        policy=policy, number=1, effective_from=dt.date(2020, 1, 1), settings=settings
+    )
+
+
 def make_cycle(
     appraisee: StaffMember,
     version: PolicyVersion,

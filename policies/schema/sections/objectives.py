@@ -14,6 +14,55 @@ class ObjectivesSettings(_Frozen):
     """Objectives: how many, of which kinds, aligned to what, set by when."""
 
     TITLE: ClassVar[str] = "Objectives"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "minimum_count": "Objectives cannot be proposed, agreed or decided while a plan has "
+        "fewer than this; the plan page says which rule is broken.",
+        "normal_count": "The plan page, the add-an-objective page and the record say staff "
+        "normally have this many objectives, and warn (without refusing) when a plan has "
+        "a different number.",
+        "maximum_count": "Objectives cannot be proposed, agreed or decided while a plan has "
+        "more than this.",
+        "leader_minimum_count": "Replaces the fewest objectives for leaders (and upper pay "
+        "range teachers where they count as leaders): their plans cannot be agreed with "
+        "fewer.",
+        "leader_normal_count": "Replaces the usual number of objectives for leaders: their "
+        "plan pages say it and warn when a plan has a different number.",
+        "leader_maximum_count": "Replaces the most objectives for leaders: their plans "
+        "cannot be agreed with more.",
+        "upper_pay_range_teachers_count_as_leaders": "Teachers on the upper pay range get "
+        "the leaders' numbers of objectives and must also have the leaders' kinds.",
+        "required_kinds_everyone": "Nobody's objectives can be agreed until at least one "
+        "objective of each of these kinds is in the plan.",
+        "required_kinds_teachers": "A teacher's (or teaching leader's) objectives cannot be "
+        "agreed without at least one objective of each of these kinds.",
+        "required_kinds_leaders": "A leader's objectives cannot be agreed without at least "
+        "one objective of each of these kinds.",
+        "required_kinds_headteacher": "The headteacher's objectives cannot be agreed without "
+        "at least one objective of each of these kinds.",
+        "smart_required": "The objective form requires each SMART part, and a plan with an "
+        "objective missing one cannot be agreed.",
+        "alignment_required": "A plan cannot be agreed until every objective (and every "
+        "extra target) says which plan or priority it supports.",
+        "align_to": "Lists the plans the objective form offers to link an objective to, and "
+        "names them in the rules shown on the plan page.",
+        "shared_objectives_allowed": "Lets staff be given a shared objective; without it, "
+        "handing out a shared objective to this policy's cycles is refused.",
+        "shared_objective_individual_parts": "A shared objective's form gets one field per "
+        "part for the person's own text, and the plan cannot be agreed until at least one "
+        "of them is written.",
+        "set_by": "Sets the day objectives (or the development plan) are due to be agreed: "
+        "the reminders, the overdue flag and the record use it.",
+        "set_at_annual_review_meeting": "Makes objectives due at the annual review meeting "
+        "(the review's due day) instead of by the set-by day.",
+        "account_for_absence": "The objectives page lets either side record absence to be "
+        "taken into account when judging the objectives, and the record shows it; without "
+        "it, no absence is recorded there.",
+        "disagreement_decided_by": "Where it is the headteacher, the headteacher can decide "
+        "objectives the member of staff does not agree; otherwise nobody can.",
+        "either_party_may_ask_for_review": "Once objectives are agreed, the reviewer or the "
+        "member of staff can ask on the objectives page for them to be reviewed; without "
+        "it, the request is not offered and is refused.",
+    }
 
     minimum_count: int = Field(
         1,

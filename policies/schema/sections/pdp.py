@@ -14,6 +14,24 @@ class PdpSettings(_Frozen):
     """A personal development plan with an inquiry element."""
 
     TITLE: ClassVar[str] = "Personal development plan"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "professional_iq_required": "A development plan cannot be agreed until every part of "
+        "the Professional IQ inquiry is answered.",
+        "professional_iq_parts": "Sets the questions of the inquiry on the development plan "
+        "form and record, each of which must be answered before the plan is agreed.",
+        "pedagogical_approach_for_student_facing_only": "The development plan form tells the "
+        "member of staff that a teaching approach is part of the inquiry only for teachers "
+        "and student-facing support staff.",
+        "development_needs_required": "A development plan cannot be agreed until the review "
+        "of personal development needs is written.",
+        "extra_target_kinds": "The kinds of extra target a plan can hold: the target form "
+        "offers only these, and a plan with any other cannot be agreed.",
+        "extra_targets_link_to": "Names what every extra target must relate to, on the record "
+        "and in the reason a plan with an unlinked target cannot be agreed.",
+        "differentiated_for_support_roles": "Support staff's development plans get a field "
+        "saying how the plan suits their grade and role, and cannot be agreed until it is "
+        "written.",
+    }
 
     professional_iq_required: bool = Field(
         True,
