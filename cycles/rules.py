@@ -17,7 +17,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from policies.schema import PartYearStart, PolicySettings
+from policies.schema import AppraisalModel, PartYearStart, PolicySettings
 
 # The academic year starts on 1 September (the DfE school year; every policy's year).
 ACADEMIC_YEAR_START = (9, 1)
@@ -287,3 +287,39 @@ def cycle_plan_for(
         length_set_by_headteacher=headteacher_decides,
         notes=tuple(notes),
     )
+
+
+# ----- How the year runs, for the cycle page ---------------------------------------------
+
+
+def how_the_year_runs(
+    rules: PolicySettings,
+    *,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    contract_end_date: dt.date | None,
+) -> list[str]:
+    """What the cycle's policy says about the way this year runs, in the words the cycle
+    page shows to the member of staff and their reviewer."""
+    lines: list[str] = []
+    if rules.cycle.evidence_reviewed_through_year:
+        lines.append(
+            "Evidence is looked at as it is added, through the year: add it as you go "
+            "rather than saving it for the end-of-year review."
+        )
+    else:
+        lines.append("Evidence is looked at at the end-of-year review.")
+    if not rules.cycle.formal_mid_year_review:
+        lines.append("There is no formal mid-year review.")
+    if (
+        rules.model != AppraisalModel.CONVERSATIONS
+        and rules.scope.fixed_term_objectives_sized_to_contract
+        and contract_end_date is not None
+        and contract_end_date == ends_on
+        and ends_on < rules.cycle.cycle_containing(starts_on)[1]
+    ):
+        lines.append(
+            f"The fixed-term contract ends on {_d(contract_end_date)}: set objectives that "
+            "can be met by then, sized to the length of the contract."
+        )
+    return lines

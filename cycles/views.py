@@ -23,7 +23,7 @@ from organisation.models import Academy, Trust
 from organisation.principal import Principal, principal_for
 from submissions.guard import submit_once
 
-from . import extensions, permissions, selectors, services
+from . import extensions, permissions, rules, selectors, services
 from .deadlines import all_deadlines
 from .forms import (
     WHOLE_TRUST,
@@ -235,6 +235,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transitions": moves,
         "deadlines": selectors.deadline_rows(all_deadlines([cycle]), today),
         "policy_url": _policy_url(principal, cycle),
+        "how_the_year_runs": rules.how_the_year_runs(
+            cycle.policy_version.rules,
+            starts_on=cycle.starts_on,
+            ends_on=cycle.ends_on,
+            contract_end_date=cycle.appraisee.contract_end_date,
+        ),
         "suspension_label": SuspensionReason(cycle.suspension_reason).label
         if cycle.suspension_reason
         else "",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
 from ..base import MAX_LIST_ITEMS, LongText, MonthDay, ShortText, StageKey, _Frozen, md
 from ..choices import ConversationTerm, DueAnchor
+
+MAX_CONVERSATIONS = 6
 
 
 class Conversation(_Frozen):
@@ -44,10 +46,36 @@ class ConversationsSettings(_Frozen):
 
     TITLE: ClassVar[str] = "Developmental conversations"
 
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "per_year": "Sets how many conversations each cycle holds: with none listed below, "
+        "the cycle has this many spread over the terms, each with its own page and deadline; "
+        "with some listed, the list must have exactly this many.",
+        "conversations": "Names each conversation a cycle holds and sets when it is due: the "
+        "conversation pages, the reviewer's deadlines and reminders and the overdue flag use "
+        "it.",
+        "areas": "Lists the areas on each conversation's page.",
+        "professional_focus": "Shown on the appraisal record and each conversation's page.",
+        "focus_wording_teachers": "Shown to classroom teachers and their reviewers with the "
+        "professional focus.",
+        "focus_wording_leaders": "Shown to leaders and their reviewers with the professional "
+        "focus.",
+        "focus_wording_support": "Shown to support staff and their reviewers with the "
+        "professional focus.",
+        "october_half_term_fallback": "Sets the day a conversation due before October "
+        "half-term is due at an academy that has not entered its term dates.",
+        "growth_areas_and_cpd_recorded": "When off, the conversation pages have no growth "
+        "areas or CPD activities to fill in.",
+        "notes_need_consent": "When on, a conversation's agreed notes are saved only when the "
+        "reviewer confirms the member of staff agreed to them being recorded.",
+        "informs_pay": "Says on the appraisal record and each conversation's page, and in "
+        "the consent asked for the notes, whether the conversation notes may be used in pay "
+        "decisions.",
+    }
+
     per_year: int = Field(
         2,
         ge=0,
-        le=6,
+        le=MAX_CONVERSATIONS,
         title="Conversations a year",
         description="How many protected conversations each member of staff has a year.",
     )
@@ -66,7 +94,7 @@ class ConversationsSettings(_Frozen):
                 term=ConversationTerm.SPRING_OR_SUMMER,
             ),
         ),
-        max_length=6,
+        max_length=MAX_CONVERSATIONS,
         title="The conversations",
         description="Each conversation's name and when it is due.",
     )
@@ -121,6 +149,23 @@ class ConversationsSettings(_Frozen):
         description="Whether conversation notes may be used in pay decisions.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _as_many_as_per_year(cls, data: Any) -> Any:
+        """With no conversations listed, the cycle holds ``per_year`` of them, spread over
+        the terms and each due by the end of its term."""
+        if not isinstance(data, dict) or "conversations" not in data:
+            return data
+        if data["conversations"]:
+            return data
+        try:
+            count = int(data.get("per_year", cls.model_fields["per_year"].default))
+        except (TypeError, ValueError):
+            return data  # the field's own validation says what is wrong
+        if not 0 < count <= MAX_CONVERSATIONS:
+            return data
+        return {**data, "conversations": _spread_over_terms(count)}
+
     @model_validator(mode="after")
     def _count_matches(self) -> ConversationsSettings:
         if self.conversations and len(self.conversations) != self.per_year:
@@ -131,3 +176,26 @@ class ConversationsSettings(_Frozen):
         if len(set(keys)) != len(keys):
             raise ValueError("Each conversation needs its own short key.")
         return self
+
+
+_TERMS = (ConversationTerm.AUTUMN, ConversationTerm.SPRING, ConversationTerm.SUMMER)
+
+
+def _spread_over_terms(count: int) -> list[dict[str, str]]:
+    """``count`` conversations named by their place in the year, spread over the three
+    terms (one a year comes in the summer; two, autumn and spring or summer)."""
+    if count == 1:
+        terms = [ConversationTerm.SUMMER]
+    elif count == 2:  # twice a year: autumn, then spring or summer (aspire §6.3)
+        terms = [ConversationTerm.AUTUMN, ConversationTerm.SPRING_OR_SUMMER]
+    else:
+        terms = [_TERMS[i * len(_TERMS) // count] for i in range(count)]
+    return [
+        {
+            "key": f"conversation_{i}",
+            "name": f"Conversation {i} of {count}",
+            "term": term.value,
+            "staff_due": DueAnchor.END_OF_TERM.value,
+        }
+        for i, term in enumerate(terms, start=1)
+    ]

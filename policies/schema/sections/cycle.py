@@ -16,6 +16,21 @@ class CycleSettings(_Frozen):
 
     TITLE: ClassVar[str] = "The appraisal cycle"
 
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "starts_on": "Sets the day each cycle starts when the year is opened, and so every "
+        "deadline counted from it.",
+        "length_months": "Sets the day a cycle ends when no end day is set, when the year is "
+        "opened, and the latest a part-year starter's first cycle may run to.",
+        "ends_on": "Ends each cycle on this day instead of after its full length, when the "
+        "year is opened.",
+        "formal_mid_year_review": "When off, cycles have no mid-point check-in (none can be "
+        "planned and no deadline or reminder for one appears) and the appraisal record says "
+        "there is no formal mid-year review.",
+        "evidence_reviewed_through_year": "When on, the appraisal record tells reviewer and "
+        "member of staff that evidence is looked at as it is added through the year; when "
+        "off, that it is looked at at the end-of-year review.",
+    }
+
     starts_on: MonthDay = Field(
         default_factory=lambda: md(9, 1),
         title="Cycle starts on",

@@ -14,6 +14,24 @@ class MeetingsSettings(_Frozen):
 
     TITLE: ClassVar[str] = "Meetings"
 
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "interim_meeting_every_months": "Gives the cycle interim meetings: one can be planned, "
+        "and each is due this many months after the last, with a reminder and overdue flag.",
+        "termly_review_meetings": "Gives the cycle a review meeting each term: one can be "
+        "planned, and each is due by the end of its term, with a reminder and overdue flag.",
+        "midpoint_check_in": "Gives the cycle a mid-point check-in, due half-way through "
+        "(unless interim or termly meetings or conversations already cover the year).",
+        "annual_review_notice_days": "Planning the annual review meeting with less notice "
+        "than this is refused.",
+        "annual_review_minutes": "Planning the annual review meeting with less time set "
+        "aside than this is refused.",
+        "record_completed_within_days": "Sets when the record of the annual review meeting "
+        "is due after the meeting: the reviewer's reminder and the overdue flag use it.",
+        "meetings_may_cover_other_matters": "When on, the meeting pages say the meeting may "
+        "also cover other matters about the person's work and ask for them apart; when off, "
+        "they say to keep the meeting to appraisal and have no place for other matters.",
+    }
+
     interim_meeting_every_months: int | None = Field(
         None,
         ge=1,

@@ -15,6 +15,32 @@ class ScopeSettings(_Frozen):
 
     TITLE: ClassVar[str] = "Who the policy covers"
 
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "exclude_contracts_shorter_than_terms": "Opening the year leaves out anyone whose "
+        "contract ends sooner than this many of the academy's terms, and lists them with the "
+        "reason.",
+        "exclude_ects_in_induction": "Opening the year leaves out early career teachers in "
+        "induction, and lists them with the reason.",
+        "exclude_probationers": "Opening the year leaves out anyone still on probation (they "
+        "join once it ends and the year is opened again), and lists them with the reason.",
+        "exclude_staff_in_capability": "Opening the year leaves out anyone the capability "
+        "procedure applies to, and lists them with the reason.",
+        "probation_months": "Recorded for the probation procedure, which is not built yet: "
+        "changing it changes nothing yet.",
+        "probation_extension_months": "Recorded for the probation procedure, which is not "
+        "built yet: changing it changes nothing yet.",
+        "probation_review_every_months": "Recorded for the probation procedure, which is not "
+        "built yet: changing it changes nothing yet.",
+        "fixed_term_cycle_matches_contract": "Opening the year ends a short fixed-term "
+        "contract's cycle on the day the contract ends instead of with everyone else's.",
+        "fixed_term_objectives_sized_to_contract": "On a cycle cut short by a fixed-term "
+        "contract, the appraisal record tells reviewer and member of staff to set objectives "
+        "that can be met by the day the contract ends.",
+        "part_year_starter": "Decides what opening the year does for someone who joins "
+        "part-way: a shorter first cycle, none until the next cycle, or a first cycle whose "
+        "end the headteacher sets.",
+    }
+
     exclude_contracts_shorter_than_terms: int = Field(
         1,
         ge=0,

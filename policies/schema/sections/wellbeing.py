@@ -19,6 +19,15 @@ class WellbeingSettings(_Frozen):
 
     TITLE: ClassVar[str] = "Wellbeing"
 
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "discussed_at_review": "When on, the appraisal record links the member of staff and "
+        "their reviewer to the wellbeing notes page; when off, there is no such link.",
+        "never_used_for_performance": "When on, only the member of staff and a note's writer "
+        "read a wellbeing note and the page says notes are never used for performance "
+        "decisions; when off, the reviewer reads every note on the record and the page (and "
+        "the consent asked for) says the notes may inform the appraisal.",
+    }
+
     discussed_at_review: bool = Field(
         True,
         title="Wellbeing is discussed",
