@@ -6,7 +6,8 @@ Everything under a cycle follows the cycle's own policy (``cycles.permissions.ca
 member of staff's own part. On top of that:
 
 - wellbeing notes are read only by the member of staff (all of theirs) and by a note's
-  writer (their own); written only by the member of staff or their reviewer (the people in
+  writer (their own; the reviewer reads them all where the policy lets the notes inform
+  the appraisal); written only by the member of staff or their reviewer (the people in
   the conversation), never by a headteacher, HR or anyone else who can read the cycle;
 - the headteacher (the executive headteacher for central staff) decides objectives when
   reviewer and member of staff cannot agree, where the policy says so (staploe);
@@ -93,11 +94,17 @@ def readable_wellbeing_notes(
     principal: Principal, cycle: AppraisalCycle
 ) -> QuerySet[WellbeingNote]:
     """The notes on ``cycle`` this person may read: every note for the member of staff,
-    only their own for a writer, none for anyone else (HR, headteacher, line managers)."""
+    only their own for a writer, none for anyone else (HR, headteacher, line managers).
+
+    Where the policy lets wellbeing notes inform the appraisal
+    (``wellbeing.never_used_for_performance`` off), the reviewer reads every note too: the
+    member of staff consented to that, the page told them so."""
     notes = WellbeingNote.objects.filter(trust_id=principal.trust_id or 0, cycle_id=cycle.pk)
     if is_appraisee(principal, cycle):
         return notes
     if principal.user_id is not None and may_write_wellbeing_notes(principal, cycle):
+        if not cycle.policy_version.rules.wellbeing.never_used_for_performance:
+            return notes
         return notes.filter(written_by_id=principal.user_id)
     return notes.none()
 

@@ -14,6 +14,7 @@ from policies.schema import AppraisalModel
 from submissions.guard import submit_once
 
 from .. import forms, permissions, selectors, services
+from ..rules import conversation_notes_and_pay, wellbeing_notes_use
 from ._common import _add_errors, _cycle, _cycle_label, _page, _record_access, _require, cycle_url
 
 # ----- Conversations -----------------------------------------------------------------------
@@ -83,4 +84,6 @@ def conversation(request: HttpRequest, cycle_id: int, key: str) -> HttpResponse:
         as_reviewer=as_reviewer,
         focus=selectors.focus_wording(rules, category),
         show_wellbeing_link=rules.wellbeing.discussed_at_review,
+        notes_and_pay=conversation_notes_and_pay(rules),
+        wellbeing_use=wellbeing_notes_use(rules),
     )

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from submissions.guard import submit_once
 
 from .. import forms, permissions, services
-from ..rules import meeting_kinds
+from ..rules import meeting_kinds, meeting_other_matters
 from ._common import CYCLE_QUERYSET, _add_errors, _cycle, _page, _principal, _require, cycle_url
 
 # ----- Meetings ------------------------------------------------------------------------------
@@ -42,7 +42,14 @@ def meeting_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{meeting.get_kind_display()} planned.")
             return redirect(cycle_url(cycle))
-    return _page(request, "objectives/meeting_form.html", cycle, form=form, meeting=None)
+    return _page(
+        request,
+        "objectives/meeting_form.html",
+        cycle,
+        form=form,
+        meeting=None,
+        other_matters=meeting_other_matters(rules),
+    )
 
 
 @login_required
@@ -80,4 +87,11 @@ def meeting_edit(request: HttpRequest, cycle_id: int, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{meeting.get_kind_display()} saved.")
             return redirect(cycle_url(cycle))
-    return _page(request, "objectives/meeting_form.html", cycle, form=form, meeting=meeting)
+    return _page(
+        request,
+        "objectives/meeting_form.html",
+        cycle,
+        form=form,
+        meeting=meeting,
+        other_matters=meeting_other_matters(cycle.policy_version.rules),
+    )

@@ -15,6 +15,7 @@ from organisation.principal import Principal
 from submissions.guard import submit_once
 
 from .. import forms, permissions, selectors, services
+from ..rules import wellbeing_notes_use
 from ._common import (
     CYCLE_QUERYSET,
     _add_errors,
@@ -87,6 +88,7 @@ def wellbeing(request: HttpRequest, cycle_id: int) -> HttpResponse:
         error=error,
         is_appraisee=permissions.is_appraisee(principal, cycle),
         today=timezone.localdate(),
+        wellbeing_use=wellbeing_notes_use(cycle.policy_version.rules),
     )
     if request.method == "POST":
         response.status_code = 400
