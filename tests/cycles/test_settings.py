@@ -1,7 +1,7 @@
 """Each setting of "Who the policy covers" and "The appraisal cycle", changed alone.
 
 Every test starts from the default policy, changes one setting and shows what opening the
-year (or the cycle page) then does differently. Pure rules: no database."""
+year (or the cycle page) then does differently: the pure rules, then the cycle page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
+from cycles.models import AppraisalCycle
 from cycles.rules import (
     CyclePlan,
     Exclusion,
@@ -19,7 +22,10 @@ from cycles.rules import (
     cycle_plan_for,
     how_the_year_runs,
 )
+from cycles.services import first_period_latest_end
+from policies.models import Policy, PolicyVersion
 from policies.schema import PolicySettings, merge_settings
+from tests.personas import World
 
 D = dt.date
 YEAR = 2026
@@ -172,6 +178,27 @@ def test_with_no_end_day_the_cycle_runs_the_policys_length() -> None:
     assert dates(staff(), policy(cycle={"length_months": 10})) == (D(2026, 9, 1), D(2027, 6, 30))
 
 
+@pytest.mark.policy_setting("cycle.length_months")
+def test_a_first_cycle_may_run_to_the_end_of_the_next_cycle_of_the_policys_length() -> None:
+    """A part-year starter's first cycle (aspire §4.3) may be set to run at most to the end
+    of the next full cycle: its length is the policy's."""
+
+    def latest(months: int) -> dt.date:
+        rules = policy(cycle={"length_months": months})
+        version = PolicyVersion(settings=rules.model_dump(mode="json"))
+        version._rules = rules  # type: ignore[attr-defined]
+        joined = AppraisalCycle(
+            policy_version=version,
+            starts_on=D(2027, 1, 4),
+            ends_on=D(2027, 8, 31),
+            part_year_start=True,
+        )
+        return first_period_latest_end(joined)
+
+    assert latest(12) == D(2028, 8, 31)
+    assert latest(10) == D(2028, 6, 30)
+
+
 @pytest.mark.policy_setting("cycle.ends_on")
 def test_the_cycle_ends_on_the_policys_end_day() -> None:
     assert dates(staff(), policy(cycle={"ends_on": None})) == (D(2026, 9, 1), D(2027, 8, 31))
@@ -200,3 +227,35 @@ def test_the_cycle_page_says_when_evidence_is_looked_at() -> None:
 def test_the_cycle_page_says_when_there_is_no_formal_mid_year_review() -> None:
     assert "There is no formal mid-year review." in year_lines(formal_mid_year_review=False)
     assert "There is no formal mid-year review." not in year_lines(formal_mid_year_review=True)
+
+
+# ----- On the cycle page -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.policy_setting("cycle.evidence_reviewed_through_year")
+def test_the_cycle_page_tells_both_sides_when_evidence_is_looked_at(world: World) -> None:
+    cycle = world.cycles["appraisee"]
+    assert world.policy_version is not None
+    base = world.policy_version.settings
+    pages = {}
+    for through_year in (True, False):
+        settings = merge_settings(base, {"cycle": {"evidence_reviewed_through_year": through_year}})
+        version = PolicyVersion.objects.create(
+            policy=Policy.objects.create(trust=world.trust, name=f"Evidence {through_year}"),
+            number=1,
+            effective_from=D(2020, 9, 1),
+            settings=settings,
+        )
+        AppraisalCycle.objects.filter(pk=cycle.pk).update(policy_version=version)
+        for persona in ("appraisee", "line_manager"):
+            client = Client()
+            client.force_login(world.user(persona))
+            response = client.get(reverse("cycles:detail", args=[cycle.pk]))
+            assert response.status_code == 200
+            pages[through_year, persona] = response.content.decode()
+    for persona in ("appraisee", "line_manager"):
+        assert "How this year runs" in pages[True, persona]
+        assert "as it is added, through the year" in pages[True, persona]
+        assert "Evidence is looked at at the end-of-year review." in pages[False, persona]
+        assert "as it is added, through the year" not in pages[False, persona]
