@@ -380,6 +380,7 @@ def test_retention_follows_each_cycles_pinned_policy(scene: Scene) -> None:
     assert AppraisalCycle.objects.filter(pk=scene.recent.cycle.pk).exists()
 
 
+@pytest.mark.policy_setting("retention.counted_from")
 def test_counted_from_end_of_employment_waits_for_the_leaver(scene: Scene) -> None:
     version = preset_version(
         scene.world.trust, "staploe-associate", retention={"counted_from": "end_of_employment"}

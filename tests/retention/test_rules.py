@@ -8,7 +8,7 @@ import pytest
 
 from policies.presets import load_preset
 from policies.schema import RetentionFrom, RetentionSettings
-from retention.rules import add_years, cycle_retention
+from retention.rules import add_years, cycle_retention, separately_destroyed
 
 D = dt.date
 ENDED = D(2018, 8, 31)
@@ -61,3 +61,37 @@ def test_add_years_on_29_february() -> None:
     assert add_years(D(2024, 2, 29), 7) == D(2031, 2, 28)
     assert add_years(D(2024, 2, 29), 4) == D(2028, 2, 29)
     assert add_years(D(2031, 3, 1), -7) == D(2024, 3, 1)
+
+
+CYCLE_TYPES = ("appraisal_record", "observation")
+
+
+@pytest.mark.policy_setting("retention.default_years")
+def test_default_years_sets_every_empty_type() -> None:
+    def keep_until(schedule: RetentionSettings) -> dt.date | None:
+        return cycle_retention(schedule, cycle_ends_on=ENDED, left_on=None, as_of=ENDED).keep_until
+
+    base = RetentionSettings()
+    assert keep_until(base) == D(2024, 8, 31)
+    assert keep_until(base.model_copy(update={"default_years": 9})) == D(2027, 8, 31)
+
+
+@pytest.mark.policy_setting("retention.appraisal_record_years")
+def test_appraisal_record_years_sets_the_record_and_leaves_observations_apart() -> None:
+    base = RetentionSettings(default_years=6)
+    longer = base.model_copy(update={"appraisal_record_years": 9})
+    assert cycle_retention(base, cycle_ends_on=ENDED, left_on=None, as_of=ENDED).years == 6
+    assert cycle_retention(longer, cycle_ends_on=ENDED, left_on=None, as_of=ENDED).years == 9
+    # Observations keep the trust's 6 years: they now go on their own, before the record.
+    assert not separately_destroyed(base, root_types=CYCLE_TYPES, record_type="observation")
+    assert separately_destroyed(longer, root_types=CYCLE_TYPES, record_type="observation")
+
+
+@pytest.mark.policy_setting("retention.observation_years")
+def test_a_shorter_observation_period_destroys_observations_on_their_own() -> None:
+    base = RetentionSettings(default_years=6)
+    shorter = base.model_copy(update={"observation_years": 3})
+    assert not separately_destroyed(base, root_types=CYCLE_TYPES, record_type="observation")
+    assert separately_destroyed(shorter, root_types=CYCLE_TYPES, record_type="observation")
+    # The record itself is still kept for its own 6 years.
+    assert cycle_retention(shorter, cycle_ends_on=ENDED, left_on=None, as_of=ENDED).years == 6

@@ -14,6 +14,38 @@ class RetentionSettings(_Frozen):
     """How long records are kept before they are destroyed."""
 
     TITLE: ClassVar[str] = "Keeping records"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "default_years": (
+            "Sets how long each appraisal record, and each record type left empty below, "
+            "is kept before the nightly purge destroys it and lists it in the record of "
+            "destruction."
+        ),
+        "appraisal_record_years": (
+            "Sets when the nightly purge destroys a whole appraisal record (the cycle and "
+            "everything recorded in it); a longer period for observations keeps it longer."
+        ),
+        "observation_years": (
+            "Sets when the nightly purge destroys a cycle's observations: a shorter period "
+            "destroys them on their own, before the rest of the appraisal record; a longer "
+            "one keeps the whole record until the observations' period ends."
+        ),
+        "support_plan_years": (
+            "Recorded for support plans, which are not built yet: changing it changes nothing yet."
+        ),
+        "capability_years": (
+            "Recorded for capability records, which are not built yet: changing it changes "
+            "nothing yet."
+        ),
+        "pay_years": (
+            "Recorded for pay recommendations, which are not built yet: changing it "
+            "changes nothing yet."
+        ),
+        "counted_from": (
+            "Sets the day the years start: the end of each cycle, or the day the person "
+            "left (a person still employed keeps every record); the purge and the record "
+            "of destruction use it."
+        ),
+    }
 
     default_years: int = Field(
         6,
@@ -52,7 +84,9 @@ class RetentionSettings(_Frozen):
     )
 
     def years_for(self, record_type: str) -> int:
-        """Years to keep ``record_type`` (one of ``RECORD_TYPES``)."""
+        """Years to keep ``record_type`` (one of ``RECORD_TYPES``, or ``"default"``)."""
+        if record_type == "default":
+            return self.default_years
         if record_type not in self.RECORD_TYPES:
             raise KeyError(record_type)
         value: int | None = getattr(self, f"{record_type}_years")
