@@ -466,6 +466,10 @@ def test_the_add_objective_page_says_the_usual_number_and_warns(school: School) 
         usual = 3 if version is three else 4
         assert f"normally have {usual} objectives" in text
         assert ("not the usual number" in text) is warned
+        plan_page = client_for(school.reviewer).get(reverse("objectives:plan", args=[cycle.pk]))
+        assert f"normally have {usual} objectives under this policy; this plan has 2" in (
+            plan_page.content.decode()
+        )
 
 
 @pytest.mark.django_db
