@@ -96,7 +96,8 @@ class ConversationsSettings(_Frozen):
         ),
         max_length=MAX_CONVERSATIONS,
         title="The conversations",
-        description="Each conversation's name and when it is due.",
+        description="Each conversation's name and when it is due. Leave empty for as many "
+        "as there are conversations a year, spread over the terms.",
     )
     areas: tuple[ShortText, ...] = Field(
         ("Personal (wellbeing)", "Professional (development and practice)"),
