@@ -18,6 +18,7 @@ from organisation.models import Academy, StaffMember
 from submissions.guard import SubmitOnceMixin
 
 from .models import (
+    Alignment,
     Framework,
     ModerationKind,
     ModerationOutcome,
@@ -325,6 +326,9 @@ class ModerationDrawForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
 
 
 class ModerationOutcomeForm(PlainTextMixin, forms.Form):
+    """The moderator's outcome; with ``asks_alignment`` (the cycle's policy checks
+    objectives against the improvement plans, langley §5) also that question."""
+
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=[
@@ -338,4 +342,54 @@ class ModerationOutcomeForm(PlainTextMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when something needs to change: say what.",
+    )
+
+    def __init__(self, *args: Any, asks_alignment: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if asks_alignment:
+            self.fields["objectives_aligned"] = forms.ChoiceField(
+                label="Are the objectives aligned with the trust and academy improvement plans?",
+                choices=Alignment.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Say whether the objectives are aligned with the improvement plans."
+                },
+            )
+
+
+class HeadteacherAdjustmentForm(PlainTextMixin, forms.Form):
+    """The headteacher's adjustment to the new objectives or the support in a review."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    next_objectives = forms.CharField(
+        label="Objectives for the new cycle",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+    )
+    development_needs = forms.CharField(
+        label="Development needs and the support offered",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+    )
+    training = forms.CharField(
+        label="Training",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+    )
+    reason = forms.CharField(
+        label="What you changed and why",
+        help_text="The reviewer and the member of staff see this on the review.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": "Say what you changed and why."},
+    )
+    discussed = forms.BooleanField(
+        label="I have discussed this change with the reviewer and the member of staff",
+        error_messages={
+            "required": "Discuss the change with the reviewer and the member of staff "
+            "before making it."
+        },
     )

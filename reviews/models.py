@@ -203,6 +203,20 @@ class AnnualReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Where the policy sends the headteacher a copy (``review.copy_to_headteacher``): when
+    # it went, who read it, and any adjustment they made to objectives or support.
+    headteacher_copy_at = models.DateTimeField(null=True, blank=True)
+    headteacher_read_at = models.DateTimeField(null=True, blank=True)
+    headteacher_read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    headteacher_adjusted_at = models.DateTimeField(null=True, blank=True)
+    headteacher_adjusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    headteacher_adjustment = models.TextField(
+        blank=True, help_text="What the headteacher changed and why."
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -328,6 +342,12 @@ class ModerationOutcome(models.TextChoices):
     NEEDS_CHANGE = "needs_change", "Needs change"
 
 
+class Alignment(models.TextChoices):
+    ALIGNED = "aligned", "Aligned with the improvement plans"
+    PARTLY = "partly", "Partly aligned"
+    NOT_ALIGNED = "not_aligned", "Not aligned"
+
+
 class ModerationItem(models.Model):
     sample = models.ForeignKey(ModerationSample, on_delete=models.CASCADE, related_name="items")
     cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="+")
@@ -336,6 +356,8 @@ class ModerationItem(models.Model):
         max_length=12, choices=ModerationOutcome.choices, default=ModerationOutcome.PENDING
     )
     note = models.TextField(blank=True)
+    # Asked where the cycle's policy checks objectives for alignment (langley §5).
+    objectives_aligned = models.CharField(max_length=12, choices=Alignment.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -35,7 +35,7 @@ from cycles.permissions import (
     visible_cycles,
 )
 from cycles.permissions import can as can_on_cycle
-from organisation.models import Academy
+from organisation.models import Academy, Role
 from organisation.principal import Principal
 
 from .models import AnnualReview, Evidence, ModerationItem, ModerationSample, Observation
@@ -130,6 +130,54 @@ def visible_reviews(principal: Principal) -> QuerySet[AnnualReview]:
     return AnnualReview.objects.filter(
         trust_id=principal.trust_id or 0, cycle__in=visible_cycles(principal)
     )
+
+
+# The headteacher's copy (staploe: a copy of each completed review goes to the academy's
+# headteacher to confirm the objectives and support are appropriate). Reading the copy is
+# granted by the copy itself: the headteacher of the cycle's academy reads it whatever the
+# cycle's other readers are.
+
+
+def _copy_academy_ids(principal: Principal) -> frozenset[int]:
+    if not principal.is_authenticated:
+        return frozenset()
+    return principal.academies_with(Role.HEADTEACHER)
+
+
+def reads_headteacher_copy(principal: Principal, review: AnnualReview) -> bool:
+    """May this person read the copy of ``review`` sent to the headteacher?"""
+    return (
+        review.headteacher_copy_at is not None
+        and review.trust_id == principal.trust_id
+        and review.cycle.academy_id in _copy_academy_ids(principal)
+    )
+
+
+def visible_headteacher_copies(principal: Principal) -> QuerySet[AnnualReview]:
+    """The copies of completed reviews sent to this person as headteacher."""
+    ids = _copy_academy_ids(principal)
+    if not ids:
+        return AnnualReview.objects.none()
+    return AnnualReview.objects.filter(
+        trust_id=principal.tenant_id,
+        headteacher_copy_at__isnull=False,
+        cycle__academy_id__in=ids,
+    )
+
+
+def get_headteacher_copy_for_user(
+    principal: Principal, cycle_id: int, *, request: HttpRequest | None
+) -> AnnualReview:
+    """The copy of the cycle's review sent to this headteacher; 404 (logged) otherwise."""
+    try:
+        return (
+            visible_headteacher_copies(principal)
+            .select_related(*(f"cycle__{name}" for name in CYCLE_RELATED))
+            .prefetch_related("objective_assessments", "standard_assessments__standard")
+            .get(cycle_id=cycle_id)
+        )
+    except AnnualReview.DoesNotExist:
+        raise refused(request, AppraisalCycle, cycle_id, "No copy of this review.") from None
 
 
 def moderation_academies(principal: Principal) -> QuerySet[Academy]:
@@ -236,7 +284,11 @@ def get_moderation_item_for_user(
     sample = get_sample_for_user(principal, sample_id, request=request)
     try:
         item = sample.items.select_related(
-            "cycle__appraisee", "cycle__reviewer", "cycle__annual_review", "recorded_by"
+            "cycle__appraisee",
+            "cycle__reviewer",
+            "cycle__annual_review",
+            "cycle__policy_version",
+            "recorded_by",
         ).get(pk=pk)
     except ModerationItem.DoesNotExist:
         raise refused(request, ModerationItem, pk, "No such sample item.") from None

@@ -18,7 +18,7 @@ from django.utils import timezone
 from calendars.working_days import WorkingCalendar
 from policies.schema import ObservationType, PolicySettings
 
-from .models import Framework, ObservationKind
+from .models import Framework, ModerationKind, ObservationKind
 
 # ----- Observations -------------------------------------------------------------------
 
@@ -297,7 +297,44 @@ def statement_part_for(line: str, *, new_cycle: bool = False) -> StatementPart |
     return None
 
 
+def overview_shown_to(rules: PolicySettings, *, reader_is_appraisee: bool) -> bool:
+    """Whether this reader sees the review's overview. leger §12: the overview is kept on
+    file and shared with the member of staff; where a policy does not share it, it stays
+    on file for the reviewer and leaders only."""
+    return not reader_is_appraisee or rules.review.overview_shared_with_staff
+
+
+def copy_goes_to_headteacher(rules: PolicySettings, *, is_headteacher_cycle: bool) -> bool:
+    """staploe (Performance Management Review Meeting): a copy of the completed review goes
+    to the headteacher to confirm the objectives and support are appropriate. A
+    headteacher's own review is not copied to themself."""
+    return rules.review.copy_to_headteacher and not is_headteacher_cycle
+
+
+def headteacher_may_adjust(rules: PolicySettings) -> bool:
+    """staploe: having read the copy, the headteacher may adjust the objectives or offer
+    support in a different way, always discussed with reviewer and reviewee."""
+    return rules.review.copy_to_headteacher and rules.review.headteacher_may_adjust_objectives
+
+
 # ----- Moderation ---------------------------------------------------------------------
+
+
+def moderated_kinds(rules: PolicySettings) -> frozenset[ModerationKind]:
+    """What a policy lets be drawn into a moderation sample: statements (classic §5.8.1)
+    and objectives checked for alignment with the improvement plans (langley §5)."""
+    kinds: set[ModerationKind] = set()
+    if rules.review.moderation_sample:
+        kinds.add(ModerationKind.STATEMENTS)
+    if rules.review.alignment_sample_check:
+        kinds.add(ModerationKind.OBJECTIVES)
+    return frozenset(kinds)
+
+
+def asks_alignment(rules: PolicySettings) -> bool:
+    """langley §5: the moderator checks a sampled record's objectives against the trust
+    and academy improvement plans."""
+    return rules.review.alignment_sample_check
 
 
 def draw_sample(population: Sequence[int], size: int, seed: int) -> list[int]:

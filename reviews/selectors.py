@@ -10,13 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from cycles.models import AppraisalCycle
 from objectives.models import Objective, ObjectiveStatus
 from organisation.models import Academy, StaffMember
 from organisation.principal import Principal
+from policies.models import PolicyVersion
 
 from . import permissions
 from . import rules as review_rules
@@ -296,8 +297,15 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
     can_edit = permissions.can(principal, ReviewAction.RECORD_OBSERVATION, cycle)
     can_comment = permissions.can(principal, ReviewAction.COMMENT_ON_REVIEW, cycle)
     rules = cycle.policy_version.rules
+    reader_is_appraisee = principal.staff is not None and principal.staff.pk == cycle.appraisee_id
     return {
         "reviews_section": {
+            "overview_shown": review_rules.overview_shown_to(
+                rules, reader_is_appraisee=reader_is_appraisee
+            ),
+            "copy_to_headteacher": review_rules.copy_goes_to_headteacher(
+                rules, is_headteacher_cycle=cycle.is_headteacher_cycle
+            ),
             "observations": observations,
             "evidence": evidence,
             "review": review,
@@ -323,11 +331,15 @@ def academic_year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 9, 1), dt.date(year + 1, 8, 31)
 
 
-def moderation_population(*, academy: Academy, year: int, kind: str) -> list[int]:
+def moderation_population(
+    *, academy: Academy, year: int, kind: str, by_policy: bool = True
+) -> list[int]:
     """Ids of the academy's cycles that a sample may be drawn from for ``year`` (cycles
     starting in that academic year, never the headteacher's own, which is moderated by
     no one in the academy): completed reviews for statements; cycles with objectives for
-    objectives (langley §5 alignment sample)."""
+    objectives (langley §5 alignment sample). Only cycles whose pinned policy moderates
+    that kind (``review.moderation_sample``, ``review.alignment_sample_check``); with
+    ``by_policy=False``, whatever the policy says (to tell the moderator why none are left)."""
     first, last = academic_year_bounds(year)
     cycles = AppraisalCycle.objects.filter(
         trust_id=academy.trust_id,
@@ -341,7 +353,12 @@ def moderation_population(*, academy: Academy, year: int, kind: str) -> list[int
         cycles = cycles.filter(
             pk__in=Objective.objects.filter(trust_id=academy.trust_id).values("cycle_id")
         )
-    return list(cycles.order_by("pk").values_list("pk", flat=True))
+    rows = list(cycles.order_by("pk").values_list("pk", "policy_version_id"))
+    if not by_policy:
+        return [pk for pk, _ in rows]
+    versions = PolicyVersion.objects.filter(pk__in={v for _, v in rows})
+    moderated = {v.pk for v in versions if kind in review_rules.moderated_kinds(v.rules)}
+    return [pk for pk, version_id in rows if version_id in moderated]
 
 
 def moderation_samples(principal: Principal) -> QuerySet[ModerationSample]:
@@ -360,4 +377,27 @@ def moderation_samples(principal: Principal) -> QuerySet[ModerationSample]:
 def moderation_items(sample: ModerationSample) -> QuerySet[ModerationItem]:
     return sample.items.select_related(
         "cycle__appraisee", "cycle__reviewer", "cycle__annual_review", "recorded_by"
+    )
+
+
+# ----- The headteacher's copy -------------------------------------------------------
+
+
+def headteacher_copies(principal: Principal) -> list[AnnualReview]:
+    """Copies of completed reviews sent to this headteacher, unread first, then newest."""
+    return list(
+        permissions.visible_headteacher_copies(principal)
+        .select_related("cycle__appraisee", "cycle__reviewer", "cycle__academy")
+        .order_by(F("headteacher_read_at").asc(nulls_first=True), "-headteacher_copy_at", "pk")[
+            :200
+        ]
+    )
+
+
+def headteacher_copies_to_read(principal: Principal) -> int:
+    """How many copies this headteacher has not yet read (the home page's entry)."""
+    return (
+        permissions.visible_headteacher_copies(principal)
+        .filter(headteacher_read_at__isnull=True)
+        .count()
     )

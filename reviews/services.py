@@ -30,6 +30,7 @@ from organisation.principal import Principal, principal_for
 from . import rules as review_rules
 from . import selectors
 from .models import (
+    Alignment,
     AnnualReview,
     Evidence,
     EvidenceKind,
@@ -43,7 +44,7 @@ from .models import (
     Outcome,
     StandardAssessment,
 )
-from .permissions import REFUSALS, ReviewAction, can, may_moderate
+from .permissions import REFUSALS, ReviewAction, can, may_moderate, reads_headteacher_copy
 from .uploads import UploadRefused, check_upload
 
 if TYPE_CHECKING:
@@ -506,6 +507,12 @@ def review_save(
         review.completed_at = timezone.now()
         review.completed_by = actor
         fields += ["completed_at", "completed_by"]
+        # staploe: a copy of the completed review goes to the headteacher.
+        if review_rules.copy_goes_to_headteacher(
+            rules, is_headteacher_cycle=cycle.is_headteacher_cycle
+        ):
+            review.headteacher_copy_at = review.completed_at
+            fields.append("headteacher_copy_at")
     review.version += 1
     _with_actor(review, actor)
     review.save(update_fields=fields)
@@ -564,10 +571,87 @@ def review_comment(
     return review
 
 
+# ----- The headteacher's copy -------------------------------------------------------
+
+
+def _require_copy_reader(actor: User, review: AnnualReview) -> None:
+    if not reads_headteacher_copy(_principal(actor), review):
+        raise ReviewError("Only the academy's headteacher reads the copy of a review.")
+
+
+@transaction.atomic
+def headteacher_copy_read(*, actor: User, review: AnnualReview) -> AnnualReview:
+    """The headteacher says they have read the copy (it leaves their reviews to read)."""
+    _require_copy_reader(actor, review)
+    locked = AnnualReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
+    if locked.headteacher_read_at is not None:
+        return locked
+    locked.headteacher_read_at = timezone.now()
+    locked.headteacher_read_by = actor
+    _with_actor(locked, actor)
+    locked.save(update_fields=["headteacher_read_at", "headteacher_read_by", "updated_at"])
+    return locked
+
+
+@dataclass(frozen=True)
+class AdjustmentInput:
+    next_objectives: str
+    development_needs: str
+    training: str
+    reason: str
+    discussed: bool
+
+
+@transaction.atomic
+def headteacher_adjust(
+    *, actor: User, review: AnnualReview, expected_version: int, data: AdjustmentInput
+) -> AnnualReview:
+    """The headteacher adjusts the new cycle's objectives or the support offered in a
+    completed review, where the policy allows it (staploe), having discussed it with the
+    reviewer and reviewee. The change and its reason show on the review."""
+    _require_copy_reader(actor, review)
+    rules = review.cycle.policy_version.rules
+    if not review_rules.headteacher_may_adjust(rules):
+        raise ReviewError("The policy does not let the headteacher adjust objectives or support.")
+    if not data.discussed:
+        raise ReviewError(
+            "Discuss the change with the reviewer and the member of staff before making it."
+        )
+    if not data.reason.strip():
+        raise ReviewError("Say what you changed and why.")
+    locked = _lock_review(review, expected_version)
+    changed = [
+        name
+        for name in ("next_objectives", "development_needs", "training")
+        if getattr(locked, name) != getattr(data, name)
+    ]
+    if not changed:
+        raise ReviewError("Change the objectives or the support before saving.")
+    for name in changed:
+        setattr(locked, name, getattr(data, name))
+    now = timezone.now()
+    locked.headteacher_adjusted_at = now
+    locked.headteacher_adjusted_by = actor
+    locked.headteacher_adjustment = data.reason.strip()
+    fields = [*changed, "headteacher_adjusted_at", "headteacher_adjusted_by"]
+    fields += ["headteacher_adjustment", "version", "updated_at"]
+    if locked.headteacher_read_at is None:
+        locked.headteacher_read_at, locked.headteacher_read_by = now, actor
+        fields += ["headteacher_read_at", "headteacher_read_by"]
+    locked.version += 1
+    _with_actor(locked, actor)
+    locked.save(update_fields=fields)
+    return locked
+
+
 # ----- Moderation ---------------------------------------------------------------------
 
 
 MAX_SAMPLE_SIZE = 200
+
+
+class NotModeratedByPolicy(ReviewError):
+    """The policy of every candidate cycle leaves this kind of moderation out."""
 
 
 @transaction.atomic
@@ -591,6 +675,17 @@ def moderation_draw(
     if not 1 <= size <= MAX_SAMPLE_SIZE:
         raise ReviewError(f"Choose a sample of between 1 and {MAX_SAMPLE_SIZE}.")
     population = selectors.moderation_population(academy=academy, year=year, kind=kind)
+    if not population and selectors.moderation_population(
+        academy=academy, year=year, kind=kind, by_policy=False
+    ):
+        raise NotModeratedByPolicy(
+            "The policy for this academy's appraisal year does not moderate "
+            + (
+                "a sample of statements."
+                if kind == ModerationKind.STATEMENTS
+                else "objectives for alignment with the improvement plans."
+            )
+        )
     if not population:
         raise ReviewError(
             "There is nothing to moderate for that academy and year yet: "
@@ -623,12 +718,14 @@ def moderation_draw(
 
 @transaction.atomic
 def moderation_record(
-    *, actor: User, item: ModerationItem, outcome: str, note: str
+    *, actor: User, item: ModerationItem, outcome: str, note: str, objectives_aligned: str = ""
 ) -> ModerationItem:
+    """Record a sampled record's outcome; where the cycle's policy checks alignment
+    (langley §5), also whether its objectives are aligned with the improvement plans."""
     principal = _principal(actor)
     item = (
         ModerationItem.objects.select_for_update(of=("self",))
-        .select_related("sample__academy")
+        .select_related("sample__academy", "cycle__policy_version")
         .get(pk=item.pk)
     )
     if not may_moderate(principal, item.sample.academy):
@@ -637,13 +734,19 @@ def moderation_record(
         raise ReviewError("Choose consistent or needs change.")
     if outcome == ModerationOutcome.NEEDS_CHANGE and not note.strip():
         raise ReviewError("Say what needs to change.")
+    fields = ["outcome", "note", "recorded_by", "recorded_at"]
+    if review_rules.asks_alignment(item.cycle.policy_version.rules):
+        if objectives_aligned not in Alignment.values:
+            raise ReviewError("Say whether the objectives are aligned with the improvement plans.")
+        item.objectives_aligned = objectives_aligned
+        fields.append("objectives_aligned")
     item.outcome = outcome
     item.note = note
     item.recorded_by = actor
     item.recorded_at = timezone.now()
     _with_actor(item, actor)
     try:
-        item.save(update_fields=["outcome", "note", "recorded_by", "recorded_at"])
+        item.save(update_fields=fields)
     except IntegrityError:  # pragma: no cover - the row is locked above
         raise ReviewError("The outcome could not be saved; try again.") from None
     return item

@@ -70,7 +70,11 @@ def _next_standards(framework: Framework, review: AnnualReview) -> list[str]:
     return [f"{s.code} {s.title}" for s in selectors.standards_for(framework) if s.assessed]
 
 
-def statement_context(cycle: AppraisalCycle, review: AnnualReview) -> dict[str, Any]:
+def statement_context(
+    cycle: AppraisalCycle, review: AnnualReview, *, for_appraisee: bool = False
+) -> dict[str, Any]:
+    """What the statement shows; ``for_appraisee``: the copy the member of staff reads,
+    without the overview where the policy keeps it on file only (leger §12)."""
     rules = cycle.policy_version.rules
     framework = Framework(review.framework)
     return {
@@ -87,19 +91,26 @@ def statement_context(cycle: AppraisalCycle, review: AnnualReview) -> dict[str, 
         "observations": list(selectors.usable_observations(cycle)),
         "sections": _sections(rules.review.statement_contents, new_cycle=False),
         "new_cycle_sections": _sections(rules.review.new_cycle_statement_contents, new_cycle=True),
+        "overview_shown": review_rules.overview_shown_to(rules, reader_is_appraisee=for_appraisee),
         "generated_at": timezone.localtime(),
         "static_base": STATIC_PREFIX,
     }
 
 
-def statement_html(cycle: AppraisalCycle, review: AnnualReview) -> str:
-    return render_to_string("reviews/statement.html", statement_context(cycle, review))
+def statement_html(
+    cycle: AppraisalCycle, review: AnnualReview, *, for_appraisee: bool = False
+) -> str:
+    return render_to_string(
+        "reviews/statement.html", statement_context(cycle, review, for_appraisee=for_appraisee)
+    )
 
 
-def render_statement(cycle: AppraisalCycle, review: AnnualReview) -> bytes:
+def render_statement(
+    cycle: AppraisalCycle, review: AnnualReview, *, for_appraisee: bool = False
+) -> bytes:
     """The statement as PDF bytes (PDF/UA-1: tagged, with a title and language)."""
     document = HTML(
-        string=statement_html(cycle, review),
+        string=statement_html(cycle, review, for_appraisee=for_appraisee),
         base_url=BASE_URL,
         url_fetcher=StaticOnlyFetcher(),
     )

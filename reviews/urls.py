@@ -35,6 +35,17 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/review/", views.review_edit, name="review_edit"),
     path("cycles/<int:cycle_id>/review/comments/", views.review_comment, name="review_comment"),
     path("cycles/<int:cycle_id>/statement/", views.statement_pdf, name="statement"),
+    path("reviews-to-read/", views.headteacher_copies, name="headteacher_copies"),
+    path(
+        "cycles/<int:cycle_id>/review/headteacher-copy/",
+        views.headteacher_copy,
+        name="headteacher_copy",
+    ),
+    path(
+        "cycles/<int:cycle_id>/review/headteacher-copy/adjust/",
+        views.headteacher_adjust,
+        name="headteacher_adjust",
+    ),
     path("moderation/", views.moderation_index, name="moderation_index"),
     path("moderation/<int:sample_id>/", views.moderation_detail, name="moderation_detail"),
     path(

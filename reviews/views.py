@@ -34,6 +34,7 @@ from .forms import (
     EvidenceFileForm,
     EvidenceNoteForm,
     FeedbackForm,
+    HeadteacherAdjustmentForm,
     ModerationDrawForm,
     ModerationOutcomeForm,
     ObservationForm,
@@ -428,7 +429,8 @@ def statement_pdf(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = review.cycle
     if not review.is_completed and not permissions.allows(access, ReviewAction.WRITE_REVIEW):
         raise Http404("The statement is not ready yet.")
-    pdf = statements.render_statement(cycle, review)
+    for_appraisee = principal.staff is not None and principal.staff.pk == cycle.appraisee_id
+    pdf = statements.render_statement(cycle, review, for_appraisee=for_appraisee)
     record_access(
         request=request, obj=review, action="download", label=_label(cycle, "Appraisal statement")
     )
@@ -473,6 +475,8 @@ def moderation_index(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 size=form.cleaned_data["size"],
             )
+        except services.NotModeratedByPolicy as exc:
+            form.add_error("kind", str(exc))
         except services.ReviewError as exc:
             form.add_error(None, str(exc))
         else:
@@ -501,9 +505,15 @@ def moderation_item(request: HttpRequest, sample_id: int, item_id: int) -> HttpR
     principal = _principal(request)
     item = permissions.get_moderation_item_for_user(principal, sample_id, item_id, request=request)
     sample = item.sample
+    asks_alignment = review_rules.asks_alignment(item.cycle.policy_version.rules)
     form = ModerationOutcomeForm(
         request.POST or None,
-        initial={"outcome": item.outcome if item.outcome != "pending" else None, "note": item.note},
+        asks_alignment=asks_alignment,
+        initial={
+            "outcome": item.outcome if item.outcome != "pending" else None,
+            "note": item.note,
+            "objectives_aligned": item.objectives_aligned or None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -512,6 +522,7 @@ def moderation_item(request: HttpRequest, sample_id: int, item_id: int) -> HttpR
                 item=item,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                objectives_aligned=form.cleaned_data.get("objectives_aligned", ""),
             )
         except services.ReviewError as exc:
             form.add_error(None, str(exc))
@@ -522,4 +533,92 @@ def moderation_item(request: HttpRequest, sample_id: int, item_id: int) -> HttpR
         request,
         "reviews/moderation_item.html",
         {"sample": sample, "item": item, "form": form, "cycle_url": cycle_url(item.cycle)},
+    )
+
+
+# ----- The headteacher's copy -------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def headteacher_copies(request: HttpRequest) -> HttpResponse:
+    """Copies of completed reviews sent to this headteacher: unread first."""
+    principal = _principal(request)
+    copies = selectors.headteacher_copies(principal)
+    return render(request, "reviews/headteacher_copies.html", {"copies": copies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def headteacher_copy(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The copy of a completed review, for the academy's headteacher to read; a POST says
+    it has been read."""
+    principal = _principal(request)
+    review = permissions.get_headteacher_copy_for_user(principal, cycle_id, request=request)
+    cycle = review.cycle
+    if request.method == "POST":
+        try:
+            services.headteacher_copy_read(actor=request.user, review=review)  # type: ignore[arg-type]
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Marked as read.")
+        return redirect("reviews:headteacher_copy", cycle_id=cycle.pk)
+    record_access(
+        request=request, obj=review, action="view", label=_label(cycle, "Copy of annual review")
+    )
+    return render(
+        request,
+        "reviews/headteacher_copy.html",
+        {
+            "cycle": cycle,
+            "review": review,
+            "may_adjust": review_rules.headteacher_may_adjust(cycle.policy_version.rules),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def headteacher_adjust(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The headteacher adjusts the new objectives or the support, where the policy lets
+    them (``review.headteacher_may_adjust_objectives``); otherwise there is no such page."""
+    principal = _principal(request)
+    review = permissions.get_headteacher_copy_for_user(principal, cycle_id, request=request)
+    cycle = review.cycle
+    if not review_rules.headteacher_may_adjust(cycle.policy_version.rules):
+        raise Http404("The policy does not let the headteacher adjust objectives or support.")
+    form = HeadteacherAdjustmentForm(
+        request.POST or None,
+        initial={
+            "version": review.version,
+            "next_objectives": review.next_objectives,
+            "development_needs": review.development_needs,
+            "training": review.training,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = services.AdjustmentInput(
+            next_objectives=form.cleaned_data["next_objectives"],
+            development_needs=form.cleaned_data["development_needs"],
+            training=form.cleaned_data["training"],
+            reason=form.cleaned_data["reason"],
+            discussed=form.cleaned_data["discussed"],
+        )
+        try:
+            services.headteacher_adjust(
+                actor=request.user,  # type: ignore[arg-type]
+                review=review,
+                expected_version=form.cleaned_data["version"],
+                data=data,
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Objectives and support adjusted.")
+            return redirect("reviews:headteacher_copy", cycle_id=cycle.pk)
+    return render(
+        request,
+        "reviews/headteacher_adjust.html",
+        {"cycle": cycle, "review": review, "form": form},
     )

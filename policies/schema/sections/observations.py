@@ -14,6 +14,30 @@ class ObservationSettings(_Frozen):
     """Classroom and work observation."""
 
     TITLE: ClassVar[str] = "Observation"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "teacher_observer_needs_qts": "Recording an observation of a teacher is refused when "
+        "the observer does not hold qualified teacher status.",
+        "yearly_cap_minutes": "Recording an observation is refused when it would take the "
+        "year's observation for appraisal beyond this many minutes; the cycle page shows "
+        "the minutes used.",
+        "formal_per_cycle": "Recording a formal observation beyond this number asks the "
+        "person recording it to confirm that it is needed.",
+        "drop_ins_allowed": "When off, recording a drop-in visit is refused.",
+        "advance_notice_required": "When on, a formal or work observation not discussed with "
+        "the member of staff first is recorded but not used as appraisal evidence.",
+        "verbal_feedback_working_days": "Sets the day spoken feedback on an observation is "
+        "due, counted in the academy's working days: the observer's deadlines and the "
+        "overdue flag use it.",
+        "written_feedback_working_days": "Sets the day written feedback on an observation is "
+        "due, counted in the academy's working days: the observer's deadlines and the "
+        "overdue flag use it.",
+        "feedback_within_hours": "Sets one feedback deadline this many working hours after "
+        "the observation, in place of the spoken and written ones.",
+        "not_usable_for_appraisal": "Observations of these kinds are recorded but kept out "
+        "of the review's evidence and the statement, and owe no feedback deadline.",
+        "learning_walks_usable_when_concerns": "When on, a learning walk that raised concerns "
+        "counts as appraisal evidence even though learning walks otherwise do not.",
+    }
 
     teacher_observer_needs_qts: bool = Field(
         True,

@@ -13,6 +13,33 @@ class ReviewSettings(_Frozen):
     """The end-of-year review and the written statement."""
 
     TITLE: ClassVar[str] = "End-of-year review and statement"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "staff_review_due": "Sets the day the end-of-year review is due after the cycle "
+        "ends: the reviewer's deadlines, reminders and the overdue flag use it.",
+        "support_staff_review_due": "Sets the review's due day for support staff in place of "
+        "the staff date: their reviewers' deadlines and reminders use it.",
+        "statement_due": "Sets the day the written statement is due after the cycle ends: "
+        "the reviewer's deadlines and reminders use it.",
+        "statement_contents": "Each line becomes a heading of the written statement (PDF), "
+        "filled from the part of the review that answers it.",
+        "new_cycle_statement_contents": "Each line becomes a heading of the statement's "
+        "new-cycle part; left empty, the statement has no new-cycle part.",
+        "copy_to_headteacher": "When on, completing a review sends a copy to the academy's "
+        "headteacher: it appears in their reviews to read and they may read it.",
+        "headteacher_may_adjust_objectives": "When on, the headteacher reading a copy of a "
+        "review is offered an action to adjust its new objectives or support, after "
+        "discussing it with reviewer and reviewee; the change shows on the review.",
+        "overview_shared_with_staff": "When off, the member of staff does not see the "
+        "review's overview on their record or in their statement; it stays on file for "
+        "reviewers and leaders.",
+        "standards_met_unless_concerns": "When on, a new review starts with every standard "
+        "assessed as met; the reviewer changes only those where concerns are managed.",
+        "moderation_sample": "When on, completed reviews under this policy can be drawn into "
+        "a moderation sample of statements; when off, they are never drawn.",
+        "alignment_sample_check": "When on, objectives under this policy can be drawn into an "
+        "alignment sample, and the moderation form asks whether the objectives are aligned "
+        "with the improvement plans.",
+    }
 
     staff_review_due: MonthDay | None = Field(
         default_factory=lambda: md(10, 31),
