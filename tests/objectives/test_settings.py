@@ -160,6 +160,32 @@ def test_no_formal_mid_year_review_means_no_midpoint_check_in() -> None:
     assert [b.rule for b in refused] == ["Not a meeting this policy has"]
 
 
+@pytest.mark.policy_setting("cycle.formal_mid_year_review")
+def test_the_pages_offer_a_mid_point_check_in_only_with_a_formal_mid_year_review(
+    school: School,
+) -> None:
+    base = load_preset("leger-pdp").settings_for()  # leger §4: a mid-point check-in
+    reviewer = client_for(school.reviewer)
+    for formal in (True, False):
+        cycle = cycle_under(
+            school, merge_settings(base, {"cycle": {"formal_mid_year_review": formal}})
+        )
+        planning = reviewer.get(reverse("objectives:meeting_add", args=[cycle.pk]))
+        assert ("Mid-point check-in" in planning.content.decode()) is formal
+        record = reviewer.get(reverse("cycles:detail", args=[cycle.pk])).content.decode()
+        assert ("Hold the mid-point check-in" in record) is formal
+        assert ("There is no formal mid-year review." in record) is not formal
+        if not formal:
+            # Posting it anyway is a form error, not a meeting (nor a server error).
+            response = reviewer.post(
+                reverse("objectives:meeting_add", args=[cycle.pk]),
+                with_token({"kind": "midpoint", "scheduled_for": "2027-02-01"}),
+            )
+            assert response.status_code == 200
+            assert not Meeting.objects.filter(cycle=cycle).exists()
+        cycle.delete()
+
+
 @pytest.mark.policy_setting("meetings.annual_review_notice_days")
 def test_the_annual_review_meeting_needs_the_policys_notice() -> None:
     def breaches(days: int) -> list[str]:

@@ -19,8 +19,9 @@ class MeetingsSettings(_Frozen):
         "and each is due this many months after the last, with a reminder and overdue flag.",
         "termly_review_meetings": "Gives the cycle a review meeting each term: one can be "
         "planned, and each is due by the end of its term, with a reminder and overdue flag.",
-        "midpoint_check_in": "Gives the cycle a mid-point check-in, due half-way through "
-        "(unless interim or termly meetings or conversations already cover the year).",
+        "midpoint_check_in": "Gives the cycle a mid-point check-in, due half-way through, "
+        "unless the policy has no formal mid-year review or interim or termly meetings or "
+        "conversations already cover the year.",
         "annual_review_notice_days": "Planning the annual review meeting with less notice "
         "than this is refused.",
         "annual_review_minutes": "Planning the annual review meeting with less time set "
