@@ -595,3 +595,21 @@ def test_a_support_member_of_staff_s_plan_says_how_it_suits_their_role(school: S
             actor=user(school.reviewer), cycle=cycles[False], expected_version=None
         )
     assert "pdp.differentiated_for_support_roles" not in [b.setting for b in refused.value.breaches]
+
+
+@pytest.mark.django_db
+def test_asking_for_a_review_without_saying_why_is_a_form_error(school: School) -> None:
+    cycle = staploe_cycle(school, {}, "default")
+    agreed_plan(cycle)
+    response = client_for(school.support).post(
+        reverse("objectives:plan_action", args=[cycle.pk, "ask_review"]),
+        {"ask_review-version": 3, "ask_review-reason": "  "},
+    )
+    assert response.status_code == 400
+    assert "Say what has changed, so the objectives can be reviewed." in response.content.decode()
+    assert not ObjectivePlan.objects.get(cycle=cycle).review_requested
+    nonsense = client_for(school.support).post(
+        reverse("objectives:plan_action", args=[cycle.pk, "absence"]),
+        {"absence-version": "x", "absence-note": "n" * 6000},
+    )
+    assert nonsense.status_code == 400
