@@ -34,6 +34,7 @@ from policies.schema.base import md
 from tests.form_tokens import with_token
 
 from .support import School, make_cycle, user, version_with
+from .test_services import SMART
 
 PD = ObjectiveKind.PROFESSIONAL_DEVELOPMENT.value
 PROGRESS = ObjectiveKind.STUDENT_PROGRESS.value
@@ -494,14 +495,21 @@ def test_a_shared_objective_form_has_a_field_for_each_individual_part(school: Sc
     form_without = reviewer.get(reverse("objectives:objective_edit", args=[without.pk, two.pk]))
     assert "Evidence (their own)" in form_with.content.decode()
     assert "Evidence (their own)" not in form_without.content.decode()
-    services.objective_update(
-        actor=user(school.reviewer),
-        objective=one,
-        expected_version=one.version,
-        individual_parts=["Tom's class reads 20 minutes a day", "", "", ""],
+    saved = reviewer.post(
+        reverse("objectives:objective_edit", args=[with_parts.pk, one.pk]),
+        {
+            **SMART,
+            "version": one.version,
+            "status": "not_started",
+            "individual_part_0": "Tom's class reads 20 minutes a day",
+        },
     )
+    assert saved.status_code == 302
     one.refresh_from_db()
     assert one.individual_part_text("Performance (success) criteria").startswith("Tom's class")
+    assert one.individual_part_text("Evidence") == ""
+    record = reviewer.get(reverse("objectives:cycle", args=[with_parts.pk])).content.decode()
+    assert "Performance (success) criteria (their own)" in record
 
 
 @pytest.mark.django_db
