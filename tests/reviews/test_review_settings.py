@@ -282,6 +282,7 @@ def test_headteacher_adjusts_objectives_only_where_the_policy_says_so(client, s)
         )
 
     url = reverse("reviews:headteacher_adjust", args=[may.pk])
+    assert "Old objectives" in client.get(url).content.decode()
     version = AnnualReview.objects.get(cycle=may).version
     response = client.post(
         url,
