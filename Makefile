@@ -11,17 +11,26 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/appraisal
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_ENV := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_STATIC_MANIFEST=0 DJANGO_SECRET_KEY=test-only-not-secret \
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true
-RUN_ENV := DJANGO_DEBUG=1
+RUN_ENV := DJANGO_DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	EMAIL_FILE_PATH=var/mail
+RUN_URL := http://127.0.0.1:8000/
 # The policy preset the demo trust runs: make run PRESET=aspire-grow
 PRESET ?= classic-objectives
 
 .PHONY: run test lint install assets system-deps services migrate demo clean benchmark loadtest
 
 run: install assets
-	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
-	$(RUN_ENV) $(BIN)/python manage.py seed_demo --preset $(PRESET)
-# Scheduled jobs (reminders, purge) run in-process on a timer beside the server.
-	$(RUN_ENV) $(BIN)/python manage.py run_scheduled_jobs --every 300 & jobs=$$!; \
+	mkdir -p var/mail
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --preset $(PRESET) > var/demo-sign-ins.txt
+# Scheduled jobs (reminders, purge) run in-process on a timer beside the server, logging to
+# var/scheduled-jobs.log; the emails they send are files in var/mail/. The sign-ins are
+# printed last, once the server is up.
+	$(RUN_ENV) $(BIN)/python manage.py run_scheduled_jobs --every 300 \
+		>> var/scheduled-jobs.log 2>&1 & jobs=$$!; \
+	(until $(BIN)/python -c "import urllib.request as u; u.urlopen('$(RUN_URL)accounts/login/', timeout=2)" \
+		2>/dev/null; do sleep 1; done; cat var/demo-sign-ins.txt; \
+		echo "Emails the demo sends: var/mail/  Scheduled jobs: var/scheduled-jobs.log") & \
 	trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -261,12 +261,15 @@ def _staff_plan(second_academy: str) -> list[dict[str, object]]:
 PERSONAS = (
     ("admin", "Trust administrator"),
     ("hr", "HR"),
+    ("ceo", "Chief executive"),
     ("a_head", "Headteacher"),
+    ("a_deputy", "Delegated lead"),
     ("a_hod1", "Line manager"),
     ("a_t1", "Teacher"),
     ("a_ta1", "Teaching assistant"),
 )
-PRIVILEGED = {"admin", "hr", "a_head"}
+# Roles that must use two-step verification get an authenticator (organisation.mfa).
+PRIVILEGED = {"admin", "hr", "ceo", "a_head", "a_deputy"}
 
 
 def _terms(year: int) -> list[tuple[str, dt.date, dt.date]]:
@@ -374,6 +377,8 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
         ("hr", Role.HR, None),
         ("ceo", Role.EXECUTIVE, None),
         ("a_head", Role.HEADTEACHER, academies["first"]),
+        # The deputy runs appraisal for the first academy on the headteacher's behalf.
+        ("a_deputy", Role.APPRAISAL_DELEGATE, academies["first"]),
         ("b_head", Role.HEADTEACHER, academies["second"]),
     ]
     for key, held, where in grants:
