@@ -1,13 +1,20 @@
 """Every deadline in an appraisal year, from every app, in one shape.
 
 Each app that sets a due date (objectives agreed by, a conversation, observation feedback,
-the annual review, the statement...) registers a ``DeadlineSource`` (see
-``cycles.extensions``) from its ``AppConfig.ready()``: usually its own ``deadlines``
-module, which has::
+the annual review, the statement, and later a support plan's review or a pay
+recommendation) registers a ``DeadlineSource`` (see ``cycles.extensions``) from its
+``AppConfig.ready()``: usually its own ``deadlines`` module, which has::
+
+    STOPPED_BY_SUSPENSION = True  # or False: does a suspended cycle stop these?
 
     def deadlines_for_cycles(
         cycles: Sequence[AppraisalCycle], calendars: Mapping[int, WorkingCalendar]
     ) -> list[Deadline]: ...
+
+A deadline names its ``subject`` (the record it is about: the cycle itself unless the
+source says otherwise) and its ``recipient``, a role whose holders a registered
+``RecipientResolver`` finds (``recipients_by_subject``). The cycle registers its own three
+roles here: reviewer, appraisee and headteacher.
 
 ``all_deadlines(cycles)`` asks each registered source, in the order the apps registered
 (``INSTALLED_APPS``), and adds the cycle's own milestones. Pages
@@ -19,33 +26,76 @@ batch, so the cost does not grow with the number of cycles beyond what each app 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .extensions import deadline_sources
+from organisation.models import Role, RoleAssignment
+
+from .extensions import deadline_sources, recipient_roles
 from .models import AppraisalCycle, CycleState
 
-Recipient = Literal["reviewer", "appraisee", "headteacher"]
+logger = logging.getLogger(__name__)
 
-# States in which nothing falls due: a closed year is over; a suspended one is paused
-# (capability or grievance) and its clock stops until it resumes.
-NO_DEADLINES_IN: frozenset[str] = frozenset({CycleState.CLOSED, CycleState.SUSPENDED})
+# A recipient role's key, e.g. "reviewer", "appraisee", "headteacher", or one an app
+# registers ("plan_manager", "hr"): see ``cycles.extensions.RecipientResolver``.
+Recipient = str
+
+# States in which nothing falls due: a closed year is over.
+NO_DEADLINES_IN: frozenset[str] = frozenset({CycleState.CLOSED})
+# States that stop the clock of the sources that say so (``STOPPED_BY_SUSPENSION``): a
+# suspended year (capability or grievance) is paused until it resumes, but a support plan
+# runs exactly then.
+PAUSED_IN: frozenset[str] = frozenset({CycleState.SUSPENDED})
+
+# The cycle's own kind of subject: the same word the retention purge uses for the cycle as
+# a root, so a record's reminders can be found by the name its purge knows it by.
+CYCLE = "appraisal_cycle"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The record a deadline is about, by kind and primary key:
+    ``Subject("appraisal_cycle", 12)``, ``Subject("support_plan", 7)``. The kind is the
+    owning app's short stable word; the reminders ledger stores the two as plain columns,
+    so any app's records fit."""
+
+    kind: str
+    pk: int
+
+    @classmethod
+    def of_cycle(cls, cycle_id: int) -> Subject:
+        return cls(CYCLE, cycle_id)
+
+
+_CYCLE_OF_ITSELF = Subject("", 0)  # placeholder: "the deadline's own cycle"
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """One thing due by one person on one cycle."""
+    """One thing due by the holders of one role, about one subject.
 
-    cycle_id: int
+    ``cycle_id`` is the appraisal year the subject belongs to (its pinned policy times the
+    reminders, its academy's calendar counts the working days); ``subject`` defaults to
+    that cycle. A deadline with no cycle is listed but cannot be reminded."""
+
+    cycle_id: int | None
     kind: str  # a short stable key, e.g. "objectives_agreed", "statement"
     label: str  # what is due, in words, e.g. "Agree objectives"
     due_on: dt.date
     recipient: Recipient
     done: bool = False
+    subject: Subject = field(default=_CYCLE_OF_ITSELF)
+
+    def __post_init__(self) -> None:
+        if self.subject is _CYCLE_OF_ITSELF:
+            if self.cycle_id is None:
+                raise ValueError(f"Deadline {self.kind!r} names neither a subject nor a cycle.")
+            object.__setattr__(self, "subject", Subject(CYCLE, self.cycle_id))
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return not self.done and self.due_on < (today or timezone.localdate())
@@ -62,7 +112,7 @@ def cycle_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
     its period ends. Everything inside the year belongs to the other apps."""
     found: list[Deadline] = []
     for cycle in cycles:
-        if cycle.state in NO_DEADLINES_IN:
+        if cycle.state in NO_DEADLINES_IN or cycle.state in PAUSED_IN:
             continue
         found.append(
             Deadline(
@@ -87,39 +137,164 @@ def cycle_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
     return found
 
 
-def _open_cycles(cycles: Iterable[AppraisalCycle]) -> list[AppraisalCycle]:
+def _live_cycles(cycles: Iterable[AppraisalCycle]) -> list[AppraisalCycle]:
     if isinstance(cycles, QuerySet):
         cycles = cycles.select_related("policy_version", "academy")
     return [c for c in cycles if c.state not in NO_DEADLINES_IN]
 
 
 def all_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
-    """Every deadline of ``cycles`` (closed and suspended cycles give none), sorted by due
-    date. Pass cycles with ``policy_version`` loaded (a queryset is loaded for you)."""
+    """Every deadline of ``cycles``, sorted by due date. Closed cycles give none; suspended
+    ones give only those of sources a suspension does not stop. Pass cycles with
+    ``policy_version`` loaded (a queryset is loaded for you)."""
     from calendars.selectors import calendars_for
 
-    open_cycles = _open_cycles(cycles)
-    if not open_cycles:
+    live = _live_cycles(cycles)
+    if not live:
         return []
+    running = [c for c in live if c.state not in PAUSED_IN]
     calendars = calendars_for(
-        {c.academy_id for c in open_cycles},
-        min(c.starts_on for c in open_cycles),
-        max(c.ends_on for c in open_cycles),
+        {c.academy_id for c in live},
+        min(c.starts_on for c in live),
+        max(c.ends_on for c in live),
     )
-    found = cycle_deadlines(open_cycles)
+    found = cycle_deadlines(running)
     for source in deadline_sources:
-        found.extend(
-            d for d in source.deadlines_for_cycles(open_cycles, calendars) if d.cycle_id is not None
-        )
-    found.sort(key=lambda d: (d.due_on, d.cycle_id, d.kind))
+        asked = running if source.STOPPED_BY_SUSPENSION else live
+        if asked:
+            found.extend(source.deadlines_for_cycles(asked, calendars))
+    found.sort(key=lambda d: (d.due_on, d.cycle_id or 0, d.kind, d.subject.kind, d.subject.pk))
     return found
 
 
 def deadlines_by_cycle(deadlines: Iterable[Deadline]) -> dict[int, list[Deadline]]:
     grouped: dict[int, list[Deadline]] = {}
     for deadline in deadlines:
-        grouped.setdefault(deadline.cycle_id, []).append(deadline)
+        if deadline.cycle_id is not None:
+            grouped.setdefault(deadline.cycle_id, []).append(deadline)
     return grouped
+
+
+# ----- Who a deadline is for ----------------------------------------------------------
+
+
+def recipients_by_subject(
+    deadlines: Sequence[Deadline], cycles: Mapping[int, AppraisalCycle], *, on: dt.date
+) -> dict[tuple[Subject, Recipient], Sequence[int]]:
+    """User ids holding each deadline's recipient role, by (subject, role): one call per
+    role among ``deadlines``, each a fixed number of queries. A role nothing resolves (its
+    app is not installed) reaches nobody, and says so in the log."""
+    by_role: dict[str, list[Deadline]] = defaultdict(list)
+    for deadline in deadlines:
+        by_role[deadline.recipient].append(deadline)
+    found: dict[tuple[Subject, Recipient], Sequence[int]] = {}
+    for role, group in by_role.items():
+        resolver = recipient_roles.get(role)
+        if resolver is None:
+            logger.warning("deadline recipient role with no resolver role=%s", role)
+            continue
+        for subject, users in resolver.users_for(group, cycles, on).items():
+            found[(subject, role)] = users
+    return found
+
+
+def recipient_label(role: Recipient) -> str:
+    """The role in words, for the pages ("Reviewer", "Member of staff")."""
+    return recipient_roles.label(role)
+
+
+@dataclass(frozen=True)
+class CycleRole:
+    """A recipient role read from the deadline's cycle, needing no query."""
+
+    role: str
+    label: str
+    pick: Callable[[AppraisalCycle, dt.date], list[int]]
+
+    def users_for(
+        self,
+        deadlines: Sequence[Deadline],
+        cycles: Mapping[int, AppraisalCycle],
+        on: dt.date,
+        /,
+    ) -> Mapping[Subject, Sequence[int]]:
+        found: dict[Subject, Sequence[int]] = {}
+        for deadline in deadlines:
+            cycle = cycles.get(deadline.cycle_id) if deadline.cycle_id is not None else None
+            if cycle is not None and deadline.subject not in found:
+                found[deadline.subject] = self.pick(cycle, on)
+        return found
+
+
+def _appraisee(cycle: AppraisalCycle, on: dt.date) -> list[int]:
+    user_id = cycle.appraisee.user_id
+    return [user_id] if user_id else []
+
+
+def _reviewer(cycle: AppraisalCycle, on: dt.date) -> list[int]:
+    """A reviewer with no account, or who has left, gets nothing."""
+    reviewer = cycle.reviewer
+    if reviewer is None or reviewer.user_id is None:
+        return []
+    if reviewer.left_on is not None and reviewer.left_on <= on:
+        return []
+    return [reviewer.user_id]
+
+
+def headteachers_by_academy(
+    academy_ids: Iterable[int], at: dt.datetime | None = None
+) -> dict[int, list[int]]:
+    """User ids holding an active headteacher role at each academy (one query)."""
+    found: dict[int, list[int]] = {}
+    rows = (
+        RoleAssignment.objects.active(at)
+        .filter(role=Role.HEADTEACHER, academy_id__in=set(academy_ids))
+        .values_list("academy_id", "user_id")
+        .order_by("academy_id", "user_id")
+        .distinct()
+    )
+    for academy_id, user_id in rows:
+        found.setdefault(academy_id, []).append(user_id)
+    return found
+
+
+class HeadteacherRole:
+    """The headteachers of the cycle's academy (one query for the batch), never about
+    their own appraisal."""
+
+    role = "headteacher"
+    label = "Headteacher"
+
+    def users_for(
+        self,
+        deadlines: Sequence[Deadline],
+        cycles: Mapping[int, AppraisalCycle],
+        on: dt.date,
+        /,
+    ) -> Mapping[Subject, Sequence[int]]:
+        mine = [
+            (d.subject, cycles[d.cycle_id])
+            for d in deadlines
+            if d.cycle_id is not None and d.cycle_id in cycles
+        ]
+        if not mine:
+            return {}
+        heads = headteachers_by_academy({cycle.academy_id for _, cycle in mine})
+        return {
+            subject: [u for u in heads.get(cycle.academy_id, []) if u != cycle.appraisee.user_id]
+            for subject, cycle in mine
+        }
+
+
+REVIEWER = CycleRole("reviewer", "Reviewer", _reviewer)
+APPRAISEE = CycleRole("appraisee", "Member of staff", _appraisee)
+HEADTEACHER = HeadteacherRole()
+
+# The cycle's own roles are registered where they are defined, by the app that owns the
+# registry, so they are there as soon as deadlines can be read; apps above cycles register
+# theirs from their ``AppConfig.ready()``.
+for _role in (REVIEWER, APPRAISEE, HEADTEACHER):
+    recipient_roles.register(_role)
 
 
 def next_due(

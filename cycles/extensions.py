@@ -1,12 +1,13 @@
 """What the apps above cycles plug into it, and how.
 
 Objectives, reviews and, later, support plans, pay progression and reports add things to
-an appraisal cycle: deadlines, a section of the cycle page, "this person is in the
-capability procedure". Cycles must not import them (the import-layer contract in
-``pyproject.toml`` fails when it does), nor look them up by module name: a name that no
-longer exists would make the hook silently do nothing. Instead, the app that owns the
-thing registers it here from its ``AppConfig.ready()``, as Django's own admin and checks
-framework do, and cycles only goes through what was registered.
+an appraisal cycle: deadlines (and the roles their reminders go to), a section of the
+cycle page, "this person is in the capability procedure". Cycles must not import them (the
+import-layer contract in ``pyproject.toml`` fails when it does), nor look them up by
+module name: a name that no longer exists would make the hook silently do nothing.
+Instead, the app that owns the thing registers it here from its ``AppConfig.ready()``, as
+Django's own admin and checks framework do, and cycles only goes through what was
+registered.
 
 Each registry checks what it is given against its Protocol when it is registered (the
 methods exist, are callable and take the arguments cycles will pass), so a wrong shape
@@ -15,6 +16,7 @@ fails at start-up with a message, not on the first page or sweep that uses it.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from organisation.models import StaffMember
     from organisation.principal import Principal
 
-    from .deadlines import Deadline
+    from .deadlines import Deadline, Subject
     from .models import AppraisalCycle
 
 
@@ -37,14 +39,51 @@ class ExtensionError(TypeError):
 
 @runtime_checkable
 class DeadlineSource(Protocol):
-    """An app's due dates on a batch of open cycles (``cycles.deadlines.all_deadlines``).
+    """An app's due dates on a batch of cycles that are not closed
+    (``cycles.deadlines.all_deadlines``): about the cycle itself, or about a record of the
+    app's own that belongs to it (a support plan, a pay recommendation), named by the
+    deadline's ``subject``.
+
+    ``STOPPED_BY_SUSPENSION`` says whether a suspended cycle stops the source's clock. The
+    appraisal year's own work does stop (capability or grievance pauses it), so those
+    sources are not asked about suspended cycles; a support plan, which runs exactly while
+    the cycle is suspended, says ``False`` and is asked about them too.
 
     ``calendars`` holds each academy's working calendar, loaded once for the batch. The
     source makes a fixed number of queries whatever the number of cycles."""
 
+    STOPPED_BY_SUSPENSION: bool
+
     def deadlines_for_cycles(
         self, cycles: Sequence[AppraisalCycle], calendars: Mapping[int, WorkingCalendar], /
     ) -> list[Deadline]: ...
+
+
+@runtime_checkable
+class RecipientResolver(Protocol):
+    """Who holds one recipient role of a deadline: the people a reminder goes to and whose
+    "My deadlines" list shows it. ``role`` is the key deadlines name in ``recipient`` (the
+    cycle's own are "reviewer", "appraisee" and "headteacher"; an app adds its own, e.g.
+    "plan_manager"), ``label`` says it in words for the pages.
+
+    ``users_for`` answers for a batch of deadlines at once, in a fixed number of queries:
+    user ids per subject. ``cycles`` holds the batch's cycles by id, with appraisee and
+    reviewer loaded, so a role read from the cycle needs no query. A role nobody holds for
+    a subject leaves it out, or maps it to no one."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def label(self) -> str: ...
+
+    def users_for(
+        self,
+        deadlines: Sequence[Deadline],
+        cycles: Mapping[int, AppraisalCycle],
+        on: dt.date,
+        /,
+    ) -> Mapping[Subject, Sequence[int]]: ...
 
 
 @runtime_checkable
@@ -116,13 +155,20 @@ class Registry(Generic[T]):
             _check_callable(getattr(item, name), arity, f"{_describe(item)}.{name}")
         for name, kind in self._attributes.items():
             value = getattr(item, name)
-            if not isinstance(value, kind) or not value:
+            if kind is bool:  # a flag: True and False are both answers
+                if not isinstance(value, bool):
+                    raise ExtensionError(f"{_describe(item)}.{name} must be True or False.")
+            elif not isinstance(value, kind) or not value:
                 raise ExtensionError(
                     f"{_describe(item)}.{name} must be a non-empty {kind.__name__}."
                 )
+        self._check(item)
         if item not in self._items:
             self._items.append(item)
         return item
+
+    def _check(self, item: T) -> None:
+        """A registry's own rule about what it may hold beside the shape."""
 
     def unregister(self, item: T) -> None:
         """Remove ``item`` (tests that register a fake put things back with this)."""
@@ -138,8 +184,35 @@ class Registry(Generic[T]):
         return item in self._items
 
 
+class RoleRegistry(Registry[RecipientResolver]):
+    """Recipient roles by key: one resolver per role."""
+
+    def _check(self, item: RecipientResolver) -> None:
+        held = self.get(item.role)
+        if held is not None and held is not item:
+            raise ExtensionError(
+                f"The recipient role {item.role!r} is already resolved by {_describe(held)}."
+            )
+
+    def get(self, role: str) -> RecipientResolver | None:
+        return next((r for r in self._items if r.role == role), None)
+
+    def label(self, role: str) -> str:
+        resolver = self.get(role)
+        return resolver.label if resolver is not None else role.replace("_", " ").capitalize()
+
+
 deadline_sources: Registry[DeadlineSource] = Registry(
-    "deadline source", DeadlineSource, methods={"deadlines_for_cycles": 2}
+    "deadline source",
+    DeadlineSource,
+    methods={"deadlines_for_cycles": 2},
+    attributes={"STOPPED_BY_SUSPENSION": bool},
+)
+recipient_roles = RoleRegistry(
+    "recipient role",
+    RecipientResolver,
+    methods={"users_for": 3},
+    attributes={"role": str, "label": str},
 )
 capability_sources: Registry[CapabilitySource] = Registry(
     "capability source", CapabilitySource, methods={"staff_in_capability": 1}

@@ -33,6 +33,10 @@ from .rules import has_midpoint_check_in
 if TYPE_CHECKING:
     from calendars.working_days import WorkingCalendar
 
+# A suspended cycle (capability or grievance) stops the appraisal year's clock, and with it
+# these deadlines, until it resumes.
+STOPPED_BY_SUSPENSION = True
+
 # The English school year's three terms, told apart by the month a term (or half-term)
 # starts in, and the day each is over by when an academy has not entered its dates.
 # These describe the school year, not a policy: no policy sets them.

@@ -1,11 +1,12 @@
 """Deadline reminders: what was found due, which daily digest carried it, and calendar feeds.
 
 The dispatch ledger is how reminders stay (nearly) exactly-once. The daily sweep inserts
-one ``ReminderDispatch`` per (deadline, recipient, stage, due date) and a unique constraint
-makes a second sweep insert nothing. The sender then claims a ``ReminderDigest`` (one per
-person per day, also unique) with a conditional update, sends one email listing every
-claimed row, and marks both sent. See ``reminders.services`` for the one window in which a
-crash can still send twice.
+one ``ReminderDispatch`` per (subject, deadline, recipient, stage, due date) and a unique
+constraint makes a second sweep insert nothing. The subject is any app's record (the cycle,
+a support plan, a pay recommendation), kept as two plain columns. The sender then claims a
+``ReminderDigest`` (one per person per day, also unique) with a conditional update, sends
+one email listing every claimed row, and marks both sent. See ``reminders.services`` for
+the one window in which a crash can still send twice.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class ReminderStage(models.TextChoices):
 
 
 class RecipientRole(models.TextChoices):
+    """The cycle's own recipient roles. Apps add others (``cycles.extensions``), so the
+    ledger's column takes any role key."""
+
     REVIEWER = "reviewer", "Reviewer"
     APPRAISEE = "appraisee", "Appraisee"
     HEADTEACHER = "headteacher", "Headteacher"
@@ -40,13 +44,24 @@ class DispatchStatus(models.TextChoices):
 
 
 class ReminderDispatch(models.Model):
-    """One reminder of one deadline for one person, found due by the daily sweep."""
+    """One reminder of one deadline about one subject for one person, found due by the
+    daily sweep."""
 
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
-    # Part of the cycle's record: destroyed with it by the retention purge.
-    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="+")
+    # What the deadline is about (``cycles.deadlines.Subject``): e.g.
+    # ("appraisal_cycle", 12) or ("support_plan", 7). Plain columns, so any app's record
+    # fits without a join.
+    subject_kind = models.CharField(max_length=40)
+    subject_id = models.PositiveBigIntegerField()
+    # The appraisal year the subject belongs to, when it belongs to one: part of that
+    # cycle's record, destroyed with it by the retention purge.
+    cycle = models.ForeignKey(
+        AppraisalCycle, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     deadline_kind = models.CharField(max_length=60)
-    recipient_role = models.CharField(max_length=12, choices=RecipientRole.choices)
+    recipient_role = models.CharField(
+        max_length=40, help_text="The role the reminder was for, e.g. reviewer."
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -78,14 +93,15 @@ class ReminderDispatch(models.Model):
             # inserts nothing new.
             models.UniqueConstraint(
                 fields=[
-                    "cycle",
+                    "subject_kind",
+                    "subject_id",
                     "deadline_kind",
                     "recipient",
                     "stage",
                     "occurrence",
                     "due_on",
                 ],
-                name="reminder_dispatch_once",
+                name="reminder_dispatch_once_per_subject",
             ),
         ]
         indexes = [

@@ -11,9 +11,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from cycles.deadlines import NO_DEADLINES_IN, Deadline, all_deadlines
+from cycles.deadlines import (
+    NO_DEADLINES_IN,
+    Deadline,
+    Subject,
+    all_deadlines,
+    recipient_label,
+    recipients_by_subject,
+)
 from cycles.models import AppraisalCycle
-from organisation.models import Role, RoleAssignment
+from organisation.models import Role
 from organisation.principal import Principal
 
 from .models import DispatchStatus, RecipientRole, ReminderDispatch
@@ -30,8 +37,9 @@ def current_staff_q(prefix: str, on: dt.date) -> Q:
 
 
 def cycles_for_sweep(on: dt.date) -> QuerySet[AppraisalCycle]:
-    """Every cycle whose deadlines may earn a reminder on ``on``: not closed, not suspended
-    (capability or grievance stops the clock), appraisee still employed."""
+    """Every cycle whose deadlines may earn a reminder on ``on``: not closed, appraisee
+    still employed. A suspended cycle is in: ``all_deadlines`` asks only the sources that a
+    suspension does not stop about it (capability or grievance stops the year's clock)."""
     return (
         AppraisalCycle.objects.exclude(state__in=NO_DEADLINES_IN)
         .filter(current_staff_q("appraisee__", on))
@@ -39,53 +47,10 @@ def cycles_for_sweep(on: dt.date) -> QuerySet[AppraisalCycle]:
     )
 
 
-def headteachers_by_academy(
-    academy_ids: Iterable[int], at: dt.datetime | None = None
-) -> dict[int, list[int]]:
-    """User ids holding an active headteacher role at each academy (one query)."""
-    found: dict[int, list[int]] = {}
-    rows = (
-        RoleAssignment.objects.active(at)
-        .filter(role=Role.HEADTEACHER, academy_id__in=set(academy_ids))
-        .values_list("academy_id", "user_id")
-        .order_by("academy_id", "user_id")
-        .distinct()
-    )
-    for academy_id, user_id in rows:
-        found.setdefault(academy_id, []).append(user_id)
-    return found
-
-
 def active_user_ids(user_ids: Iterable[int]) -> set[int]:
     return set(
         User.objects.filter(pk__in=set(user_ids), is_active=True).values_list("pk", flat=True)
     )
-
-
-def recipients_for(
-    deadline: Deadline,
-    cycle: AppraisalCycle,
-    *,
-    on: dt.date,
-    headteachers: dict[int, list[int]],
-) -> list[int]:
-    """User ids of the people a deadline is for. People with no account, reviewers who
-    have left, and a headteacher being reminded about their own appraisal get nothing."""
-    role = deadline.recipient
-    if role == RecipientRole.APPRAISEE:
-        user_id = cycle.appraisee.user_id
-        return [user_id] if user_id else []
-    if role == RecipientRole.REVIEWER:
-        reviewer = cycle.reviewer
-        if reviewer is None or reviewer.user_id is None:
-            return []
-        if reviewer.left_on is not None and reviewer.left_on <= on:
-            return []
-        return [reviewer.user_id]
-    if role == RecipientRole.HEADTEACHER:
-        own = cycle.appraisee.user_id
-        return [u for u in headteachers.get(cycle.academy_id, []) if u != own]
-    return []
 
 
 def pending_recipient_ids(*, on: dt.date, stale_before: dt.datetime) -> list[int]:
@@ -109,7 +74,7 @@ def pending_recipient_ids(*, on: dt.date, stale_before: dt.datetime) -> list[int
 class MyDeadline:
     deadline: Deadline
     cycle: AppraisalCycle
-    role: RecipientRole
+    role: str  # the recipient role the person holds for it, e.g. "reviewer"
 
     @property
     def whose(self) -> str:
@@ -119,6 +84,21 @@ class MyDeadline:
         return self.cycle.appraisee.full_name
 
     @property
+    def role_label(self) -> str:
+        """The person's part in it, in words ("Reviewer"; an app's role by its label)."""
+        if self.role in RecipientRole.values:
+            return RecipientRole(self.role).label
+        return recipient_label(self.role)
+
+    @property
+    def key(self) -> str:
+        """Stable for the same item from day to day (a calendar event's uid): the cycle,
+        the kind and the role, and the subject when it is not the cycle itself."""
+        subject = self.deadline.subject
+        about = "" if subject == Subject.of_cycle(self.cycle.pk) else f"-{subject.kind}{subject.pk}"
+        return f"{self.cycle.pk}-{self.deadline.kind}-{self.role}{about}"
+
+    @property
     def is_private(self) -> bool:
         return self.deadline.kind.startswith(PRIVATE_KIND_PREFIXES)
 
@@ -126,9 +106,10 @@ class MyDeadline:
 def my_deadlines(
     principal: Principal, *, on: dt.date | None = None, include_private: bool = True
 ) -> list[MyDeadline]:
-    """Deadlines not yet done that this person is responsible for (as appraisee, reviewer,
-    or headteacher), on open cycles of their own trust, soonest first. A fixed number of
-    queries however many cycles."""
+    """Deadlines not yet done that this person is responsible for (holding their recipient
+    role: appraisee, reviewer, headteacher...), on open cycles of their own trust in which
+    they are appraisee or reviewer or at whose academy they are headteacher, soonest
+    first. A fixed number of queries however many cycles."""
     on = on or timezone.localdate()
     if not principal.is_authenticated or principal.trust_id is None:
         return []
@@ -145,22 +126,17 @@ def my_deadlines(
         .select_related("policy_version", "academy", "appraisee", "reviewer")
     )
     by_id = {c.pk: c for c in cycles}
-    staff_id = staff.pk if staff is not None else None
+    pending = [d for d in all_deadlines(cycles) if not d.done and d.cycle_id in by_id]
+    holders = recipients_by_subject(pending, by_id, on=on)
     found: list[MyDeadline] = []
-    for deadline in all_deadlines(cycles):
-        if deadline.done:
+    for deadline in pending:
+        if principal.user_id not in holders.get((deadline.subject, deadline.recipient), ()):
             continue
-        cycle = by_id[deadline.cycle_id]
-        role = RecipientRole(deadline.recipient)
-        if role == RecipientRole.APPRAISEE:
-            mine = staff_id is not None and cycle.appraisee_id == staff_id
-        elif role == RecipientRole.REVIEWER:
-            mine = staff_id is not None and cycle.reviewer_id == staff_id
-        else:
-            mine = cycle.academy_id in heads and cycle.appraisee.user_id != principal.user_id
-        if not mine:
-            continue
-        item = MyDeadline(deadline=deadline, cycle=cycle, role=role)
+        item = MyDeadline(
+            deadline=deadline,
+            cycle=by_id[deadline.cycle_id],  # type: ignore[index]  # filtered above
+            role=deadline.recipient,
+        )
         if item.is_private and not include_private:
             continue
         found.append(item)

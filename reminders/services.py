@@ -2,11 +2,13 @@
 
 How "exactly once" is kept, as far as email allows:
 
-1. ``reminders_sweep`` reads every open, unsuspended cycle of current staff in batches,
-   asks ``cycles.deadlines.all_deadlines`` what is due, and inserts a ``ReminderDispatch``
-   row for each reminder due today with ``ON CONFLICT DO NOTHING`` on the unique key
-   (cycle, deadline, recipient, stage, occurrence, due date). Running it twice, or a task
-   delivered twice, inserts nothing new.
+1. ``reminders_sweep`` reads every open cycle of current staff in batches, asks
+   ``cycles.deadlines.all_deadlines`` what is due (about the cycle or any record of an app
+   that belongs to it; a suspended cycle only from the sources it does not stop), finds
+   who holds each deadline's recipient role through the registered resolvers, and inserts
+   a ``ReminderDispatch`` row for each reminder due today with ``ON CONFLICT DO NOTHING``
+   on the unique key (subject, deadline, recipient, stage, occurrence, due date). Running
+   it twice, or a task delivered twice, inserts nothing new.
 2. ``reminder_digest_send`` handles one person: it claims that person's digest for the day
    with a conditional update (pending, or "sending" for longer than ``CLAIM_TIMEOUT``, to
    "sending" with a fresh claim token), attaches every waiting row to it, sends ONE email,
@@ -44,7 +46,7 @@ from django.utils import timezone
 from accounts.models import User
 from calendars.selectors import calendars_for
 from calendars.working_days import OutsideCalendarRange
-from cycles.deadlines import Deadline, all_deadlines
+from cycles.deadlines import Deadline, all_deadlines, recipients_by_subject
 from cycles.models import AppraisalCycle
 
 from .models import (
@@ -60,9 +62,7 @@ from .rules import reminder_due
 from .selectors import (
     active_user_ids,
     cycles_for_sweep,
-    headteachers_by_academy,
     pending_recipient_ids,
-    recipients_for,
 )
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,9 @@ class ReminderError(Exception):
 @dataclass(frozen=True)
 class PlannedReminder:
     trust_id: int
-    cycle_id: int
+    subject_kind: str
+    subject_id: int
+    cycle_id: int | None
     deadline_kind: str
     label: str
     recipient_role: str
@@ -125,22 +127,22 @@ def _batches(on: dt.date, size: int) -> Iterable[list[AppraisalCycle]]:
 def _plan_batch(
     batch: Sequence[AppraisalCycle], on: dt.date
 ) -> tuple[list[Deadline], list[PlannedReminder]]:
-    deadlines = [d for d in all_deadlines(batch) if not d.done]
+    by_id = {c.pk: c for c in batch}
+    # A deadline is reminded through its cycle: the cycle's pinned policy sets when, its
+    # academy's calendar counts the working days.
+    deadlines = [d for d in all_deadlines(batch) if not d.done and d.cycle_id in by_id]
     if not deadlines:
         return [], []
-    by_id = {c.pk: c for c in batch}
     due_dates = [d.due_on for d in deadlines]
     calendars = calendars_for(
         {c.academy_id for c in batch},
         min(min(due_dates), on) - _CALENDAR_MARGIN,
         max(max(due_dates), on) + _CALENDAR_MARGIN,
     )
-    heads = headteachers_by_academy({c.academy_id for c in batch})
+    holders = recipients_by_subject(deadlines, by_id, on=on)
     planned: list[PlannedReminder] = []
     for deadline in deadlines:
-        cycle = by_id.get(deadline.cycle_id)
-        if cycle is None:
-            continue
+        cycle = by_id[deadline.cycle_id]  # type: ignore[index]  # filtered above
         try:
             due = reminder_due(
                 due_on=deadline.due_on,
@@ -157,10 +159,12 @@ def _plan_batch(
             continue
         if due is None:
             continue
-        for user_id in recipients_for(deadline, cycle, on=on, headteachers=heads):
+        for user_id in holders.get((deadline.subject, deadline.recipient), ()):
             planned.append(
                 PlannedReminder(
                     trust_id=cycle.trust_id,
+                    subject_kind=deadline.subject.kind,
+                    subject_id=deadline.subject.pk,
                     cycle_id=cycle.pk,
                     deadline_kind=deadline.kind,
                     label=deadline.label[:200],
@@ -197,6 +201,8 @@ def reminders_sweep(
             [
                 ReminderDispatch(
                     trust_id=p.trust_id,
+                    subject_kind=p.subject_kind,
+                    subject_id=p.subject_id,
                     cycle_id=p.cycle_id,
                     deadline_kind=p.deadline_kind,
                     label=p.label,
@@ -275,23 +281,38 @@ def _still_due(
     rows: Sequence[ReminderDispatch], on: dt.date
 ) -> tuple[list[ReminderDispatch], list[ReminderDispatch]]:
     """Split claimed rows into those still worth sending and those not: the cycle was
-    closed or suspended since the sweep, the item is done, its date moved, or the person
-    is no longer the one responsible."""
-    cycle_ids = {r.cycle_id for r in rows}
+    closed (or suspended, for deadlines a suspension stops) since the sweep, the item is
+    done, its date moved, or the person no longer holds the role."""
+    cycle_ids = {r.cycle_id for r in rows if r.cycle_id is not None}
     cycles = list(cycles_for_sweep(on).filter(pk__in=cycle_ids))
     by_id = {c.pk: c for c in cycles}
-    heads = headteachers_by_academy({c.academy_id for c in cycles})
-    live_keys: set[tuple[int, str, str, int, dt.date]] = set()
-    for deadline in all_deadlines(cycles):
-        if deadline.done:
-            continue
-        cycle = by_id[deadline.cycle_id]
-        for user_id in recipients_for(deadline, cycle, on=on, headteachers=heads):
-            live_keys.add((cycle.pk, deadline.kind, deadline.recipient, user_id, deadline.due_on))
+    pending = [d for d in all_deadlines(cycles) if not d.done and d.cycle_id in by_id]
+    holders = recipients_by_subject(pending, by_id, on=on)
+    live_keys: set[tuple[str, int, str, str, int, dt.date]] = set()
+    for deadline in pending:
+        subject = deadline.subject
+        for user_id in holders.get((subject, deadline.recipient), ()):
+            live_keys.add(
+                (
+                    subject.kind,
+                    subject.pk,
+                    deadline.kind,
+                    deadline.recipient,
+                    user_id,
+                    deadline.due_on,
+                )
+            )
     live: list[ReminderDispatch] = []
     dead: list[ReminderDispatch] = []
     for row in rows:
-        key = (row.cycle_id, row.deadline_kind, row.recipient_role, row.recipient_id, row.due_on)
+        key = (
+            row.subject_kind,
+            row.subject_id,
+            row.deadline_kind,
+            row.recipient_role,
+            row.recipient_id,
+            row.due_on,
+        )
         (live if key in live_keys else dead).append(row)
     return live, dead
 
@@ -311,8 +332,17 @@ def _site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _cycle_url(cycle_id: int) -> str:
+def _cycle_url(cycle_id: int | None) -> str:
+    """The cycle's page, or the person's own deadlines when it belongs to no cycle."""
+    if cycle_id is None:
+        return _site_url(reverse("reminders:mine"))
     return _site_url(reverse("cycles:detail", args=[cycle_id]))
+
+
+def _whose(row: ReminderDispatch) -> str:
+    if row.recipient_role == RecipientRole.APPRAISEE:
+        return "Your own appraisal"
+    return row.cycle.appraisee.full_name if row.cycle is not None else ""
 
 
 @dataclass(frozen=True)
@@ -331,11 +361,7 @@ def digest_message(
     items = [
         DigestItem(
             label=row.label,
-            whose=(
-                "Your own appraisal"
-                if row.recipient_role == RecipientRole.APPRAISEE
-                else row.cycle.appraisee.full_name
-            ),
+            whose=_whose(row),
             due_on=row.due_on,
             stage=row.stage,
             url=_cycle_url(row.cycle_id),

@@ -81,7 +81,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     host = request.get_host().split(":")[0]
     events = [
         FeedEvent(
-            uid=f"{item.cycle.pk}-{item.deadline.kind}-{item.role}@{host}",
+            uid=f"{item.key}@{host}",
             summary=f"{item.deadline.label}: {item.whose}",
             description=f"Due {item.deadline.due_on:%-d %B %Y}. {item.whose}.",
             on=item.deadline.due_on,

@@ -21,6 +21,10 @@ from .models import AnnualReview, Observation
 if TYPE_CHECKING:
     from calendars.working_days import WorkingCalendar
 
+# A suspended cycle (capability or grievance) stops the appraisal year's clock, and with it
+# these deadlines, until it resumes.
+STOPPED_BY_SUSPENSION = True
+
 
 def review_due_day(
     rules: PolicySettings, cycle: AppraisalCycle, staff_group: str

@@ -14,8 +14,8 @@ import time_machine
 from django.conf import settings
 
 from cycles import extensions
-from cycles.deadlines import Deadline, all_deadlines
-from cycles.extensions import ExtensionError, TemplateSection
+from cycles.deadlines import Deadline, Subject, all_deadlines
+from cycles.extensions import ExtensionError, TemplateSection, recipient_roles
 from cycles.models import AppraisalCycle
 from cycles.rules import ExclusionReason
 from cycles.services import cycles_open
@@ -27,6 +27,8 @@ from .factories import CycleFactory, D
 
 class FakeDeadlines:
     """A deadline source an app above cycles might register."""
+
+    STOPPED_BY_SUSPENSION = True
 
     def deadlines_for_cycles(
         self, cycles: Sequence[AppraisalCycle], calendars: Mapping[int, Any]
@@ -63,12 +65,24 @@ class NoMethod:
 
 
 class WrongArity:
+    STOPPED_BY_SUSPENSION = True
+
     def deadlines_for_cycles(self, cycles: object) -> list[Deadline]:
         return []
 
 
 class NotCallable:
+    STOPPED_BY_SUSPENSION = True
     deadlines_for_cycles = "objectives.deadlines"
+
+
+class NoSuspensionFlag:
+    def deadlines_for_cycles(self, cycles: object, calendars: object) -> list[Deadline]:
+        return []
+
+
+class FlagNotABool(NoSuspensionFlag):
+    STOPPED_BY_SUSPENSION = "yes"
 
 
 @pytest.mark.parametrize(
@@ -78,11 +92,16 @@ class NotCallable:
         (WrongArity(), "must take 2 positional arguments"),
         (NotCallable(), "must be callable"),
         ("objectives.deadlines", "is not a deadline source"),
+        (NoSuspensionFlag(), "needs deadlines_for_cycles, STOPPED_BY_SUSPENSION"),
+        (FlagNotABool(), "STOPPED_BY_SUSPENSION must be True or False"),
     ],
 )
 def test_a_deadline_source_of_the_wrong_shape_is_refused(item: object, message: str) -> None:
     registry: extensions.Registry[Any] = extensions.Registry(
-        "deadline source", extensions.DeadlineSource, methods={"deadlines_for_cycles": 2}
+        "deadline source",
+        extensions.DeadlineSource,
+        methods={"deadlines_for_cycles": 2},
+        attributes={"STOPPED_BY_SUSPENSION": bool},
     )
     with pytest.raises(ExtensionError, match=message):
         registry.register(item)
@@ -254,3 +273,39 @@ def test_every_app_is_in_the_import_layer_contract() -> None:
         for name in layer.replace("|", ":").split(":")
     }
     assert apps - in_layers == set()
+
+
+# ----- Subjects and recipient roles -------------------------------------------------------
+
+
+def test_a_deadline_is_about_its_cycle_unless_it_names_another_subject() -> None:
+    on_cycle = Deadline(cycle_id=5, kind="k", label="L", due_on=D(2026, 10, 9), recipient="x")
+    assert on_cycle.subject == Subject("appraisal_cycle", 5) == Subject.of_cycle(5)
+    plan = Deadline(
+        cycle_id=None,
+        kind="k",
+        label="L",
+        due_on=D(2026, 10, 9),
+        recipient="x",
+        subject=Subject("support_plan", 7),
+    )
+    assert plan.subject == Subject("support_plan", 7) and plan.cycle_id is None
+    with pytest.raises(ValueError, match="names neither a subject nor a cycle"):
+        Deadline(cycle_id=None, kind="k", label="L", due_on=D(2026, 10, 9), recipient="x")
+
+
+class OtherReviewer:
+    role = "reviewer"
+    label = "Someone else"
+
+    def users_for(self, deadlines: object, cycles: object, on: object) -> dict[Any, Any]:
+        return {}
+
+
+def test_the_cycles_roles_are_registered_and_a_role_has_one_resolver() -> None:
+    assert {"reviewer", "appraisee", "headteacher"} <= {r.role for r in recipient_roles}
+    assert recipient_roles.label("appraisee") == "Member of staff"
+    assert recipient_roles.label("pay_committee_clerk") == "Pay committee clerk"
+    with pytest.raises(ExtensionError, match="'reviewer' is already resolved"):
+        recipient_roles.register(OtherReviewer())
+    assert OtherReviewer not in {type(r) for r in recipient_roles}

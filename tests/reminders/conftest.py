@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 import pytest
 
 from cycles import deadlines as cycle_deadlines
-from cycles.deadlines import Deadline
+from cycles.deadlines import Deadline, Subject
 from cycles.extensions import DeadlineSource, Registry
 from cycles.models import AppraisalCycle
 
@@ -28,10 +29,13 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
 
 class FakeDeadlines:
     """A test-only deadline source standing in for the other apps' registered ones:
-    ``add(cycle, kind, due_on, recipient)`` and the sweep sees it."""
+    ``add(cycle, kind, due_on, recipient)`` and the sweep sees it. Like the appraisal
+    year's own sources, a suspended cycle stops it unless made with
+    ``stopped_by_suspension=False``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, stopped_by_suspension: bool = True) -> None:
         self.items: list[Deadline] = []
+        self.STOPPED_BY_SUSPENSION = stopped_by_suspension
 
     def add(
         self,
@@ -42,25 +46,22 @@ class FakeDeadlines:
         *,
         done: bool = False,
         label: str | None = None,
+        subject: Subject | None = None,
     ) -> Deadline:
         deadline = Deadline(
             cycle_id=cycle.pk,
             kind=kind,
             label=label or kind.replace("_", " ").capitalize(),
             due_on=due_on,
-            recipient=recipient,  # type: ignore[arg-type]
+            recipient=recipient,
             done=done,
+            subject=subject or Subject.of_cycle(cycle.pk),
         )
         self.items.append(deadline)
         return deadline
 
     def mark_done(self, kind: str) -> None:
-        self.items = [
-            Deadline(d.cycle_id, d.kind, d.label, d.due_on, d.recipient, True)
-            if d.kind == kind
-            else d
-            for d in self.items
-        ]
+        self.items = [replace(d, done=True) if d.kind == kind else d for d in self.items]
 
     def deadlines_for_cycles(
         self, cycles: Sequence[AppraisalCycle], calendars: object
