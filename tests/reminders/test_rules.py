@@ -120,3 +120,39 @@ def test_no_on_day_reminder_extends_coming_up_to_the_day_before() -> None:
     )
     assert due(D(2026, 11, 18), D(2026, 11, 17), settings) == ReminderDue(ReminderStage.BEFORE)
     assert due(D(2026, 11, 18), D(2026, 11, 18), settings) is None
+
+
+# ----- Each setting on its own: the same deadline, one setting changed -------------------
+
+ORDINARY_DUE = D(2026, 11, 18)  # a Wednesday in term
+
+
+@pytest.mark.policy_setting("reminders.days_before")
+def test_days_before_sets_the_first_coming_up_reminder() -> None:
+    five = SETTINGS.model_copy(update={"days_before": 5})
+    none = SETTINGS.model_copy(update={"days_before": 0})
+    # Wednesday 11 November is five working days before; Friday 13th is three.
+    assert due(ORDINARY_DUE, D(2026, 11, 11)) is None
+    assert due(ORDINARY_DUE, D(2026, 11, 11), five) == ReminderDue(ReminderStage.BEFORE)
+    assert due(ORDINARY_DUE, D(2026, 11, 13)) == ReminderDue(ReminderStage.BEFORE)
+    assert due(ORDINARY_DUE, D(2026, 11, 17), none) is None
+
+
+@pytest.mark.policy_setting("reminders.remind_on_day")
+def test_remind_on_day_decides_the_due_today_reminder() -> None:
+    off = SETTINGS.model_copy(update={"remind_on_day": False})
+    assert due(ORDINARY_DUE, ORDINARY_DUE) == ReminderDue(ReminderStage.ON_DAY)
+    assert due(ORDINARY_DUE, ORDINARY_DUE, off) is None
+    # The coming-up reminder is still there the day before, either way.
+    assert due(ORDINARY_DUE, D(2026, 11, 17), off) == ReminderDue(ReminderStage.BEFORE)
+
+
+@pytest.mark.policy_setting("reminders.remind_when_overdue_every_days")
+def test_overdue_every_days_sets_how_often_an_overdue_item_is_repeated() -> None:
+    every_two = SETTINGS.model_copy(update={"remind_when_overdue_every_days": 2})
+    never = SETTINGS.model_copy(update={"remind_when_overdue_every_days": 0})
+    # Monday 23 November is three working days late: still the first overdue reminder
+    # every five days, the second every two.
+    assert due(ORDINARY_DUE, D(2026, 11, 23)) == ReminderDue(ReminderStage.OVERDUE, 1)
+    assert due(ORDINARY_DUE, D(2026, 11, 23), every_two) == ReminderDue(ReminderStage.OVERDUE, 2)
+    assert due(ORDINARY_DUE, D(2026, 11, 19), never) is None

@@ -17,7 +17,7 @@ from reminders import services
 from reminders.models import DispatchStatus, ReminderDigest, ReminderDispatch, ReminderStage
 
 from .conftest import FakeDeadlines
-from .factories import World
+from .factories import World, preset_version
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -337,3 +337,28 @@ def test_sweep_with_the_real_deadline_sources(world: World) -> None:
     services.reminders_sweep(on=day)
     services.reminders_send_pending(on=day)
     assert ReminderDigest.objects.filter(status=DispatchStatus.SENDING).count() == 0
+
+
+@time_machine.travel(dt.datetime(2026, 11, 11, 6, 30, tzinfo=dt.UTC), tick=False)
+@pytest.mark.policy_setting("reminders.days_before")
+def test_the_sweep_reads_days_before_from_the_cycles_pinned_policy(
+    world: World, fake_deadlines: FakeDeadlines
+) -> None:
+    """Two cycles whose pinned versions differ only in ``days_before``: on Wednesday 11
+    November, five working days before the 18th, only the five-day one is reminded."""
+    rules = world.version.rules.reminders
+    assert rules.days_before == 3
+    five_days = preset_version(
+        world.trust,
+        "classic-objectives",
+        reminders={**rules.model_dump(mode="json"), "days_before": 5},
+    )
+    early = world.cycle_for(
+        world.staff(first_name="Eve", last_name="Early"), policy_version=five_days
+    )
+    for cycle in (world.cycle, early):
+        fake_deadlines.add(cycle, "objectives_agreed", TODAY, "reviewer")
+
+    result = services.reminders_sweep(on=D(2026, 11, 11))
+
+    assert [(p.cycle_id, p.stage) for p in result.planned] == [(early.pk, ReminderStage.BEFORE)]

@@ -13,6 +13,17 @@ class ReminderSettings(_Frozen):
     """When people are reminded of what they have due (the daily digest email)."""
 
     TITLE: ClassVar[str] = "Reminders"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "days_before": "Sets how many working days before a due date the daily reminder "
+        "email first lists it as coming up for the person responsible (0: no early "
+        "reminder).",
+        "remind_on_day": "Decides whether the daily reminder email lists a deadline as due "
+        "today on its due date (or the last working day before it); when off, the coming-up "
+        "reminder runs until the day before.",
+        "remind_when_overdue_every_days": "Sets how many working days apart the daily "
+        "reminder email repeats a deadline once it is overdue, until it is done (0: no "
+        "overdue reminders).",
+    }
 
     days_before: int = Field(
         5,
