@@ -13,8 +13,8 @@ recommendation) registers a ``DeadlineSource`` (see ``cycles.extensions``) from 
 
 A deadline names its ``subject`` (the record it is about: the cycle itself unless the
 source says otherwise) and its ``recipient``, a role whose holders a registered
-``RecipientResolver`` finds (``recipients_by_subject``). The cycle registers its own three
-roles here: reviewer, appraisee and headteacher.
+``RecipientResolver`` finds (``recipients_by_subject``). The cycle registers its own
+roles here: reviewer, appraisee, headteacher, and HR for the apps above.
 
 ``all_deadlines(cycles)`` asks each registered source, in the order the apps registered
 (``INSTALLED_APPS``), and adds the cycle's own milestones. Pages
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from organisation.models import Role, RoleAssignment
+from organisation.models import ACADEMY_ROLES, Role, RoleAssignment
 
 from .extensions import deadline_sources, recipient_roles
 from .models import AppraisalCycle, CycleState
@@ -241,29 +241,34 @@ def _reviewer(cycle: AppraisalCycle, on: dt.date) -> list[int]:
     return [reviewer.user_id]
 
 
-def headteachers_by_academy(
-    academy_ids: Iterable[int], at: dt.datetime | None = None
+def role_holders(
+    role: str, where_ids: Iterable[int], *, by_academy: bool, at: dt.datetime | None = None
 ) -> dict[int, list[int]]:
-    """User ids holding an active headteacher role at each academy (one query)."""
+    """User ids holding an active ``role`` at each academy (``by_academy``) or trust, one
+    query."""
+    where = "academy_id" if by_academy else "trust_id"
     found: dict[int, list[int]] = {}
     rows = (
         RoleAssignment.objects.active(at)
-        .filter(role=Role.HEADTEACHER, academy_id__in=set(academy_ids))
-        .values_list("academy_id", "user_id")
-        .order_by("academy_id", "user_id")
+        .filter(role=role, **{f"{where}__in": set(where_ids)})
+        .values_list(where, "user_id")
+        .order_by(where, "user_id")
         .distinct()
     )
-    for academy_id, user_id in rows:
-        found.setdefault(academy_id, []).append(user_id)
+    for place_id, user_id in rows:
+        found.setdefault(place_id, []).append(user_id)
     return found
 
 
-class HeadteacherRole:
-    """The headteachers of the cycle's academy (one query for the batch), never about
-    their own appraisal."""
+@dataclass(frozen=True)
+class AccessRole:
+    """A role of the access policy (``organisation.Role``) as a recipient: whoever holds
+    it, now, over the deadline's cycle (an academy role at the cycle's academy, a trust
+    role across its trust). One query for the batch. Never the appraisee: nobody is
+    reminded, as headteacher or HR, about their own appraisal."""
 
-    role = "headteacher"
-    label = "Headteacher"
+    role: str
+    label: str
 
     def users_for(
         self,
@@ -279,21 +284,28 @@ class HeadteacherRole:
         ]
         if not mine:
             return {}
-        heads = headteachers_by_academy({cycle.academy_id for _, cycle in mine})
+        by_academy = self.role in ACADEMY_ROLES
+
+        def place(cycle: AppraisalCycle) -> int:
+            return cycle.academy_id if by_academy else cycle.trust_id
+
+        holders = role_holders(self.role, {place(c) for _, c in mine}, by_academy=by_academy)
         return {
-            subject: [u for u in heads.get(cycle.academy_id, []) if u != cycle.appraisee.user_id]
+            subject: [u for u in holders.get(place(cycle), []) if u != cycle.appraisee.user_id]
             for subject, cycle in mine
         }
 
 
 REVIEWER = CycleRole("reviewer", "Reviewer", _reviewer)
 APPRAISEE = CycleRole("appraisee", "Member of staff", _appraisee)
-HEADTEACHER = HeadteacherRole()
+HEADTEACHER = AccessRole(Role.HEADTEACHER.value, "Headteacher")
+# For the apps above (a support plan, a pay recommendation): HR across the trust.
+HR = AccessRole(Role.HR.value, "HR")
 
 # The cycle's own roles are registered where they are defined, by the app that owns the
 # registry, so they are there as soon as deadlines can be read; apps above cycles register
 # theirs from their ``AppConfig.ready()``.
-for _role in (REVIEWER, APPRAISEE, HEADTEACHER):
+for _role in (REVIEWER, APPRAISEE, HEADTEACHER, HR):
     recipient_roles.register(_role)
 
 

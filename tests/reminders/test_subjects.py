@@ -14,14 +14,15 @@ from django.core import mail
 from cycles import extensions
 from cycles.deadlines import Deadline, Subject, all_deadlines
 from cycles.models import AppraisalCycle, CycleState
-from organisation.models import StaffMember
+from organisation.models import Role, StaffMember
 from organisation.principal import principal_for
+from organisation.services import role_grant
 from reminders import services
 from reminders.models import DispatchStatus, ReminderDispatch
 from reminders.selectors import my_deadlines
 
 from .conftest import FakeDeadlines
-from .factories import World
+from .factories import World, make_world
 
 D = dt.date
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,34 @@ def test_my_deadlines_lists_what_the_person_holds_a_role_for(
     assert "support_plan_review" not in {
         m.deadline.kind for m in my_deadlines(principal_for(world.reviewer.user), on=TODAY)
     }
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_hr_is_a_recipient_role_across_the_trust_never_about_their_own_appraisal(
+    world: World, fake_deadlines: FakeDeadlines
+) -> None:
+    """A role of the access policy as recipient: HR of the cycle's trust, whichever
+    academy; not HR of another trust, and not the HR officer about their own appraisal."""
+    hr = world.staff(first_name="Hal", last_name="Resources")
+    role_grant(
+        user=hr.user,
+        role=Role.HR,
+        trust=world.trust,
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
+    elsewhere = make_world()
+    role_grant(
+        user=elsewhere.reviewer.user,
+        role=Role.HR,
+        trust=elsewhere.trust,
+        starts_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    )
+    fake_deadlines.add(world.cycle, "pay_recommendation_checked", TODAY, "hr")
+    fake_deadlines.add(world.cycle_for(hr), "pay_recommendation_checked", TODAY, "hr")
+
+    run_day()
+
+    assert list(ReminderDispatch.objects.values_list("cycle_id", "recipient_id")) == [
+        (world.cycle.pk, hr.user_id)
+    ]
+    assert [m.to for m in mail.outbox] == [[hr.email]]

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             for p in result.planned:
                 self.stdout.write(
                     f"would remind user {p.recipient_id} ({p.recipient_role}): "
-                    f"{p.stage} {p.deadline_kind} on cycle {p.cycle_id}, due {p.due_on}"
+                    f"{p.stage} {p.deadline_kind} about {p.subject_kind} {p.subject_id} "
+                    f"(cycle {p.cycle_id}), due {p.due_on}"
                 )
             self.stdout.write(
                 f"Dry run for {on}: {len(result.planned)} reminders to "
