@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.middleware.NoStoreMiddleware",
+    # With DEBUG on, the service's "Page not found" instead of Django's list of URL patterns.
+    "appraisal_site.middleware.FriendlyNotFoundMiddleware",
     # Axes must come last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]

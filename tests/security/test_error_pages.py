@@ -75,3 +75,47 @@ def rf_user_request():  # type: ignore[no-untyped-def]
     request.user = AnonymousUser()
     request.csp_nonce = "n"  # type: ignore[attr-defined]
     return request
+
+
+# With DEBUG on (``make run``) Django would show its own yellow 404 listing every URL
+# pattern and the view's reason; the service's page must show instead.
+DEBUG_LEAKS = (
+    "Using the URLconf",
+    "URLconf defined in",
+    "Django tried these URL patterns",
+    "DEBUG = True",
+)
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/audit/"])
+def test_with_debug_on_a_missing_or_hidden_page_is_the_service_page(client, settings, path):
+    settings.DEBUG = True
+    client.force_login(user_with_role(None))
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">Page not found</h1>' in html
+    assert 'class="govuk-header"' in html
+    for leak in DEBUG_LEAKS:
+        assert leak not in html, leak
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_with_debug_on_an_anonymous_visitor_gets_the_service_page(client, settings):
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "Using the URLconf" not in html
+
+
+def test_with_debug_on_a_refused_action_is_the_service_403(client, settings):
+    settings.DEBUG = True
+    settings.ROOT_URLCONF = "tests.security.failing_urls"
+    client.force_login(user_with_role(None))
+    response = client.get("/refused/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<h1 class="govuk-heading-l">You cannot do this</h1>' in html
+    assert "deliberate refusal" not in html
