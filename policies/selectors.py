@@ -323,6 +323,7 @@ class ShownSetting:
     origin: str
     source: str
     changed: bool = False
+    effect: str = ""
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,7 @@ def describe_version(
                     **{
                         k: v
                         for k, v in dataclasses.asdict(s).items()
-                        if k in ("path", "label", "description", "value", "lines")
+                        if k in ("path", "label", "description", "value", "lines", "effect")
                     },
                     origin=origin,
                     source=source,

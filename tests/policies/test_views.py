@@ -144,6 +144,22 @@ def test_detail_shows_values_with_their_paragraph(world: World, classic: Policy)
     assert "Edit settings" not in text
 
 
+def test_detail_says_what_each_setting_changes(world: World, classic: Policy) -> None:
+    from html import unescape
+
+    from policies.schema import PaySettings, SupportSettings
+
+    text = unescape(
+        _client(world, "hr").get(reverse("policies:detail", args=[classic.pk])).content.decode()
+    )
+    assert text.count("What it changes:") > 50
+    # A setting the product reads says what it does ...
+    assert SupportSettings.EFFECTS["suspend_for_grievance"] in text
+    # ... and one recorded for a feature not yet built says that changing it changes nothing.
+    assert PaySettings.EFFECTS["appeal_allowed"] in text
+    assert "changes nothing yet" in text
+
+
 def test_admin_chooses_a_preset_for_a_staff_group(world: World) -> None:
     client = _client(world, "trust_admin")
     url = reverse("policies:choose", args=["support"])
