@@ -144,6 +144,11 @@ def _copy_academy_ids(principal: Principal) -> frozenset[int]:
     return principal.academies_with(Role.HEADTEACHER)
 
 
+def receives_headteacher_copies(principal: Principal) -> bool:
+    """Whether the reviews-to-read page exists for this person (a headteacher)."""
+    return bool(_copy_academy_ids(principal))
+
+
 def reads_headteacher_copy(principal: Principal, review: AnnualReview) -> bool:
     """May this person read the copy of ``review`` sent to the headteacher?"""
     return (

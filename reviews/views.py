@@ -544,6 +544,8 @@ def moderation_item(request: HttpRequest, sample_id: int, item_id: int) -> HttpR
 def headteacher_copies(request: HttpRequest) -> HttpResponse:
     """Copies of completed reviews sent to this headteacher: unread first."""
     principal = _principal(request)
+    if not permissions.receives_headteacher_copies(principal):
+        raise Http404("No reviews are copied to you.")
     copies = selectors.headteacher_copies(principal)
     return render(request, "reviews/headteacher_copies.html", {"copies": copies})
 

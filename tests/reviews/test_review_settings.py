@@ -231,6 +231,10 @@ def test_only_the_academys_headteacher_reads_the_copy(client, s) -> None:  # typ
         client.force_login(who.user)
         assert client.get(url).status_code == 404
         assert client.post(url).status_code == 404
+        listing = client.get(reverse("reviews:headteacher_copies"))
+        assert copied.appraisee.full_name not in listing.content.decode()
+    client.force_login(s.reviewer.user)
+    assert client.get(reverse("reviews:headteacher_copies")).status_code == 404
     assert AnnualReview.objects.get(cycle=copied).headteacher_read_at is None
 
 
