@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from audit.models import AppendOnlyModel
 from organisation.models import StaffMember, Trust
 
+from .registry import retention_registry
+
 
 class LegalHold(models.Model):
     """HR's instruction to keep a record (one appraisal record or other registered root,
@@ -81,8 +83,6 @@ class LegalHold(models.Model):
     @property
     def root_label(self) -> str:
         """What HR calls the held record's kind ("Appraisal record")."""
-        from .registry import retention_registry
-
         root = retention_registry.root(self.root_kind)
         return root.label if root is not None else self.root_kind.replace("_", " ").capitalize()
 
@@ -136,8 +136,6 @@ class PurgeLedgerEntry(AppendOnlyModel):
     def record_label(self) -> str:
         """What was destroyed, in HR's words: "Appraisal record 1234", or "Observation 55
         of appraisal record 1234" for a record destroyed before its root."""
-        from .registry import retention_registry
-
         label = f"{retention_registry.label_for(self.record_type)} {self.record_id}"
         root = retention_registry.root(self.root_kind)
         if root is not None and self.record_type != root.record_type and self.root_id:
