@@ -294,6 +294,8 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
     ]
     evidence = list(evidence_for_cycle(cycle))
     review = review_for_cycle(cycle)
+    if review is not None:
+        review.cycle = cycle
     can_edit = permissions.can(principal, ReviewAction.RECORD_OBSERVATION, cycle)
     can_comment = permissions.can(principal, ReviewAction.COMMENT_ON_REVIEW, cycle)
     rules = cycle.policy_version.rules
@@ -306,6 +308,8 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
             "copy_to_headteacher": review_rules.copy_goes_to_headteacher(
                 rules, is_headteacher_cycle=cycle.is_headteacher_cycle
             ),
+            "reads_copy": review is not None
+            and permissions.reads_headteacher_copy(principal, review),
             "observations": observations,
             "evidence": evidence,
             "review": review,

@@ -214,6 +214,12 @@ def test_completed_review_goes_to_the_headteacher_only_where_the_policy_says_so(
     assert copied.appraisee.full_name in listing
     assert not_copied.appraisee.full_name not in listing
     assert client.get(reverse("reviews:headteacher_copy", args=[copied.pk])).status_code == 200
+    principal = principal_for(s.headteacher.user)
+    section = render_to_string(
+        "reviews/_cycle_section.html",
+        {"cycle": copied, "principal": principal, **cycle_section_context(copied, principal)},
+    )
+    assert "Open the copy sent to you" in section
     assert client.get(reverse("reviews:headteacher_copy", args=[not_copied.pk])).status_code == 404
 
     # Reading it takes it off the list of reviews to read.
