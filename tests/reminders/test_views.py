@@ -69,6 +69,8 @@ def test_each_person_sees_only_their_own(world: World, deadlines: FakeDeadlines)
     reviewer_page = signed_in(world.reviewer.user).get(reverse("reminders:mine")).content.decode()
     assert "Agree objectives" in reviewer_page and "Ada Appraisee" in reviewer_page
     assert "Add your comments" not in reviewer_page
+    # "Your part" names the role the person holds for it.
+    assert '<td class="govuk-table__cell">Reviewer</td>' in reviewer_page
 
     head_page = signed_in(world.headteacher).get(reverse("reminders:mine")).content.decode()
     assert "Approve the statement" in head_page and "Overdue" in head_page
