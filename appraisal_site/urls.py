@@ -27,6 +27,7 @@ urlpatterns = [
     path("cycles/", include("cycles.urls")),
     path("objectives/", include("objectives.urls")),
     path("reviews/", include("reviews.urls")),
+    path("support/", include("support_plans.urls")),
     path("reminders/", include("reminders.urls")),
     path("retention/", include("retention.urls")),
 ]

@@ -45,6 +45,8 @@ from policies.models import PolicyAssignment, PolicyVersion
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationSample, Observation
 from submissions.guard import FIELD_NAME, REPLAYED_MESSAGE, issue_token
+from support_plans import services as support_services
+from support_plans.models import Concern, PlanComment, SupportMeeting, SupportPlan
 from tests.factories import StaffMemberFactory
 from tests.objectives.support import School, build_school, user
 
@@ -168,6 +170,23 @@ def _cases(school: School) -> list[Case]:
     )
     policy = PolicyVersion.objects.get(pk=school.version("classic-objectives").pk).policy
     pdf = _pdf()
+    aspire_concern = support_services.concern_record(
+        actor=reviewer,
+        staff=school.ups_teacher,
+        about="role",
+        about_detail="Marking",
+        evidence="Books unmarked.",
+        raised_with_them_on=dt.date(2026, 9, 20),
+    )
+    support_plan = support_services.plan_open(actor=reviewer, concern=aspire_concern)
+    classic_concern = support_services.concern_record(
+        actor=reviewer,
+        staff=school.teacher,
+        about="standard",
+        about_detail="Standard 4",
+        evidence="Lessons without structure.",
+        raised_with_them_on=dt.date(2026, 9, 20),
+    )
     csv = (
         "First name,Last name,Email,Staff number,Academy,Job title,Staff group,QTS,Pay range,"
         "Pay point,Contract type,Contract end date,Start date,Line manager staff number\r\n"
@@ -408,6 +427,40 @@ def _cases(school: School) -> list[Case]:
             },
             lambda: ModerationSample.objects.count(),
         ),
+        Case(
+            "support_concern_add",
+            reviewer,
+            reverse("support_plans:concern_add"),
+            lambda: {
+                "staff": str(school.teacher.pk),
+                "about": "role",
+                "about_detail": "Behaviour management",
+                "evidence": "Seen twice.",
+                "raised_with_them_on": "2026-10-01",
+            },
+            lambda: Concern.objects.filter(about_detail="Behaviour management").count(),
+        ),
+        Case(
+            "support_plan_open",
+            reviewer,
+            reverse("support_plans:plan_open", args=[classic_concern.pk]),
+            dict,
+            lambda: SupportPlan.objects.filter(concern=classic_concern).count(),
+        ),
+        Case(
+            "support_meeting_add",
+            reviewer,
+            reverse("support_plans:meeting_add", args=[support_plan.pk]),
+            lambda: {"kind": "support", "scheduled_for": "2027-01-20", "notice_given_on": ""},
+            lambda: SupportMeeting.objects.filter(plan=support_plan).count(),
+        ),
+        Case(
+            "support_comment_add",
+            user(school.ups_teacher),
+            reverse("support_plans:comment_add", args=[support_plan.pk]),
+            lambda: {"text": "My view of the plan."},
+            lambda: PlanComment.objects.filter(plan=support_plan).count(),
+        ),
     ]
 
 
@@ -525,4 +578,8 @@ CASE_ROUTES = {
     "reviews:evidence_add",
     "reviews:evidence_note_add",
     "reviews:moderation_index",
+    "support_plans:concern_add",
+    "support_plans:plan_open",
+    "support_plans:meeting_add",
+    "support_plans:comment_add",
 }

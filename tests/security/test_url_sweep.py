@@ -36,6 +36,7 @@ from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMembe
 from policies.models import Policy, PolicyAssignment
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
+from support_plans.models import Concern, SupportMeeting, SupportPlan
 from tests.personas import MARKER, STAFF_PERSONAS, World
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,9 @@ class Side:
     opening: CycleOpening
     grant: CycleAccessGrant
     role_request: RoleRequest
+    concern: Concern
+    plan: SupportPlan
+    support_meeting: SupportMeeting
 
 
 def build_side(world: World, *, trust_b: bool) -> Side:
@@ -110,6 +114,29 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         requested_size=1,
         population_size=1,
         seed=1,
+    )
+    concern = Concern.objects.create(
+        trust=trust,
+        academy=academy,
+        staff=staff,
+        raised_by=observer,
+        policy_version=cycle.policy_version,
+        about="role",
+        about_detail=text,
+        evidence=text,
+        raised_with_them_on=dt.date(2026, 10, 1),
+    )
+    plan = SupportPlan.objects.create(
+        trust=trust,
+        academy=academy,
+        staff=staff,
+        manager=observer,
+        concern=concern,
+        policy_version=cycle.policy_version,
+        stage="informal_support",
+        stage_started_on=dt.date(2026, 10, 5),
+        opened_on=dt.date(2026, 10, 5),
+        bypass_reason=text,
     )
     return Side(
         trust=trust,
@@ -166,6 +193,17 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         ),
         role_request=RoleRequest.objects.create(
             trust=trust, user=staff.user, role="hr", reason=text, requested_by=observer.user
+        ),
+        concern=concern,
+        plan=plan,
+        support_meeting=SupportMeeting.objects.create(
+            trust=trust,
+            plan=plan,
+            stage="informal_support",
+            kind="support",
+            scheduled_for=dt.date(2026, 10, 12),
+            notice_given_on=dt.date(2026, 10, 5),
+            notes=text,
         ),
     )
 
@@ -289,6 +327,17 @@ ROUTES: dict[str, K] = {
     "retention:index": none,
     "retention:hold_add": none,
     "retention:hold_lift": lambda s: {"pk": s.hold.pk},
+    # support plans
+    "support_plans:index": none,
+    "support_plans:concern_add": none,
+    "support_plans:concern_detail": lambda s: {"pk": s.concern.pk},
+    "support_plans:plan_open": lambda s: {"pk": s.concern.pk},
+    "support_plans:plan_detail": lambda s: {"pk": s.plan.pk},
+    "support_plans:plan_move": lambda s: {"pk": s.plan.pk},
+    "support_plans:plan_close": lambda s: {"pk": s.plan.pk},
+    "support_plans:comment_add": lambda s: {"pk": s.plan.pk},
+    "support_plans:meeting_add": lambda s: {"pk": s.plan.pk},
+    "support_plans:meeting_edit": lambda s: {"pk": s.plan.pk, "meeting_id": s.support_meeting.pk},
 }
 
 
@@ -384,7 +433,7 @@ class _Probe:
 MIXED_ROUTES = [
     name
     for name in OBJECT_ROUTES
-    if name.split(":")[0] in {"objectives", "reviews", "calendars", "cycles"}
+    if name.split(":")[0] in {"objectives", "reviews", "calendars", "cycles", "support_plans"}
     and len(ROUTES[name](_Probe())) > 1
     and name not in {"objectives:plan_action", "objectives:conversation"}  # not objects
 ]

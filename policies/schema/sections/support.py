@@ -106,16 +106,40 @@ class SupportSettings(_Frozen):
             "When on, a manager may suspend a cycle because of a grievance (the "
             "suspension form offers it); when off, only capability pauses appraisal."
         ),
-        "stages": _AWAITING,
-        "concerns_reported_to_headteacher": _AWAITING,
+        "stages": (
+            "Sets the stages a support plan opens at and moves along, one at a time, before "
+            "capability; each stage's meeting notice is the least notice a meeting at that "
+            "stage may be scheduled with, and its record contents are listed on the plan."
+        ),
+        "concerns_reported_to_headteacher": (
+            "When on, recording a concern emails the academy's headteacher at once and the "
+            "concern says when they were told; when off, nobody is emailed."
+        ),
         "hr_meets_headteachers_termly": _AWAITING,
-        "capability_meeting_notice_working_days": _AWAITING,
+        "capability_meeting_notice_working_days": (
+            "Sets the least notice, in working days on the academy's calendar, of a "
+            "capability meeting: an earlier date is refused with the earliest allowed date."
+        ),
         "capability_letter_within_working_days": _AWAITING,
         "capability_letter_contents": _AWAITING,
-        "accompanied_at_capability_meeting": _AWAITING,
-        "skip_informal_when": _AWAITING,
-        "sustain_months": _AWAITING,
-        "appraisal_in_capability": _AWAITING,
+        "accompanied_at_capability_meeting": (
+            "When on, the support plan's capability stage tells the member of staff and "
+            "their manager that they may be accompanied at the capability meeting."
+        ),
+        "skip_informal_when": (
+            "Lists the reasons a support plan may go straight to capability, skipping the "
+            "stages between; the plan's move page offers them, and with none listed a skip "
+            "is refused."
+        ),
+        "sustain_months": (
+            "Sets how long improvement must be sustained after a support plan closes "
+            "successfully: the closed plan shows the date."
+        ),
+        "appraisal_in_capability": (
+            "Says what starting capability does to the appraisal cycle (it is suspended "
+            "either way, so its deadlines and reminders stop): the plan, the move page and "
+            "the cycle's history say appraisal is suspended, or that it no longer applies."
+        ),
     }
 
     stages: tuple[SupportStage, ...] = Field(

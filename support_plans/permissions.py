@@ -1,0 +1,188 @@
+"""Who may see and act on concerns and support plans.
+
+A plan is read by HR of the trust, the headteacher of the person's academy (never about
+themselves: the headteacher's own case is handled outside the academy), the person who
+manages the plan, and the member of staff it is about. Nobody else: not delegated appraisal
+leads, not governors, not the reviewer's line managers. A concern is read by the same
+people, with whoever recorded it in the manager's place.
+
+``visible_plans`` / ``visible_concerns`` answer "which", ``can`` answers "may they do this",
+and ``get_plan_for_user`` / ``get_concern_for_user`` / ``get_meeting_for_user`` fetch one
+for a page or 404 (logging the refusal of a record that exists). Every query starts from the
+principal's trust.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from cycles.models import AppraisalCycle, CycleState
+from organisation.access_log import refused
+from organisation.models import Role, StaffMember
+from organisation.principal import Principal
+
+from .models import Concern, SupportMeeting, SupportPlan
+
+
+class PlanAction(enum.StrEnum):
+    VIEW = "view"
+    MANAGE = "manage"  # move the stage, schedule and record meetings, close
+    COMMENT = "comment"  # the member of staff's own comments
+    OPEN_PLAN = "open_plan"  # open a support plan from a concern
+
+
+def _staff_id(principal: Principal) -> int:
+    return principal.staff.pk if principal.staff is not None else 0
+
+
+def _head_of(principal: Principal) -> frozenset[int]:
+    return principal.academies_with(Role.HEADTEACHER)
+
+
+def _relationship(principal: Principal, *, manager_field: str) -> Q:
+    me = _staff_id(principal)
+    rule = Q(staff_id=me) | Q(**{f"{manager_field}_id": me})
+    if principal.is_hr:
+        rule |= Q(pk__isnull=False)
+    heads = _head_of(principal)
+    if heads:
+        rule |= Q(academy_id__in=heads) & ~Q(staff_id=me)
+    return rule
+
+
+def visible_plans(principal: Principal) -> QuerySet[SupportPlan]:
+    """The support plans ``principal`` may read, scoped to their trust."""
+    if not principal.is_authenticated or principal.is_governor_only:
+        return SupportPlan.objects.none()
+    return SupportPlan.objects.filter(trust_id=principal.tenant_id).filter(
+        _relationship(principal, manager_field="manager")
+    )
+
+
+def visible_concerns(principal: Principal) -> QuerySet[Concern]:
+    """The concerns ``principal`` may read, scoped to their trust."""
+    if not principal.is_authenticated or principal.is_governor_only:
+        return Concern.objects.none()
+    return Concern.objects.filter(trust_id=principal.tenant_id).filter(
+        _relationship(principal, manager_field="raised_by")
+    )
+
+
+def _is_subject(principal: Principal, staff_id: int) -> bool:
+    return principal.staff is not None and principal.staff.pk == staff_id
+
+
+def _runs(principal: Principal, academy_id: int, staff_id: int, manager_id: int) -> bool:
+    """HR, the academy's headteacher (not about themselves) or the plan's manager."""
+    if _is_subject(principal, staff_id):
+        return False
+    return (
+        principal.is_hr
+        or academy_id in _head_of(principal)
+        or (principal.staff is not None and principal.staff.pk == manager_id)
+    )
+
+
+def can(principal: Principal, action: str, obj: SupportPlan | Concern) -> bool:
+    if not principal.is_authenticated or obj.trust_id != principal.trust_id:
+        return False
+    if isinstance(obj, Concern):
+        runs = _runs(principal, obj.academy_id, obj.staff_id, obj.raised_by_id)
+        if action == PlanAction.VIEW:
+            return runs or _is_subject(principal, obj.staff_id)
+        if action == PlanAction.OPEN_PLAN:
+            return runs
+        return False
+    runs = _runs(principal, obj.academy_id, obj.staff_id, obj.manager_id)
+    if action == PlanAction.VIEW:
+        return runs or _is_subject(principal, obj.staff_id)
+    if action == PlanAction.MANAGE:
+        return runs and obj.is_open
+    if action == PlanAction.COMMENT:
+        return _is_subject(principal, obj.staff_id) and obj.is_open
+    return False
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    may_manage: bool
+    may_comment: bool
+    is_subject: bool
+
+
+def access_to(principal: Principal, plan: SupportPlan) -> PlanAccess:
+    return PlanAccess(
+        may_manage=can(principal, PlanAction.MANAGE, plan),
+        may_comment=can(principal, PlanAction.COMMENT, plan),
+        is_subject=_is_subject(principal, plan.staff_id),
+    )
+
+
+PLAN_QUERYSET = SupportPlan.objects.select_related(
+    "staff__academy", "staff__job_role", "manager", "academy", "policy_version", "concern"
+)
+
+
+def get_plan_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> tuple[SupportPlan, PlanAccess]:
+    """The plan and what ``principal`` may do to it, or 404 (as if it did not exist)."""
+    plan = PLAN_QUERYSET.filter(pk__in=visible_plans(principal).values("pk"), pk=pk).first()
+    if plan is None:
+        raise refused(request, SupportPlan, pk, "No such support plan.")
+    return plan, access_to(principal, plan)
+
+
+def get_concern_for_user(principal: Principal, pk: int, *, request: HttpRequest | None) -> Concern:
+    concern = (
+        Concern.objects.select_related("staff__academy", "raised_by", "academy", "policy_version")
+        .filter(pk__in=visible_concerns(principal).values("pk"), pk=pk)
+        .first()
+    )
+    if concern is None:
+        raise refused(request, Concern, pk, "No such concern.")
+    return concern
+
+
+def get_meeting_for_user(
+    principal: Principal, plan_id: int, pk: int, *, request: HttpRequest | None
+) -> tuple[SupportMeeting, SupportPlan, PlanAccess]:
+    plan, access = get_plan_for_user(principal, plan_id, request=request)
+    meeting = SupportMeeting.objects.filter(plan=plan, trust_id=plan.trust_id, pk=pk).first()
+    if meeting is None:
+        raise refused(request, SupportMeeting, pk, "No such meeting.")
+    return meeting, plan, access
+
+
+def concern_subjects(principal: Principal) -> QuerySet[StaffMember]:
+    """Who ``principal`` may record a concern about: the people they line-manage or
+    review (in a cycle that is not closed), and for a headteacher their academy's staff;
+    never themselves."""
+    if not principal.is_authenticated or principal.staff is None:
+        return StaffMember.objects.none()
+    me = principal.staff.pk
+    reviewed = AppraisalCycle.objects.filter(trust_id=principal.tenant_id, reviewer_id=me).exclude(
+        state=CycleState.CLOSED
+    )
+    rule = Q(line_manager_id=me) | Q(pk__in=reviewed.values("appraisee_id"))
+    heads = _head_of(principal)
+    if heads:
+        rule |= Q(academy_id__in=heads)
+    return (
+        StaffMember.objects.filter(trust_id=principal.tenant_id, left_on__isnull=True)
+        .filter(rule)
+        .exclude(pk=me)
+        .select_related("academy")
+    )
+
+
+def may_raise_concern(principal: Principal, staff: StaffMember) -> bool:
+    return concern_subjects(principal).filter(pk=staff.pk).exists()
+
+
+def may_raise_concerns(principal: Principal) -> bool:
+    return concern_subjects(principal).exists()

@@ -1,0 +1,183 @@
+"""The support and capability rules as pure functions of the pinned policy's settings and
+the facts: which stage comes next, when a stage may be skipped, how much notice a meeting
+needs and the earliest date it may be held, and how long improvement must be sustained.
+
+No database: a ``WorkingCalendar`` (``calendars.working_days``) carries the academy's
+working days, so every rule here is tested without one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from calendars.working_days import WorkingCalendar
+from policies.schema import AppraisalInCapability
+from policies.schema.sections.support import SupportSettings
+
+from .models import CAPABILITY, AppraisalEffect, MeetingKind
+
+CAPABILITY_NAME = "Capability procedure"
+
+
+@dataclass(frozen=True)
+class StageRef:
+    key: str
+    name: str
+    formal: bool = False
+
+
+def stages(support: SupportSettings) -> list[StageRef]:
+    """The policy's own stages in order, then the capability procedure."""
+    return [StageRef(s.key, s.name, s.formal) for s in support.stages] + [
+        StageRef(CAPABILITY, CAPABILITY_NAME, True)
+    ]
+
+
+def stage_keys(support: SupportSettings) -> list[str]:
+    return [s.key for s in stages(support)]
+
+
+def stage_name(support: SupportSettings, key: str) -> str:
+    return next((s.name for s in stages(support) if s.key == key), key)
+
+
+def first_stage(support: SupportSettings) -> str:
+    return support.stages[0].key
+
+
+def next_stage(support: SupportSettings, current: str) -> str | None:
+    """The stage after ``current``, or None at capability (or for a key the policy lacks)."""
+    keys = stage_keys(support)
+    if current not in keys:
+        return None
+    index = keys.index(current)
+    return keys[index + 1] if index + 1 < len(keys) else None
+
+
+def may_bypass(support: SupportSettings, current: str) -> bool:
+    """Whether the policy lets a plan at ``current`` go straight to capability, skipping
+    the stages between (classic §6.11): only where it lists reasons for doing so."""
+    return bool(support.skip_informal_when) and next_stage(support, current) not in (
+        None,
+        CAPABILITY,
+    )
+
+
+def move_refusal(
+    support: SupportSettings, current: str, target: str, bypass_reason: str = ""
+) -> str | None:
+    """Why a plan at ``current`` may not move to ``target``, or None when it may.
+
+    A plan moves one stage at a time along the policy's stages. Going straight to
+    capability past a stage needs one of the reasons the policy lists in
+    ``skip_informal_when``; a policy listing none never skips a stage."""
+    keys = stage_keys(support)
+    if target not in keys:
+        return "Choose one of the policy's stages."
+    if current not in keys:
+        return "This plan's stage is not one of its policy's stages."
+    following = next_stage(support, current)
+    if following is None:
+        return "The plan is at the last stage: the capability procedure."
+    if target == following:
+        return None
+    if keys.index(target) <= keys.index(current):
+        return "A plan moves on to the next stage; it does not go back."
+    skipped = stage_name(support, following)
+    if target != CAPABILITY or not support.skip_informal_when:
+        return (
+            f"The policy moves a plan through each of its stages in turn: "
+            f"“{skipped}” comes next and may not be skipped."
+        )
+    if bypass_reason not in support.skip_informal_when:
+        return (
+            f"“{skipped}” comes next. The policy allows going straight to capability only "
+            "for one of the reasons it lists: choose the reason."
+        )
+    return None
+
+
+def meeting_kinds(support: SupportSettings, stage: str) -> list[MeetingKind]:
+    """The kinds of meeting a plan at ``stage`` holds."""
+    if stage == CAPABILITY:
+        return [MeetingKind.CAPABILITY, MeetingKind.REVIEW]
+    rule = support.stage(stage)
+    kinds = [MeetingKind.SUPPORT, MeetingKind.REVIEW]
+    if rule is not None and rule.formal:
+        kinds.insert(0, MeetingKind.FORMAL)
+    return kinds
+
+
+def notice_working_days(support: SupportSettings, stage: str, kind: str) -> int:
+    """The least notice, in working days, of a meeting of ``kind`` at ``stage``: the
+    capability meeting's notice for a capability meeting, otherwise the stage's own
+    meeting notice (0 when the policy sets none)."""
+    if kind == MeetingKind.CAPABILITY:
+        return support.capability_meeting_notice_working_days
+    rule = support.stage(stage)
+    if rule is None or rule.meeting_notice_working_days is None:
+        return 0
+    return rule.meeting_notice_working_days
+
+
+def earliest_meeting_date(
+    calendar: WorkingCalendar, notice_given_on: dt.date, days: int
+) -> dt.date:
+    """The first day a meeting may be held with ``days`` working days' notice given on
+    ``notice_given_on`` (which does not count): that many working days later."""
+    if days <= 0:
+        return calendar.add_working_days(notice_given_on, 0)
+    return calendar.add_working_days(notice_given_on, days)
+
+
+def notice_refusal(
+    calendar: WorkingCalendar, notice_given_on: dt.date, meeting_on: dt.date, days: int
+) -> str | None:
+    """Why a meeting on ``meeting_on`` is too soon after notice on ``notice_given_on``, with
+    the earliest allowed date; None when the notice is enough."""
+    if meeting_on < notice_given_on:
+        return "The meeting must be on or after the day notice is given."
+    if days <= 0:
+        return None
+    if calendar.working_days_between(notice_given_on, meeting_on) >= days:
+        return None
+    earliest = earliest_meeting_date(calendar, notice_given_on, days)
+    return (
+        f"The policy needs at least {days} working day{'s' if days != 1 else ''}' notice "
+        f"of this meeting: with notice given on {notice_given_on:%-d %B %Y}, the earliest "
+        f"date is {earliest:%-d %B %Y}."
+    )
+
+
+def sustain_until(support: SupportSettings, ended_on: dt.date) -> dt.date | None:
+    """The day until which improvement must be sustained after support ends successfully
+    (classic §6.10.7), or None when the policy sets no sustain period."""
+    if support.sustain_months is None:
+        return None
+    return _add_months(ended_on, support.sustain_months)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it has fewer days)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # unreachable: every month has 28 days
+
+
+def appraisal_effect(support: SupportSettings) -> AppraisalEffect:
+    """What entering capability does to the person's appraisal cycle under this policy."""
+    if support.appraisal_in_capability == AppraisalInCapability.NO_LONGER_APPLIES:
+        return AppraisalEffect.NO_LONGER_APPLIES
+    return AppraisalEffect.SUSPENDED
+
+
+def headteacher_told(support: SupportSettings) -> bool:
+    """Whether recording a concern tells the academy's headteacher at once (classic §6.3)."""
+    return support.concerns_reported_to_headteacher

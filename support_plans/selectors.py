@@ -1,0 +1,204 @@
+"""Reads of concerns and support plans shaped for the pages, and the questions other apps
+ask: who is in live capability on a date, which policy versions plans pin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from . import permissions, rules
+from .models import (
+    CAPABILITY,
+    Concern,
+    PlanComment,
+    PlanEvent,
+    PlanStatus,
+    SupportMeeting,
+    SupportPlan,
+)
+
+if TYPE_CHECKING:
+    from cycles.models import AppraisalCycle
+    from organisation.models import StaffMember
+    from organisation.principal import Principal
+    from policies.models import Policy
+
+
+def plans_for(
+    principal: Principal,
+    *,
+    open_only: bool = False,
+    academy_id: int | None = None,
+    stage: str | None = None,
+) -> QuerySet[SupportPlan]:
+    """The plans ``principal`` may read, with what a list shows loaded: the person, their
+    academy, the manager, and the next meeting date (``next_meeting``). Filters by academy
+    and stage; reusable by any list or export of plans."""
+    today = timezone.localdate()
+    rows = (
+        permissions.visible_plans(principal)
+        .select_related("staff__academy", "manager", "academy", "policy_version")
+        .annotate(
+            next_meeting=Min(
+                "meetings__scheduled_for",
+                filter=Q(meetings__scheduled_for__gte=today, meetings__held_on__isnull=True),
+            )
+        )
+        .order_by("status", "academy__name", "staff__last_name", "pk")
+    )
+    if open_only:
+        rows = rows.filter(status=PlanStatus.OPEN)
+    if academy_id is not None:
+        rows = rows.filter(academy_id=academy_id)
+    if stage:
+        rows = rows.filter(stage=stage)
+    return rows
+
+
+def concerns_for(principal: Principal) -> QuerySet[Concern]:
+    return (
+        permissions.visible_concerns(principal)
+        .select_related("staff__academy", "raised_by", "academy")
+        .prefetch_related(Prefetch("plans", queryset=SupportPlan.objects.only("pk", "concern_id")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class StageRow:
+    key: str
+    name: str
+    formal: bool
+    current: bool
+    done: bool
+    detail: str
+
+
+def _stage_detail(support: Any, key: str) -> str:
+    rule = support.stage(key)
+    if key == CAPABILITY:
+        parts = [
+            f"At least {support.capability_meeting_notice_working_days} working days' notice "
+            "of the capability meeting."
+        ]
+        if support.accompanied_at_capability_meeting:
+            parts.append("The member of staff may be accompanied.")
+        return " ".join(parts)
+    if rule is None:
+        return ""
+    parts = []
+    if rule.normal_weeks:
+        unit = "working weeks" if rule.working_weeks else "weeks"
+        parts.append(f"Normally {rule.normal_weeks} {unit}.")
+    if rule.minimum_weeks:
+        parts.append(f"At least {rule.minimum_weeks} weeks.")
+    if rule.meeting_every_weeks:
+        parts.append(f"A meeting every {rule.meeting_every_weeks} week(s).")
+    if rule.meeting_notice_working_days:
+        parts.append(
+            f"At least {rule.meeting_notice_working_days} working days' notice of meetings."
+        )
+    if rule.right_to_representation:
+        parts.append("The member of staff may be represented.")
+    return " ".join(parts)
+
+
+def stage_rows(plan: SupportPlan) -> list[StageRow]:
+    support = plan.policy_version.rules.support
+    keys = rules.stage_keys(support)
+    at = keys.index(plan.stage) if plan.stage in keys else -1
+    return [
+        StageRow(
+            key=s.key,
+            name=s.name,
+            formal=s.formal,
+            current=s.key == plan.stage and plan.is_open,
+            done=i < at or (not plan.is_open and i <= at),
+            detail=_stage_detail(support, s.key),
+        )
+        for i, s in enumerate(rules.stages(support))
+    ]
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plan: SupportPlan
+    stages: list[StageRow]
+    meetings: list[SupportMeeting]
+    comments: list[PlanComment]
+    events: list[PlanEvent]
+    next_stage: str | None
+    next_stage_name: str
+    may_bypass: bool
+    skip_reasons: tuple[str, ...]
+    record_contents: tuple[str, ...]
+
+
+def plan_page(plan: SupportPlan) -> PlanPage:
+    support = plan.policy_version.rules.support
+    following = rules.next_stage(support, plan.stage) if plan.is_open else None
+    rule = support.stage(plan.stage)
+    return PlanPage(
+        plan=plan,
+        stages=stage_rows(plan),
+        meetings=list(plan.meetings.all()),
+        comments=list(plan.comments.select_related("author")),
+        events=list(plan.events.select_related("actor").order_by("-at", "-pk")),
+        next_stage=following,
+        next_stage_name=rules.stage_name(support, following) if following else "",
+        may_bypass=plan.is_open and rules.may_bypass(support, plan.stage),
+        skip_reasons=support.skip_informal_when,
+        record_contents=rule.record_contents if rule is not None else (),
+    )
+
+
+# ----- What other apps ask -------------------------------------------------------------------
+
+
+def staff_in_live_capability(trust_id: int, on: dt.date) -> set[int]:
+    """Staff ids of the trust's people in the capability procedure on ``on`` (pay
+    progression asks this: classic §8.3 withholds progression in live capability)."""
+    return set(
+        SupportPlan.objects.filter(trust_id=trust_id, capability_started_on__lte=on)
+        .filter(Q(capability_ended_on__isnull=True) | Q(capability_ended_on__gt=on))
+        .values_list("staff_id", flat=True)
+    )
+
+
+class CapabilitySource:
+    """Registered with cycles: opening a year leaves out people in capability."""
+
+    def staff_in_capability(self, staff: QuerySet[StaffMember], /) -> Iterable[int]:
+        return SupportPlan.objects.filter(
+            status=PlanStatus.OPEN, stage=CAPABILITY, staff__in=staff
+        ).values_list("staff_id", flat=True)
+
+
+capability_source = CapabilitySource()
+
+
+def latest_version_start_pinned_by_plans(policy: Policy) -> dt.date | None:
+    result: dt.date | None = SupportPlan.objects.filter(policy_version__policy=policy).aggregate(
+        latest=Max("policy_version__effective_from")
+    )["latest"]
+    return result
+
+
+def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, Any]:
+    """The cycle page's "Support and capability" section: the person's plans this
+    principal may read, and whether they may record a concern (two queries)."""
+    plans = list(
+        permissions.visible_plans(principal)
+        .filter(staff_id=cycle.appraisee_id)
+        .select_related("policy_version")
+        .order_by("-opened_on", "-pk")
+    )
+    may_raise = permissions.concern_subjects(principal).filter(pk=cycle.appraisee_id).exists()
+    return {
+        "support_section": {"plans": plans, "may_raise": may_raise, "staff_id": cycle.appraisee_id}
+    }

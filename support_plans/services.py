@@ -1,0 +1,531 @@
+"""Every write to concerns and support plans.
+
+Each change follows the same steps: check the actor may make it, lock the row
+(``select_for_update(of=("self",))``), check the move against the table below and the
+pinned policy's stages, save only the changed fields, write a typed ``PlanEvent`` in the
+same transaction (simple-history keeps what the record looked like), and send any email
+once the change is committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from calendars.selectors import load_calendar
+from calendars.working_days import OutsideCalendarRange
+from cycles.models import AppraisalCycle, CycleState, SuspensionReason
+from cycles.services import CycleError, cycle_transition
+from organisation.models import Role, RoleAssignment, StaffMember
+from organisation.principal import principal_for
+from policies.models import PolicyVersion
+from policies.selectors import policy_for
+
+from . import rules
+from .models import (
+    CAPABILITY,
+    AppraisalEffect,
+    Concern,
+    ConcernAbout,
+    PlanComment,
+    PlanEvent,
+    PlanEventKind,
+    PlanStatus,
+    SupportMeeting,
+    SupportPlan,
+)
+from .permissions import PlanAction, can, may_raise_concern
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+
+class SupportPlanError(Exception):
+    """A refused change, with a message fit for the page and the form field it is about."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Phase(enum.StrEnum):
+    SUPPORT = "support"  # open, at one of the policy's support stages
+    CAPABILITY = "capability"  # open, in the capability procedure
+    CLOSED = "closed"
+
+
+# Every allowed change of phase. Which support stage follows which is the policy's own
+# order (``rules.move_refusal``); this table says what each kind of move is.
+TRANSITIONS: dict[tuple[Phase, Phase], str] = {
+    (Phase.SUPPORT, Phase.SUPPORT): "Move to the next stage of support",
+    (Phase.SUPPORT, Phase.CAPABILITY): "Start the capability procedure",
+    (Phase.SUPPORT, Phase.CLOSED): "Close the plan: the support has succeeded",
+    (Phase.CAPABILITY, Phase.CLOSED): "End capability and return to appraisal",
+}
+
+
+def phase_of(plan: SupportPlan) -> Phase:
+    if not plan.is_open:
+        return Phase.CLOSED
+    return Phase.CAPABILITY if plan.stage == CAPABILITY else Phase.SUPPORT
+
+
+def _event(
+    *,
+    trust_id: int,
+    kind: str,
+    actor: User | None,
+    plan: SupportPlan | None = None,
+    concern: Concern | None = None,
+    from_stage: str = "",
+    to_stage: str = "",
+    reason: str = "",
+) -> PlanEvent:
+    return PlanEvent.objects.create(
+        trust_id=trust_id,
+        plan=plan,
+        concern=concern,
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason[:300],
+        actor=actor,
+    )
+
+
+def _history(obj: object, actor: User | None, reason: str) -> None:
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    if actor is not None:
+        obj._history_user = actor  # type: ignore[attr-defined]
+
+
+def _policy_for(staff: StaffMember, on: dt.date) -> PolicyVersion:
+    """The version the person's appraisal runs under: their live cycle's, else the policy
+    in force for their staff group."""
+    cycle = (
+        AppraisalCycle.objects.filter(trust_id=staff.trust_id, appraisee=staff)
+        .exclude(state=CycleState.CLOSED)
+        .select_related("policy_version")
+        .order_by("-starts_on")
+        .first()
+    )
+    if cycle is not None:
+        return cycle.policy_version
+    version = policy_for(staff_member=staff, on=on)
+    if version is None:
+        raise SupportPlanError("No appraisal policy applies to this member of staff yet.")
+    return version
+
+
+# ----- Concerns ------------------------------------------------------------------------------
+
+
+def _headteacher_emails(academy_id: int, trust_id: int, exclude_staff_id: int) -> list[str]:
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(trust_id=trust_id, academy_id=academy_id, role=Role.HEADTEACHER)
+        .exclude(user__staff_member__id=exclude_staff_id)
+        .values_list("user__email", flat=True)
+    )
+    return sorted({email for email in rows if email})
+
+
+def _tell_headteacher(concern_id: int, emails: list[str]) -> None:
+    path = reverse("support_plans:concern_detail", args=[concern_id])
+    send_mail(
+        subject="A concern about a member of staff's performance has been recorded",
+        message=(
+            "A concern about the performance of a member of staff at your academy has been "
+            f"recorded. Sign in to read it: {path}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=emails,
+    )
+
+
+@transaction.atomic
+def concern_record(
+    *,
+    actor: User,
+    staff: StaffMember,
+    about: str,
+    about_detail: str,
+    evidence: str,
+    raised_with_them_on: dt.date,
+) -> Concern:
+    """Record a concern about ``staff``. Where the pinned policy says so
+    (``support.concerns_reported_to_headteacher``, classic §6.3) the academy's headteacher
+    is told at once, by email, and the concern says when."""
+    principal = principal_for(actor)
+    if staff.trust_id != principal.trust_id or not may_raise_concern(principal, staff):
+        raise SupportPlanError(
+            "Only their reviewer, line manager or headteacher can record a concern about "
+            "a member of staff."
+        )
+    if about not in ConcernAbout.values:
+        raise SupportPlanError("Say what the concern is about.", field="about")
+    today = timezone.localdate()
+    if raised_with_them_on > today:
+        raise SupportPlanError(
+            "The date it was raised with them cannot be in the future.",
+            field="raised_with_them_on",
+        )
+    version = _policy_for(staff, today)
+    concern = Concern(
+        trust_id=staff.trust_id,
+        academy_id=staff.academy_id,
+        staff=staff,
+        raised_by=principal.staff,
+        policy_version=version,
+        about=about,
+        about_detail=about_detail.strip(),
+        evidence=evidence.strip(),
+        raised_with_them_on=raised_with_them_on,
+    )
+    emails: list[str] = []
+    if rules.headteacher_told(version.rules.support):
+        emails = _headteacher_emails(staff.academy_id, staff.trust_id, exclude_staff_id=staff.pk)
+        if emails:
+            concern.headteacher_told_at = timezone.now()
+    _history(concern, actor, "Concern recorded")
+    concern.save()
+    _event(
+        trust_id=concern.trust_id, kind=PlanEventKind.CONCERN_RECORDED, actor=actor, concern=concern
+    )
+    if emails:
+        _event(
+            trust_id=concern.trust_id,
+            kind=PlanEventKind.HEADTEACHER_TOLD,
+            actor=actor,
+            concern=concern,
+        )
+        concern_id = concern.pk
+        transaction.on_commit(lambda: _tell_headteacher(concern_id, emails))
+    return concern
+
+
+# ----- Plans ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_open(*, actor: User, concern: Concern) -> SupportPlan:
+    """Open a support plan from ``concern`` at the first stage of the policy version the
+    plan pins (the one the person's appraisal runs under today). The actor manages it."""
+    principal = principal_for(actor)
+    locked = Concern.objects.select_for_update(of=("self",)).get(pk=concern.pk)
+    if not can(principal, PlanAction.OPEN_PLAN, locked):
+        raise SupportPlanError("You cannot open a support plan for this member of staff.")
+    staff = StaffMember.objects.get(pk=locked.staff_id)
+    if SupportPlan.objects.filter(staff=staff, status=PlanStatus.OPEN).exists():
+        raise SupportPlanError("This member of staff already has an open support plan.")
+    today = timezone.localdate()
+    version = _policy_for(staff, today)
+    manager = principal.staff or locked.raised_by
+    plan = SupportPlan(
+        trust_id=staff.trust_id,
+        academy_id=staff.academy_id,
+        staff=staff,
+        manager=manager,
+        concern=locked,
+        policy_version=version,
+        stage=rules.first_stage(version.rules.support),
+        stage_started_on=today,
+        opened_on=today,
+    )
+    _history(plan, actor, "Support plan opened")
+    plan.save()
+    _event(
+        trust_id=plan.trust_id,
+        kind=PlanEventKind.OPENED,
+        actor=actor,
+        plan=plan,
+        concern=locked,
+        to_stage=plan.stage,
+    )
+    return plan
+
+
+def _lock(plan: SupportPlan) -> SupportPlan:
+    return (
+        SupportPlan.objects.select_for_update(of=("self",))
+        .select_related("policy_version")
+        .get(pk=plan.pk)
+    )
+
+
+def _require_manage(actor: User, plan: SupportPlan) -> None:
+    if not can(principal_for(actor), PlanAction.MANAGE, plan):
+        raise SupportPlanError("You cannot change this support plan.")
+
+
+def _live_cycle(plan: SupportPlan) -> AppraisalCycle | None:
+    return (
+        AppraisalCycle.objects.filter(trust_id=plan.trust_id, appraisee_id=plan.staff_id)
+        .exclude(state=CycleState.CLOSED)
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def _enter_capability(plan: SupportPlan, on: dt.date) -> None:
+    """Apply ``support.appraisal_in_capability`` to the person's appraisal cycle, in the
+    caller's transaction: the cycle is suspended for capability either way (its deadlines
+    and reminders stop), and the plan records whether the policy says appraisal is
+    suspended (classic §6.12.4, staploe) or no longer applies (aspire §12, leger §10)."""
+    effect = rules.appraisal_effect(plan.policy_version.rules.support)
+    cycle = _live_cycle(plan)
+    if cycle is not None and cycle.state != CycleState.SUSPENDED:
+        note = (
+            "Appraisal no longer applies while the capability procedure runs"
+            if effect == AppraisalEffect.NO_LONGER_APPLIES
+            else "Appraisal suspended while the capability procedure runs"
+        )
+        try:
+            cycle_transition(
+                cycle=cycle,
+                to=CycleState.SUSPENDED,
+                actor=None,  # the plan's own permission check has passed
+                reason=SuspensionReason.CAPABILITY,
+                note=f"{note} (support plan {plan.pk}).",
+            )
+        except CycleError as error:
+            raise SupportPlanError(str(error)) from error
+    plan.cycle = cycle
+    plan.appraisal_effect = effect
+    plan.capability_started_on = on
+
+
+def _leave_capability(plan: SupportPlan) -> None:
+    """Return the person to appraisal: resume the cycle capability suspended."""
+    if plan.cycle_id is None:
+        return
+    cycle = AppraisalCycle.objects.get(pk=plan.cycle_id)
+    if (
+        cycle.state == CycleState.SUSPENDED
+        and cycle.suspension_reason == SuspensionReason.CAPABILITY
+    ):
+        try:
+            cycle_transition(
+                cycle=cycle,
+                to=cycle.suspended_from,
+                actor=None,
+                note=f"Capability ended (support plan {plan.pk}).",
+            )
+        except CycleError as error:
+            raise SupportPlanError(str(error)) from error
+
+
+@transaction.atomic
+def plan_move(*, actor: User, plan: SupportPlan, to: str, bypass_reason: str = "") -> SupportPlan:
+    """Move the plan to stage ``to``: the next of the pinned policy's stages, or straight
+    to capability with one of the bypass reasons the policy lists. Entering capability
+    applies the policy's rule to the appraisal cycle in the same transaction."""
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    support = locked.policy_version.rules.support
+    refusal = rules.move_refusal(support, locked.stage, to, bypass_reason)
+    if refusal is not None:
+        field = "bypass_reason" if "reason" in refusal and support.skip_informal_when else "to"
+        raise SupportPlanError(refusal, field=field)
+    target = Phase.CAPABILITY if to == CAPABILITY else Phase.SUPPORT
+    label = TRANSITIONS[(phase_of(locked), target)]
+    frm = locked.stage
+    bypassed = to != rules.next_stage(support, frm)
+    today = timezone.localdate()
+    locked.stage = to
+    locked.stage_started_on = today
+    fields = ["stage", "stage_started_on", "version"]
+    if bypassed:
+        locked.bypass_reason = bypass_reason
+        fields.append("bypass_reason")
+    if target == Phase.CAPABILITY:
+        _enter_capability(locked, today)
+        fields += ["cycle", "appraisal_effect", "capability_started_on"]
+    locked.version += 1
+    _history(locked, actor, label)
+    locked.save(update_fields=fields)
+    _event(
+        trust_id=locked.trust_id,
+        kind=PlanEventKind.BYPASSED if bypassed else PlanEventKind.MOVED,
+        actor=actor,
+        plan=locked,
+        from_stage=frm,
+        to_stage=to,
+        reason=bypass_reason if bypassed else "",
+    )
+    if target == Phase.CAPABILITY:
+        _event(
+            trust_id=locked.trust_id,
+            kind=PlanEventKind.CAPABILITY_STARTED,
+            actor=actor,
+            plan=locked,
+            reason=locked.get_appraisal_effect_display(),
+        )
+    return locked
+
+
+@transaction.atomic
+def plan_close(*, actor: User, plan: SupportPlan, outcome: str) -> SupportPlan:
+    """Close the plan. At a support stage: the support has succeeded, and improvement must
+    be sustained for the policy's ``sustain_months``. In capability: improvement is
+    sustained and the person returns to appraisal (the suspended cycle resumes)."""
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    outcome = outcome.strip()
+    if not outcome:
+        raise SupportPlanError("Say what the outcome is.", field="outcome")
+    phase = phase_of(locked)
+    label = TRANSITIONS[(phase, Phase.CLOSED)]
+    today = timezone.localdate()
+    fields = ["status", "closed_on", "outcome", "version"]
+    if phase == Phase.CAPABILITY:
+        _leave_capability(locked)
+        locked.capability_ended_on = today
+        fields.append("capability_ended_on")
+        kind = PlanEventKind.CAPABILITY_ENDED
+    else:
+        locked.sustain_until = rules.sustain_until(locked.policy_version.rules.support, today)
+        fields.append("sustain_until")
+        kind = PlanEventKind.CLOSED
+    locked.status = PlanStatus.CLOSED
+    locked.closed_on = today
+    locked.outcome = outcome
+    locked.version += 1
+    _history(locked, actor, label)
+    locked.save(update_fields=fields)
+    _event(trust_id=locked.trust_id, kind=kind, actor=actor, plan=locked, from_stage=locked.stage)
+    return locked
+
+
+# ----- Meetings and comments -----------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    actor: User,
+    plan: SupportPlan,
+    kind: str,
+    scheduled_for: dt.date,
+    notice_given_on: dt.date,
+) -> SupportMeeting:
+    """Schedule a meeting of the plan's current stage, refused when the notice is less
+    than the policy's in working days on the academy's calendar (the earliest allowed
+    date is in the message)."""
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    support = locked.policy_version.rules.support
+    if kind not in rules.meeting_kinds(support, locked.stage):
+        raise SupportPlanError("Choose a kind of meeting for this stage.", field="kind")
+    days = rules.notice_working_days(support, locked.stage, kind)
+    try:
+        calendar = load_calendar(locked.academy_id, notice_given_on, scheduled_for)
+        refusal = rules.notice_refusal(calendar, notice_given_on, scheduled_for, days)
+    except OutsideCalendarRange:
+        refusal = "Choose a date within the next year."
+    if refusal is not None:
+        raise SupportPlanError(refusal, field="scheduled_for")
+    meeting = SupportMeeting(
+        trust_id=locked.trust_id,
+        plan=locked,
+        stage=locked.stage,
+        kind=kind,
+        scheduled_for=scheduled_for,
+        notice_given_on=notice_given_on,
+    )
+    _history(meeting, actor, "Meeting scheduled")
+    meeting.save()
+    _event(
+        trust_id=locked.trust_id,
+        kind=PlanEventKind.MEETING_SCHEDULED,
+        actor=actor,
+        plan=locked,
+        reason=f"{meeting.get_kind_display()} on {scheduled_for:%-d %B %Y}",
+    )
+    return meeting
+
+
+MEETING_RECORD_FIELDS = (
+    "attendees",
+    "companion",
+    "papers_sent",
+    "papers_sent_on",
+    "notes",
+    "outcome",
+    "held_on",
+)
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: User,
+    meeting: SupportMeeting,
+    expected_version: int,
+    attendees: str,
+    companion: str,
+    papers_sent: str,
+    papers_sent_on: dt.date | None,
+    notes: str,
+    outcome: str,
+    held_on: dt.date | None,
+) -> SupportMeeting:
+    """Record who attended, who accompanied the member of staff, the papers sent and
+    when, the notes and the outcome."""
+    locked = SupportMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    plan = SupportPlan.objects.get(pk=locked.plan_id)
+    _require_manage(actor, plan)
+    if locked.version != expected_version:
+        raise SupportPlanError(
+            "Someone else saved this meeting since you opened it: reload the page."
+        )
+    today = timezone.localdate()
+    if held_on is not None and held_on > today:
+        raise SupportPlanError("The meeting cannot have been held in the future.", field="held_on")
+    if papers_sent_on is not None and papers_sent_on > today:
+        raise SupportPlanError(
+            "Papers cannot have been sent in the future.", field="papers_sent_on"
+        )
+    locked.attendees = attendees.strip()
+    locked.companion = companion.strip()
+    locked.papers_sent = papers_sent.strip()
+    locked.papers_sent_on = papers_sent_on
+    locked.notes = notes.strip()
+    locked.outcome = outcome.strip()
+    locked.held_on = held_on
+    locked.version += 1
+    _history(locked, actor, "Meeting recorded")
+    locked.save(update_fields=[*MEETING_RECORD_FIELDS, "version"])
+    _event(
+        trust_id=plan.trust_id,
+        kind=PlanEventKind.MEETING_RECORDED,
+        actor=actor,
+        plan=plan,
+        reason=str(locked),
+    )
+    return locked
+
+
+@transaction.atomic
+def comment_add(*, actor: User, plan: SupportPlan, text: str) -> PlanComment:
+    """The member of staff's own comment on their plan."""
+    if not can(principal_for(actor), PlanAction.COMMENT, plan):
+        raise SupportPlanError("Only the member of staff can add their comments to their plan.")
+    text = text.strip()
+    if not text:
+        raise SupportPlanError("Write your comment.", field="text")
+    comment = PlanComment(trust_id=plan.trust_id, plan=plan, author=actor, text=text)
+    _history(comment, actor, "Comment added")
+    comment.save()
+    _event(trust_id=plan.trust_id, kind=PlanEventKind.COMMENTED, actor=actor, plan=plan)
+    return comment

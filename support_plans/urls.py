@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import concerns, meetings, plans
+
+app_name = "support_plans"
+
+urlpatterns = [
+    path("", plans.index, name="index"),
+    path("concerns/new/", concerns.concern_add, name="concern_add"),
+    path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/open-plan/", concerns.plan_open, name="plan_open"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/move/", plans.plan_move, name="plan_move"),
+    path("plans/<int:pk>/close/", plans.plan_close, name="plan_close"),
+    path("plans/<int:pk>/comments/new/", plans.comment_add, name="comment_add"),
+    path("plans/<int:pk>/meetings/new/", meetings.meeting_add, name="meeting_add"),
+    path("plans/<int:pk>/meetings/<int:meeting_id>/", meetings.meeting_edit, name="meeting_edit"),
+]

@@ -1,0 +1,2 @@
+"""The concern and support plan pages, one module per part: ``concerns``, ``plans``,
+``meetings``; ``_common`` holds what they share."""

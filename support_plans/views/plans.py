@@ -1,0 +1,149 @@
+"""Support plan pages: the list, one plan, moving it on, closing it, the member of
+staff's comments."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from submissions.guard import submit_once
+
+from .. import forms, permissions, rules, selectors, services
+from ..models import CAPABILITY
+from ._common import add_error, noted_read, principal_of, require
+
+
+@login_required
+@require_http_methods(["GET"])
+def index(request: HttpRequest) -> HttpResponse:
+    """Every plan and concern this person may read: their own, the plans they manage,
+    their academy's (headteacher) or the trust's (HR)."""
+    principal = principal_of(request)
+    me = principal.staff.pk if principal.staff else 0
+    plans = list(selectors.plans_for(principal))
+    concerns = list(selectors.concerns_for(principal))
+    return render(
+        request,
+        "support_plans/index.html",
+        {
+            "own_plans": [p for p in plans if p.staff_id == me],
+            "plans": [p for p in plans if p.staff_id != me],
+            "own_concerns": [c for c in concerns if c.staff_id == me],
+            "concerns": [c for c in concerns if c.staff_id != me],
+            "may_raise": permissions.may_raise_concerns(principal),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = principal_of(request)
+    plan, access = permissions.get_plan_for_user(principal, pk, request=request)
+    noted_read(request, plan)
+    return render(
+        request,
+        "support_plans/plan_detail.html",
+        {"page": selectors.plan_page(plan), "plan": plan, "access": access},
+    )
+
+
+def _targets(plan: object) -> list[tuple[str, str]]:
+    from ..models import SupportPlan
+
+    assert isinstance(plan, SupportPlan)
+    support = plan.policy_version.rules.support
+    following = rules.next_stage(support, plan.stage)
+    targets = []
+    if following is not None:
+        targets.append((following, rules.stage_name(support, following)))
+    if rules.may_bypass(support, plan.stage):
+        targets.append((CAPABILITY, f"{rules.CAPABILITY_NAME} (skipping the stages between)"))
+    return targets
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_move(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = principal_of(request)
+    plan, access = permissions.get_plan_for_user(principal, pk, request=request)
+    require(access.may_manage)
+    support = plan.policy_version.rules.support
+    targets = _targets(plan)
+    require(bool(targets), "The plan is at its last stage.")
+    reasons = support.skip_informal_when if rules.may_bypass(support, plan.stage) else ()
+    form = forms.MoveForm(request.POST or None, targets=targets, reasons=reasons)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_move(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                to=form.cleaned_data["to"],
+                bypass_reason=form.cleaned_data.get("bypass_reason") or "",
+            )
+        except services.SupportPlanError as error:
+            add_error(form, error)
+        else:
+            extra = ""
+            if plan.stage == CAPABILITY and plan.cycle_id:
+                extra = f" {plan.get_appraisal_effect_display()}."
+            messages.success(request, f"The plan is now at “{plan.stage_name()}”.{extra}")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return render(
+        request,
+        "support_plans/plan_move.html",
+        {"plan": plan, "form": form, "page": selectors.plan_page(plan)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = principal_of(request)
+    plan, access = permissions.get_plan_for_user(principal, pk, request=request)
+    require(access.may_manage)
+    form = forms.CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_close(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                outcome=form.cleaned_data["outcome"],
+            )
+        except services.SupportPlanError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "The support plan is closed.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    support = plan.policy_version.rules.support
+    return render(
+        request,
+        "support_plans/plan_close.html",
+        {"plan": plan, "form": form, "support": support, "in_capability": plan.in_capability},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = principal_of(request)
+    plan, access = permissions.get_plan_for_user(principal, pk, request=request)
+    require(access.may_comment, "Only the member of staff adds their comments to their plan.")
+    form = forms.CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_add(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                text=form.cleaned_data["text"],
+            )
+        except services.SupportPlanError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "Your comments have been added to the plan.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return render(request, "support_plans/comment_form.html", {"plan": plan, "form": form})

@@ -1,0 +1,150 @@
+"""The support and capability rules as pure functions of each preset's settings: no
+database. Each test names the paragraph of the policy it checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from calendars.working_days import WorkingCalendar
+from policies.presets import load_preset
+from policies.schema import AppraisalInCapability
+from policies.schema.sections.support import SupportSettings
+from support_plans import rules
+from support_plans.models import CAPABILITY, AppraisalEffect, MeetingKind
+
+SPRING_BANK_HOLIDAY = dt.date(2027, 5, 31)
+
+
+def support(key: str) -> SupportSettings:
+    return load_preset(key).rules.support
+
+
+def calendar() -> WorkingCalendar:
+    """Weekdays less one bank holiday (no terms entered, so every other weekday counts)."""
+    return WorkingCalendar(
+        first_day=dt.date(2027, 1, 1),
+        last_day=dt.date(2027, 12, 31),
+        bank_holidays={SPRING_BANK_HOLIDAY: "Spring bank holiday"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "stages"),
+    [
+        ("langley-interim", ["support_programme", CAPABILITY]),
+        (
+            "classic-objectives",
+            ["early_conversation", "coaching", "structured_support", CAPABILITY],
+        ),
+        ("aspire-grow", ["informal_support", CAPABILITY]),
+        ("leger-pdp", ["informal_support", "formal_support_plan", "formal_review", CAPABILITY]),
+        ("staploe-associate", ["support_plan", CAPABILITY]),
+    ],
+)
+def test_each_preset_moves_along_its_own_stages_then_capability(
+    key: str, stages: list[str]
+) -> None:
+    s = support(key)
+    assert rules.stage_keys(s) == stages
+    assert rules.first_stage(s) == stages[0]
+    for here, there in itertools.pairwise(stages):
+        assert rules.next_stage(s, here) == there
+        assert rules.move_refusal(s, here, there) is None
+    assert rules.next_stage(s, CAPABILITY) is None
+    assert rules.move_refusal(s, CAPABILITY, stages[0]) is not None
+
+
+@pytest.mark.policy_setting("support.stages")
+def test_the_stages_setting_decides_what_comes_next() -> None:
+    s = support("aspire-grow")
+    assert rules.move_refusal(s, "informal_support", CAPABILITY) is None
+    extra = s.stages[0].model_copy(update={"key": "formal_support", "name": "Formal support"})
+    longer = s.model_copy(update={"stages": (*s.stages, extra)})
+    refusal = rules.move_refusal(longer, "informal_support", CAPABILITY)
+    assert refusal is not None and "Formal support" in refusal
+    assert rules.move_refusal(longer, "informal_support", "formal_support") is None
+
+
+def test_leger_refuses_a_skip_with_its_reason() -> None:
+    # leger §8-§11: informal support, formal plan, formal review, then capability.
+    s = support("leger-pdp")
+    refusal = rules.move_refusal(s, "informal_support", CAPABILITY, "anything")
+    assert refusal is not None and "may not be skipped" in refusal
+    assert rules.move_refusal(s, "informal_support", "formal_review") is not None
+    assert not rules.may_bypass(s, "informal_support")
+
+
+@pytest.mark.policy_setting("support.skip_informal_when")
+def test_classic_goes_straight_to_capability_only_for_a_reason_it_lists() -> None:
+    # classic §6.11: health and safety; education in serious jeopardy; not sustained.
+    s = support("classic-objectives")
+    reason = s.skip_informal_when[0]
+    assert rules.may_bypass(s, "early_conversation")
+    assert rules.move_refusal(s, "early_conversation", CAPABILITY, reason) is None
+    refusal = rules.move_refusal(s, "early_conversation", CAPABILITY, "not a listed reason")
+    assert refusal is not None and "choose the reason" in refusal
+    # Only going to capability may skip: never to a later support stage.
+    assert rules.move_refusal(s, "early_conversation", "structured_support", reason) is not None
+    # The same policy with no reasons listed never skips a stage.
+    none = s.model_copy(update={"skip_informal_when": ()})
+    assert not rules.may_bypass(none, "early_conversation")
+    assert rules.move_refusal(none, "early_conversation", CAPABILITY, reason) is not None
+
+
+@pytest.mark.policy_setting("support.capability_meeting_notice_working_days")
+def test_capability_meeting_notice_counts_working_days_past_a_bank_holiday() -> None:
+    # aspire §11.2: at least 10 working days; leger §11: at least 5.
+    cal = calendar()
+    notice = dt.date(2027, 5, 26)  # a Wednesday; the bank holiday falls inside the notice
+    leger = support("leger-pdp")
+    days = rules.notice_working_days(leger, CAPABILITY, MeetingKind.CAPABILITY)
+    assert days == 5
+    assert rules.earliest_meeting_date(cal, notice, days) == dt.date(2027, 6, 3)
+    refusal = rules.notice_refusal(cal, notice, dt.date(2027, 6, 2), days)
+    assert refusal is not None and "3 June 2027" in refusal and "5 working days" in refusal
+    assert rules.notice_refusal(cal, notice, dt.date(2027, 6, 3), days) is None
+    aspire = support("aspire-grow")
+    ten = rules.notice_working_days(aspire, CAPABILITY, MeetingKind.CAPABILITY)
+    assert ten == 10
+    assert rules.notice_refusal(cal, notice, dt.date(2027, 6, 3), ten) is not None
+    assert rules.earliest_meeting_date(cal, notice, ten) == dt.date(2027, 6, 10)
+    # Changing only the setting moves the earliest date.
+    shorter = aspire.model_copy(update={"capability_meeting_notice_working_days": 5})
+    five = rules.notice_working_days(shorter, CAPABILITY, MeetingKind.CAPABILITY)
+    assert rules.notice_refusal(cal, notice, dt.date(2027, 6, 3), five) is None
+
+
+def test_a_stage_meeting_uses_the_stages_own_notice() -> None:
+    # leger §9: at least 5 working days' notice of the formal support plan meeting.
+    s = support("leger-pdp")
+    assert rules.notice_working_days(s, "formal_support_plan", MeetingKind.FORMAL) == 5
+    assert rules.notice_working_days(s, "informal_support", MeetingKind.SUPPORT) == 0
+    assert MeetingKind.FORMAL in rules.meeting_kinds(s, "formal_support_plan")
+    assert MeetingKind.FORMAL not in rules.meeting_kinds(s, "informal_support")
+    assert rules.meeting_kinds(s, CAPABILITY)[0] == MeetingKind.CAPABILITY
+
+
+@pytest.mark.policy_setting("support.sustain_months")
+def test_sustain_period_follows_the_policy() -> None:
+    # classic §6.10.7: up to 6 months after success.
+    s = support("classic-objectives")
+    assert rules.sustain_until(s, dt.date(2027, 3, 15)) == dt.date(2027, 9, 15)
+    assert (
+        rules.sustain_until(s.model_copy(update={"sustain_months": None}), dt.date(2027, 3, 15))
+        is None
+    )
+    assert support("leger-pdp").sustain_months is None
+
+
+@pytest.mark.policy_setting("support.appraisal_in_capability")
+def test_appraisal_in_capability_is_suspended_or_no_longer_applies() -> None:
+    classic = support("classic-objectives")
+    assert rules.appraisal_effect(classic) == AppraisalEffect.SUSPENDED
+    changed = classic.model_copy(
+        update={"appraisal_in_capability": AppraisalInCapability.NO_LONGER_APPLIES}
+    )
+    assert rules.appraisal_effect(changed) == AppraisalEffect.NO_LONGER_APPLIES
+    assert rules.appraisal_effect(support("aspire-grow")) == AppraisalEffect.NO_LONGER_APPLIES

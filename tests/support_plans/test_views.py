@@ -1,0 +1,193 @@
+"""The support plan pages in the browser's place: what each person sees and may do, form
+errors next to their fields, and capability reaching the appraisal cycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from cycles.models import CycleState
+from support_plans import services
+from support_plans.models import CAPABILITY, Concern, PlanComment, SupportPlan
+from tests.objectives.support import School, make_cycle, user, version_with
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.datetime(2027, 5, 26, 10, 0, tzinfo=dt.UTC)
+
+
+def client_for(member) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user(member))
+    return client
+
+
+def record_concern(school: School) -> Concern:
+    return services.concern_record(
+        actor=user(school.reviewer),
+        staff=school.teacher,
+        about="objective",
+        about_detail="Objective 2: reading ages",
+        evidence="No progress at the mid-year review.",
+        raised_with_them_on=dt.date(2027, 5, 20),
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_reviewer_records_a_concern_and_opens_a_plan_from_the_cycle_page(school: School) -> None:
+    cycle = school.cycle("leger-pdp")
+    reviewer = client_for(school.reviewer)
+    page = reviewer.get(reverse("cycles:detail", args=[cycle.pk])).content.decode()
+    add = reverse("support_plans:concern_add") + f"?staff={school.teacher.pk}"
+    assert add.replace("?", "?") in page.replace("&amp;", "&")
+    form = reviewer.get(add).content.decode()
+    assert "Record a concern" in form
+    token = form.split('name="submission_token" value="')[1].split('"')[0]
+    response = reviewer.post(
+        reverse("support_plans:concern_add"),
+        {
+            "submission_token": token,
+            "staff": school.teacher.pk,
+            "about": "standard",
+            "about_detail": "Standard 4",
+            "evidence": "Lessons without structure.",
+            "raised_with_them_on": "2027-05-21",
+        },
+    )
+    concern = Concern.objects.get()
+    assert response["Location"] == reverse("support_plans:concern_detail", args=[concern.pk])
+    opened = reviewer.get(reverse("support_plans:plan_open", args=[concern.pk])).content.decode()
+    assert "Informal support" in opened and "Formal support plan" in opened
+    token = opened.split('name="submission_token" value="')[1].split('"')[0]
+    open_url = reverse("support_plans:plan_open", args=[concern.pk])
+    reviewer.post(open_url, {"submission_token": token})
+    plan = SupportPlan.objects.get()
+    assert plan.stage == "informal_support" and plan.manager == school.reviewer
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_bad_concern_form_is_an_error_not_a_failure(school: School) -> None:
+    school.cycle("leger-pdp")
+    response = client_for(school.reviewer).post(
+        reverse("support_plans:concern_add"),
+        {"staff": "nonsense", "about": "x", "raised_with_them_on": "2099-13-01"},
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not Concern.objects.exists()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_skip_is_refused_next_to_the_field_with_the_policys_reason(school: School) -> None:
+    school.cycle("classic-objectives")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    url = reverse("support_plans:plan_move", args=[plan.pk])
+    head = client_for(school.headteacher)
+    page = head.get(url).content.decode()
+    reasons = plan.policy_version.rules.support.skip_informal_when
+    assert all(r in page for r in reasons)
+    response = head.post(url, {"to": CAPABILITY})
+    body = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in body
+    assert 'href="#id_bypass_reason"' in body
+    assert SupportPlan.objects.get().stage == "early_conversation"
+    head.post(url, {"to": CAPABILITY, "bypass_reason": reasons[1]})
+    assert SupportPlan.objects.get().stage == CAPABILITY
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_too_little_notice_shows_the_earliest_date_next_to_the_field(school: School) -> None:
+    school.cycle("aspire-grow")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    plan = services.plan_move(actor=user(school.reviewer), plan=plan, to=CAPABILITY)
+    reviewer = client_for(school.reviewer)
+    url = reverse("support_plans:meeting_add", args=[plan.pk])
+    page = reviewer.get(url).content.decode()
+    assert "at least 10 working days" in page
+    token = page.split('name="submission_token" value="')[1].split('"')[0]
+    response = reviewer.post(
+        url,
+        {
+            "submission_token": token,
+            "kind": "capability",
+            "notice_given_on": "2027-05-26",
+            "scheduled_for": "2027-06-09",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_scheduled_for-error"' in body and "10 June 2027" in body
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_capability_suspends_the_cycle_and_ending_it_resumes_it(school: School) -> None:
+    cycle = school.cycle("staploe-associate")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    reviewer = client_for(school.reviewer)
+    reviewer.post(reverse("support_plans:plan_move", args=[plan.pk]), {"to": CAPABILITY})
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.SUSPENDED
+    page = reviewer.get(reverse("support_plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Appraisal is suspended until the capability matter ends" in page
+    reviewer.post(reverse("support_plans:plan_close", args=[plan.pk]), {"outcome": "Sustained."})
+    cycle.refresh_from_db()
+    assert cycle.state == CycleState.ACTIVE
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_member_of_staff_reads_their_plan_and_adds_comments(school: School) -> None:
+    school.cycle("leger-pdp")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    teacher = client_for(school.teacher)
+    index = teacher.get(reverse("support_plans:index")).content.decode()
+    assert "Your support plans" in index and "Concerns about your work" in index
+    page = teacher.get(reverse("support_plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Add your comments" in page and "Schedule a meeting" not in page
+    url = reverse("support_plans:comment_add", args=[plan.pk])
+    token = teacher.get(url).content.decode().split('name="submission_token" value="')[1]
+    teacher.post(url, {"submission_token": token.split('"')[0], "text": "I need more time."})
+    assert PlanComment.objects.get().text == "I need more time."
+    assert teacher.get(reverse("support_plans:plan_move", args=[plan.pk])).status_code == 403
+    home = teacher.get(reverse("home")).content.decode()
+    assert reverse("support_plans:index") in home
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.policy_setting("support.accompanied_at_capability_meeting")
+@pytest.mark.parametrize("accompanied", [True, False])
+def test_the_plan_says_whether_they_may_be_accompanied_at_capability(
+    school: School, accompanied: bool
+) -> None:
+    version = version_with(
+        school.trust,
+        "aspire-grow",
+        {"support.accompanied_at_capability_meeting": accompanied},
+        label=str(accompanied),
+    )
+    make_cycle(school.teacher, version, reviewer=school.reviewer)
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    page = client_for(school.reviewer).get(reverse("support_plans:plan_detail", args=[plan.pk]))
+    assert ("may be accompanied" in page.content.decode()) is accompanied
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.policy_setting("support.stages")
+def test_the_plan_page_lists_the_policys_stages(school: School) -> None:
+    version = version_with(
+        school.trust,
+        "staploe-associate",
+        {
+            "support.stages": [
+                {"key": "first_talk", "name": "First talk"},
+                {"key": "support_plan", "name": "Support plan", "normal_weeks": 4},
+            ]
+        },
+    )
+    make_cycle(school.teacher, version, reviewer=school.reviewer)
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    assert plan.stage == "first_talk"
+    page = client_for(school.reviewer).get(reverse("support_plans:plan_detail", args=[plan.pk]))
+    assert "First talk (now)" in page.content.decode()
