@@ -16,7 +16,7 @@ from organisation.models import Academy, LineManagementPath
 from organisation.principal import Principal
 from policies.schema import Reader
 
-from .deadlines import Deadline, all_deadlines, deadlines_by_cycle, next_due
+from .deadlines import Deadline, all_deadlines, deadlines_by_cycle, next_due, recipient_label
 from .models import AppraisalCycle, CycleAccessGrant, CycleOpening, CycleState
 from .permissions import ACADEMY_LEADS, academies_for_opening, visible_cycles
 
@@ -46,7 +46,8 @@ class DeadlineRow:
 
     @property
     def recipient_label(self) -> str:
-        return RECIPIENT_LABELS.get(self.deadline.recipient, self.deadline.recipient)
+        role = self.deadline.recipient
+        return RECIPIENT_LABELS.get(role) or recipient_label(role)
 
 
 def deadline_rows(deadlines: Iterable[Deadline], today: dt.date) -> list[DeadlineRow]:
@@ -73,7 +74,8 @@ class CycleRow:
         """Who the next item is for, in words ("reviewer", "member of staff")."""
         if self.next_item is None:
             return ""
-        return RECIPIENT_LABELS.get(self.next_item.recipient, "").lower()
+        role = self.next_item.recipient
+        return (RECIPIENT_LABELS.get(role) or recipient_label(role)).lower()
 
 
 def _up_chain_reads(cycle: AppraisalCycle) -> bool:

@@ -309,3 +309,15 @@ def test_the_cycles_roles_are_registered_and_a_role_has_one_resolver() -> None:
     with pytest.raises(ExtensionError, match="'reviewer' is already resolved"):
         recipient_roles.register(OtherReviewer())
     assert OtherReviewer not in {type(r) for r in recipient_roles}
+
+
+def test_the_cycle_page_says_each_role_in_words() -> None:
+    from cycles.selectors import DeadlineRow
+
+    def row(role: str) -> DeadlineRow:
+        deadline = Deadline(cycle_id=1, kind="k", label="L", due_on=D(2026, 10, 9), recipient=role)
+        return DeadlineRow(deadline=deadline, status="due")
+
+    assert row("appraisee").recipient_label == "Member of staff"
+    assert row("hr").recipient_label == "HR"
+    assert row("plan_manager").recipient_label == "Plan manager"
