@@ -90,3 +90,27 @@ class UserSession(AbstractBaseSession):
     class Meta:
         verbose_name = "session"
         verbose_name_plural = "sessions"
+
+
+class Invitation(models.Model):
+    """An email telling someone their account exists, with a link to choose a password.
+
+    The link is Django's password-reset token (through allauth's "reset password from key"
+    page): it works once, because choosing a password changes what the token is made from,
+    and only for ``PASSWORD_RESET_TIMEOUT`` after it was sent. A row is written when the
+    email is asked for and marked sent once it has gone, so a task delivered twice sends once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="invitation_user_recent")]
+
+    def __str__(self) -> str:
+        return f"Invitation for {self.user}"

@@ -198,6 +198,10 @@ class LineManagerForm(PlainTextMixin, forms.Form):
         return data
 
 
+class InvitationResendForm(SubmitOnceMixin, forms.Form):
+    """Nothing to fill in: the one-time token keeps a double click to one email."""
+
+
 class RoleDecisionForm(PlainTextMixin, forms.Form):
     """Approve or decline a role waiting for approval: the page's two buttons."""
 

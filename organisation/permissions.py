@@ -57,6 +57,8 @@ class Action(StrEnum):
     REVOKE_ROLE = "revoke_role"
     # Sign-in accounts: ``obj`` is the StaffMember whose account it is
     MANAGE_ACCOUNT = "manage_account"
+    # Sending a new account's invitation email again: ``obj`` is the StaffMember
+    RESEND_INVITATION = "resend_invitation"
     # Roles waiting for a second person's approval: ``obj`` is a RoleRequest
     VIEW_ROLE_REQUESTS = "view_role_requests"
     DECIDE_ROLE_REQUEST = "decide_role_request"
@@ -256,6 +258,19 @@ def can(principal: Principal, action: str, obj: Any = None) -> bool:
         if is_self or not (principal.is_trust_admin or principal.is_hr):
             return False
         return principal.is_hr or not holds_role(getattr(obj, "user_id", None), {Role.HR})
+    if action == Action.RESEND_INVITATION:
+        # HR only: whoever sends the link decides where a password-setting link goes, and
+        # only while the person has never signed in (afterwards "forgotten password" is
+        # theirs to use). A record without an account is offered it too, exactly as one with
+        # an unused account: another trust's hold on the address must not show.
+        user = getattr(obj, "user", None)
+        is_self = principal.staff is not None and obj is not None and principal.staff.pk == obj.pk
+        return (
+            principal.is_hr
+            and not is_self
+            and obj is not None
+            and (user is None or (user.is_active and user.last_login is None))
+        )
     if action == Action.VIEW_ROLE_REQUESTS:
         return principal.is_trust_admin or principal.is_hr
     if action == Action.DECIDE_ROLE_REQUEST:

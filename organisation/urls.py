@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/line-manager/", views.staff_line_manager, name="staff_line_manager"),
     path("staff/<int:pk>/account/<slug:action>/", views.staff_account, name="staff_account"),
+    path("staff/<int:pk>/invitation/", views.staff_invitation, name="staff_invitation"),
     path("roles/", views.role_list, name="roles"),
     path("roles/grant/", views.role_grant, name="role_grant"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),

@@ -26,6 +26,7 @@ from submissions.guard import submit_once
 from . import access_log, permissions, selectors, services
 from .forms import (
     AcademyForm,
+    InvitationResendForm,
     LineManagerForm,
     RoleDecisionForm,
     RoleGrantForm,
@@ -271,6 +272,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage_account": staff.user is not None
             and permissions.can(principal, Action.MANAGE_ACCOUNT, staff),
             "has_two_step": staff.user is not None and _has_authenticator(staff.user),
+            "can_resend_invitation": permissions.can(principal, Action.RESEND_INVITATION, staff),
             "is_self": principal.staff is not None and principal.staff.pk == staff.pk,
         },
     )
@@ -352,6 +354,28 @@ def staff_account(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             "an authenticator app again when they next sign in.",
         )
     return redirect("organisation:staff_detail", pk=staff.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def staff_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a new member of staff's invitation email again (HR only, until they sign in)."""
+    principal = _principal(request)
+    staff = permissions.get_staff_for_user(principal, pk, request=request)
+    _require(request, principal, Action.RESEND_INVITATION, staff, visible=True)
+    form = InvitationResendForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_invitation_resend(staff=staff, actor=_actor(request))
+        except (AccountError, OrganisationError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"A new invitation has been sent to {staff.full_name} at {staff.email}."
+            )
+        return redirect("organisation:staff_detail", pk=staff.pk)
+    return render(request, "organisation/staff_invitation.html", {"form": form, "staff": staff})
 
 
 @login_required

@@ -17,6 +17,7 @@ from .accounts import (
     account_ensure_for_staff,
     account_unavailable_message,
     sign_in_guarded_message,
+    staff_invitation_resend,
 )
 from .line_management import rebuild_line_management, staff_set_line_manager, would_create_loop
 from .role_requests import role_grant_or_request, role_request, role_request_decide
@@ -54,6 +55,7 @@ __all__ = [
     "sign_in_guarded_message",
     "staff_create",
     "staff_import_csv",
+    "staff_invitation_resend",
     "staff_set_line_manager",
     "staff_update",
     "trust_update",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+
+from accounts.services import invitation_resend, invitations_queue
 
 from .. import selectors
 from ..models import StaffMember, Trust
@@ -33,8 +36,8 @@ def account_unavailable_message(email: str) -> str:
 def account_ensure_for_staff(*, staff: StaffMember, actor: User | None = None) -> User:
     """The staff member's sign-in account, made now if they have none.
 
-    A new account has no usable password: the person signs in with Microsoft or Google, or
-    sets a password through "forgotten password" with their work email. An existing account
+    A new account has no usable password: the person is emailed an invitation with a link
+    to choose one (or signs in with Microsoft or Google). An existing account
     with the address is linked only if ``account_adoption_refusal`` allows it; one of
     another trust raises ``AccountUnavailable``.
     """
@@ -59,10 +62,23 @@ def account_ensure_for_staff(*, staff: StaffMember, actor: User | None = None) -
         user.set_unusable_password()
         _with_history_user(user, actor)
         user.save()
+        invitations_queue(users=[user], actor=actor)
     staff.user = user
     _with_history_user(staff, actor)
     staff.save(update_fields=["user"])
     return user
+
+
+@transaction.atomic
+def staff_invitation_resend(*, staff: StaffMember, actor: User) -> None:
+    """Send the staff member's invitation again; a record added without an account (its
+    address was held elsewhere) gets one now if it can. When it still cannot, nothing is
+    sent and nothing is said: one trust never learns that another holds the address."""
+    if staff.user_id is None:
+        with contextlib.suppress(AccountUnavailable):
+            account_ensure_for_staff(staff=staff, actor=actor)  # invites a new account
+        return
+    invitation_resend(user=staff.user, actor=actor)  # type: ignore[arg-type]
 
 
 def sign_in_guarded_message(name: str) -> str:
@@ -93,4 +109,5 @@ def account_create(
             user.save()
     except IntegrityError:
         raise OrganisationError(f"There is already a sign-in account for {email}.") from None
+    invitations_queue(users=[user], actor=actor)
     return user

@@ -10,6 +10,8 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.services import invitations_queue
+
 from .. import selectors
 from ..imports import (
     ImportContext,
@@ -161,6 +163,8 @@ def _write_import(
         user_model.objects.bulk_create(new_users, batch_size=IMPORT_BATCH_SIZE)
         user_model.history.bulk_history_create(new_users, **history)  # type: ignore[attr-defined]
     result.accounts_created = len(new_users)
+    # Each new account's owner is told it exists, once the import has committed.
+    invitations_queue(users=new_users, actor=actor)
 
     # New staff first (their ids are needed as line managers), then changes to existing staff.
     key_to_id = {key: s.id for key, s in context.existing_staff.items()}

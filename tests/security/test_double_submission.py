@@ -27,7 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Invitation, User
 from cycles.models import CycleAccessGrant, CycleOpening
 from objectives.models import (
     Conversation,
@@ -169,6 +169,7 @@ def _cases(school: School) -> list[Case]:
         trust=trust, email="adviser@example.org", first_name="Ann", last_name="Adviser"
     )
     policy = PolicyVersion.objects.get(pk=school.version("classic-objectives").pk).policy
+    invitee = StaffMemberFactory(academy=school.academy, first_name="Ivy")  # never signed in
     pdf = _pdf()
     aspire_concern = support_services.concern_record(
         actor=reviewer,
@@ -248,6 +249,13 @@ def _cases(school: School) -> list[Case]:
             reverse("organisation:staff_import"),
             lambda: {"file": SimpleUploadedFile("staff.csv", csv, content_type="text/csv")},
             lambda: StaffMember.objects.filter(staff_number="IMP1").count(),
+        ),
+        Case(
+            "staff_invitation",
+            hr,
+            reverse("organisation:staff_invitation", args=[invitee.pk]),
+            dict,
+            lambda: Invitation.objects.filter(user=invitee.user).count(),
         ),
         Case(
             "term_add",
@@ -559,6 +567,7 @@ CASE_ROUTES = {
     "organisation:staff_add",
     "organisation:role_grant",
     "organisation:staff_import",
+    "organisation:staff_invitation",
     "calendars:term_add",
     "calendars:day_add",
     "cycles:open",
