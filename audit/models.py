@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
 
 
 class AppendOnlyError(Exception):
@@ -73,6 +75,18 @@ class AccessLogEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_type} {self.object_id}"
+
+    @property
+    def record_name(self) -> str:
+        """What HR reads in the log: the label written with the row (the record's name, e.g.
+        "Appraisal 2026-27, Jo Smith"), else the kind of record in words."""
+        if self.label:
+            return self.label
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return "A record no longer in the service"
+        return f"{capfirst(model._meta.verbose_name)}, record number {self.object_id}"
 
 
 class SecurityEventKind(models.TextChoices):
