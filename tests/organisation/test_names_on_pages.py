@@ -79,3 +79,10 @@ def test_the_central_team_is_said_once(world, name, tagged):
     assert ('<strong class="govuk-tag govuk-tag--blue">Central team</strong>' in page) is tagged
     record = _record(world, "trust_admin", "hr")
     assert ("(central team)" in record) is tagged
+
+
+def test_exceptional_access_names_who_granted_it(world):
+    cycle = world.cycles["headteacher"]
+    page = _page(world, "hr", reverse("cycles:access", args=[cycle.pk]))
+    assert f"Granted by {world.user('hr').get_full_name()}" in page
+    assert f"Granted by {world.user('hr').email}" not in page
