@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cycles.models import AppraisalCycle
 from objectives.models import Objective, ObjectiveStatus
-from organisation.models import Academy, StaffMember
+from organisation.models import Academy, Role, RoleAssignment, StaffMember
 from organisation.principal import Principal
 from policies.models import PolicyVersion
 
@@ -341,7 +341,8 @@ def moderation_population(
     """Ids of the academy's cycles that a sample may be drawn from for ``year`` (cycles
     starting in that academic year, never the headteacher's own, which is moderated by
     no one in the academy): completed reviews for statements; cycles with objectives for
-    objectives (langley §5 alignment sample). Only cycles whose pinned policy moderates
+    objectives (langley §5 alignment sample), never a statement the headteacher wrote as
+    reviewer (classic §5.8.1 moderates delegated reviews). Only cycles whose pinned policy moderates
     that kind (``review.moderation_sample``, ``review.alignment_sample_check``); with
     ``by_policy=False``, whatever the policy says (to tell the moderator why none are left)."""
     first, last = academic_year_bounds(year)
@@ -352,7 +353,14 @@ def moderation_population(
         is_headteacher_cycle=False,
     )
     if kind == ModerationKind.STATEMENTS:
-        cycles = cycles.filter(annual_review__completed_at__isnull=False)
+        # classic §5.8.1: statements are moderated where the reviewer role has been
+        # delegated, so not those the academy's headteacher wrote as reviewer.
+        heads = RoleAssignment.objects.active().filter(
+            trust_id=academy.trust_id, academy=academy, role=Role.HEADTEACHER
+        )
+        cycles = cycles.filter(annual_review__completed_at__isnull=False).exclude(
+            reviewer__user_id__in=heads.values("user_id")
+        )
     else:
         cycles = cycles.filter(
             pk__in=Objective.objects.filter(trust_id=academy.trust_id).values("cycle_id")

@@ -361,6 +361,29 @@ def test_statements_are_sampled_only_where_the_policy_moderates_them(client, s) 
     assert set(sample.items.values_list("cycle_id", flat=True)) == {c.pk for c in moderated}
 
 
+def test_statements_the_headteacher_wrote_are_not_sampled(s) -> None:  # type: ignore[no-untyped-def]
+    """classic §5.8.1: moderation is of statements where the reviewer role was delegated."""
+    delegated = cycle_under(s, s.classic)
+    complete(s, delegated)
+    by_head = make_cycle(
+        appraisee=StaffMemberFactory(academy=s.academy, job_role=s.appraisee.job_role),
+        reviewer=s.headteacher,
+        version=s.classic,
+    )
+    review = review_start(actor=s.headteacher.user, cycle=by_head)
+    review_save(
+        actor=s.headteacher.user,
+        review=review,
+        expected_version=review.version,
+        data=ReviewInput(evidence_summary="E", overview="O", pay_reference="P"),
+        objectives={},
+        standards={a.pk: Assessment(Outcome.MET) for a in review.standard_assessments.all()},
+        complete=True,
+    )
+    population = moderation_population(academy=s.academy, year=2025, kind="statements")
+    assert delegated.pk in population and by_head.pk not in population
+
+
 def test_a_policy_without_moderation_refuses_next_to_the_choice(client, s) -> None:  # type: ignore[no-untyped-def]
     s.cycle.policy_version = classic_with(s, moderation_sample=False)
     s.cycle.save(update_fields=["policy_version"])

@@ -34,8 +34,9 @@ class ReviewSettings(_Frozen):
         "reviewers and leaders.",
         "standards_met_unless_concerns": "When on, a new review starts with every standard "
         "assessed as met; the reviewer changes only those where concerns are managed.",
-        "moderation_sample": "When on, completed reviews under this policy can be drawn into "
-        "a moderation sample of statements; when off, they are never drawn.",
+        "moderation_sample": "When on, completed reviews under this policy that someone "
+        "other than the headteacher wrote can be drawn into a moderation sample of "
+        "statements; when off, they are never drawn.",
         "alignment_sample_check": "When on, objectives under this policy can be drawn into an "
         "alignment sample, and the moderation form asks whether the objectives are aligned "
         "with the improvement plans.",
