@@ -181,3 +181,28 @@ def appraisal_effect(support: SupportSettings) -> AppraisalEffect:
 def headteacher_told(support: SupportSettings) -> bool:
     """Whether recording a concern tells the academy's headteacher at once (classic §6.3)."""
     return support.concerns_reported_to_headteacher
+
+
+def stage_normally_ends(
+    calendar: WorkingCalendar, support: SupportSettings, stage: str, started_on: dt.date
+) -> dt.date | None:
+    """When a stage normally ends (its ``normal_weeks``): in working weeks of five working
+    days on the academy's calendar where the policy counts them so (aspire §11.2: 12
+    working weeks, school holidays not counted), otherwise calendar weeks."""
+    rule = support.stage(stage)
+    if rule is None or rule.normal_weeks is None:
+        return None
+    if rule.working_weeks:
+        return calendar.add_working_days(started_on, rule.normal_weeks * 5)
+    return started_on + dt.timedelta(weeks=rule.normal_weeks)
+
+
+def capability_letter_due(
+    calendar: WorkingCalendar, support: SupportSettings, capability_started_on: dt.date
+) -> dt.date | None:
+    """The day by which the invitation to the capability meeting is written (leger §11:
+    within 5 working days of the decision), or None when the policy sets no limit."""
+    days = support.capability_letter_within_working_days
+    if days is None:
+        return None
+    return calendar.add_working_days(capability_started_on, days)

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from calendars.selectors import load_calendar
+from calendars.working_days import OutsideCalendarRange
+
 from . import permissions, rules
 from .models import (
     CAPABILITY,
@@ -137,12 +140,34 @@ class PlanPage:
     may_bypass: bool
     skip_reasons: tuple[str, ...]
     record_contents: tuple[str, ...]
+    stage_normally_ends: dt.date | None
+    letter_due: dt.date | None
+    letter_contents: tuple[str, ...]
+
+
+def _calendar_dates(plan: SupportPlan) -> tuple[dt.date | None, dt.date | None]:
+    """When the current stage normally ends, and when the capability invitation letter is
+    due, on the academy's calendar (three queries)."""
+    if not plan.is_open:
+        return None, None
+    support = plan.policy_version.rules.support
+    start = plan.stage_started_on
+    try:
+        calendar = load_calendar(plan.academy_id, start, start + dt.timedelta(days=400))
+        ends = rules.stage_normally_ends(calendar, support, plan.stage, start)
+        letter = None
+        if plan.in_capability and plan.capability_started_on is not None:
+            letter = rules.capability_letter_due(calendar, support, plan.capability_started_on)
+    except OutsideCalendarRange:
+        return None, None
+    return ends, letter
 
 
 def plan_page(plan: SupportPlan) -> PlanPage:
     support = plan.policy_version.rules.support
     following = rules.next_stage(support, plan.stage) if plan.is_open else None
     rule = support.stage(plan.stage)
+    ends, letter = _calendar_dates(plan)
     return PlanPage(
         plan=plan,
         stages=stage_rows(plan),
@@ -154,6 +179,9 @@ def plan_page(plan: SupportPlan) -> PlanPage:
         may_bypass=plan.is_open and rules.may_bypass(support, plan.stage),
         skip_reasons=support.skip_informal_when,
         record_contents=rule.record_contents if rule is not None else (),
+        stage_normally_ends=ends,
+        letter_due=letter,
+        letter_contents=support.capability_letter_contents if plan.in_capability else (),
     )
 
 

@@ -445,6 +445,13 @@ def meeting_schedule(
     )
     _history(meeting, actor, "Meeting scheduled")
     meeting.save()
+    staff_email = StaffMember.objects.filter(pk=locked.staff_id).values_list("email", flat=True)
+    email = next(iter(staff_email), "")
+    if email:
+        when = f"{scheduled_for:%-d %B %Y}"
+        kind_label = meeting.get_kind_display().lower()
+        plan_id = locked.pk
+        transaction.on_commit(lambda: _tell_of_meeting(plan_id, email, kind_label, when))
     _event(
         trust_id=locked.trust_id,
         kind=PlanEventKind.MEETING_SCHEDULED,
@@ -453,6 +460,20 @@ def meeting_schedule(
         reason=f"{meeting.get_kind_display()} on {scheduled_for:%-d %B %Y}",
     )
     return meeting
+
+
+def _tell_of_meeting(plan_id: int, email: str, kind: str, when: str) -> None:
+    """Tell the member of staff of a meeting of their plan (they are told of each one)."""
+    path = reverse("support_plans:plan_detail", args=[plan_id])
+    send_mail(
+        subject=f"A {kind} has been arranged for {when}",
+        message=(
+            f"A {kind} about your support plan has been arranged for {when}. "
+            f"Sign in to read your plan and add your comments: {path}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
 
 
 MEETING_RECORD_FIELDS = (

@@ -148,3 +148,30 @@ def test_appraisal_in_capability_is_suspended_or_no_longer_applies() -> None:
     )
     assert rules.appraisal_effect(changed) == AppraisalEffect.NO_LONGER_APPLIES
     assert rules.appraisal_effect(support("aspire-grow")) == AppraisalEffect.NO_LONGER_APPLIES
+
+
+@pytest.mark.policy_setting("support.stages")
+def test_a_stage_in_working_weeks_skips_the_bank_holiday() -> None:
+    # aspire §11.2: informal support for 12 working weeks; leger §8: normally 4 weeks.
+    cal = calendar()
+    start = dt.date(2027, 5, 3)  # Monday; the bank holidays of 3 and 31 May: only 31 loaded
+    aspire = support("aspire-grow")
+    ends = rules.stage_normally_ends(cal, aspire, "informal_support", start)
+    assert ends == cal.add_working_days(start, 60)
+    leger = support("leger-pdp")
+    assert rules.stage_normally_ends(cal, leger, "informal_support", start) == dt.date(2027, 5, 31)
+    calendar_weeks = aspire.stages[0].model_copy(update={"working_weeks": False})
+    changed = aspire.model_copy(update={"stages": (calendar_weeks,)})
+    assert rules.stage_normally_ends(cal, changed, "informal_support", start) == dt.date(
+        2027, 7, 26
+    )
+
+
+@pytest.mark.policy_setting("support.capability_letter_within_working_days")
+def test_the_capability_letter_is_due_in_working_days() -> None:
+    # leger §11: the headteacher writes within 5 working days.
+    cal = calendar()
+    leger = support("leger-pdp")
+    assert rules.capability_letter_due(cal, leger, dt.date(2027, 5, 26)) == dt.date(2027, 6, 3)
+    unset = leger.model_copy(update={"capability_letter_within_working_days": None})
+    assert rules.capability_letter_due(cal, unset, dt.date(2027, 5, 26)) is None

@@ -238,3 +238,22 @@ def test_who_may_act(school: School) -> None:
     assert comment.plan_id == plan.pk
     with pytest.raises(services.SupportPlanError, match="already has an open"):
         services.plan_open(actor=user(school.headteacher), concern=plan.concern)  # type: ignore[arg-type]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_member_of_staff_is_told_of_each_meeting(
+    school: School,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    plan, _ = open_plan(school, "leger-pdp")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_schedule(
+            actor=user(school.reviewer),
+            plan=plan,
+            kind=MeetingKind.SUPPORT,
+            scheduled_for=dt.date(2027, 6, 2),
+            notice_given_on=TODAY.date(),
+        )
+    assert [m.to for m in mail.outbox] == [[school.teacher.email]]
+    assert "2 June 2027" in mail.outbox[0].subject

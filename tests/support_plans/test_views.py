@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from cycles.models import CycleState
+from cycles.models import AppraisalCycle, CycleState
 from support_plans import services
 from support_plans.models import CAPABILITY, Concern, PlanComment, SupportPlan
 from tests.objectives.support import School, make_cycle, user, version_with
@@ -191,3 +191,34 @@ def test_the_plan_page_lists_the_policys_stages(school: School) -> None:
     assert plan.stage == "first_talk"
     page = client_for(school.reviewer).get(reverse("support_plans:plan_detail", args=[plan.pk]))
     assert "First talk (now)" in page.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.policy_setting("support.capability_letter_contents")
+def test_in_capability_the_plan_lists_what_the_invitation_letter_includes(
+    school: School,
+) -> None:
+    # leger §11: the letter's contents; the same policy with none listed shows no list.
+    for contents in (["The concerns", "The right to be accompanied"], []):
+        SupportPlan.objects.all().delete()
+        AppraisalCycle.objects.all().delete()
+        version = version_with(
+            school.trust,
+            "leger-pdp",
+            {"support.capability_letter_contents": contents},
+            label=str(len(contents)),
+        )
+        make_cycle(school.teacher, version, reviewer=school.reviewer)
+        plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+        for target in ("formal_support_plan", "formal_review", CAPABILITY):
+            plan = services.plan_move(actor=user(school.reviewer), plan=plan, to=target)
+        body = (
+            client_for(school.reviewer)
+            .get(reverse("support_plans:plan_detail", args=[plan.pk]))
+            .content.decode()
+        )
+        assert ("The right to be accompanied" in body) is bool(contents)
+        assert ("The invitation to the capability meeting includes" in body) is bool(contents)
+        # leger §11: within 5 working days, past the spring bank holiday.
+        assert "The headteacher writes by 3 June 2027" in body
+        services.plan_close(actor=user(school.reviewer), plan=plan, outcome="Sustained.")

@@ -108,7 +108,8 @@ class SupportSettings(_Frozen):
         ),
         "stages": (
             "Sets the stages a support plan opens at and moves along, one at a time, before "
-            "capability; each stage's meeting notice is the least notice a meeting at that "
+            "capability; the plan shows when each stage normally ends (in working weeks "
+            "where set), each stage's meeting notice is the least notice a meeting at that "
             "stage may be scheduled with, and its record contents are listed on the plan."
         ),
         "concerns_reported_to_headteacher": (
@@ -120,8 +121,14 @@ class SupportSettings(_Frozen):
             "Sets the least notice, in working days on the academy's calendar, of a "
             "capability meeting: an earlier date is refused with the earliest allowed date."
         ),
-        "capability_letter_within_working_days": _AWAITING,
-        "capability_letter_contents": _AWAITING,
+        "capability_letter_within_working_days": (
+            "Sets how many working days after capability starts the invitation to the "
+            "capability meeting is due: the support plan shows the date."
+        ),
+        "capability_letter_contents": (
+            "Lists what the invitation to the capability meeting includes: a plan in "
+            "capability shows the list (the letter itself is written outside the product)."
+        ),
         "accompanied_at_capability_meeting": (
             "When on, the support plan's capability stage tells the member of staff and "
             "their manager that they may be accompanied at the capability meeting."
