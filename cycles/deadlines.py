@@ -163,7 +163,7 @@ def all_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
         asked = running if source.STOPPED_BY_SUSPENSION else live
         if asked:
             found.extend(source.deadlines_for_cycles(asked, calendars))
-    found.sort(key=lambda d: (d.due_on, d.cycle_id or 0, d.kind, d.subject.kind, d.subject.pk))
+    found.sort(key=lambda d: (d.due_on, d.cycle_id or 0, d.kind))
     return found
 
 
@@ -218,12 +218,12 @@ class CycleRole:
         on: dt.date,
         /,
     ) -> Mapping[Subject, Sequence[int]]:
-        found: dict[Subject, Sequence[int]] = {}
-        for deadline in deadlines:
-            cycle = cycles.get(deadline.cycle_id) if deadline.cycle_id is not None else None
-            if cycle is not None and deadline.subject not in found:
-                found[deadline.subject] = self.pick(cycle, on)
-        return found
+        cycle_of = {d.subject: d.cycle_id for d in deadlines if d.cycle_id is not None}
+        return {
+            subject: self.pick(cycles[cycle_id], on)
+            for subject, cycle_id in cycle_of.items()
+            if cycle_id in cycles
+        }
 
 
 def _appraisee(cycle: AppraisalCycle, on: dt.date) -> list[int]:

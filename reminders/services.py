@@ -58,7 +58,7 @@ from .models import (
     ReminderStage,
     new_feed_token,
 )
-from .rules import reminder_due
+from .rules import ReminderDue, reminder_due
 from .selectors import (
     active_user_ids,
     cycles_for_sweep,
@@ -139,8 +139,7 @@ def _plan_batch(
         min(min(due_dates), on) - _CALENDAR_MARGIN,
         max(max(due_dates), on) + _CALENDAR_MARGIN,
     )
-    holders = recipients_by_subject(deadlines, by_id, on=on)
-    planned: list[PlannedReminder] = []
+    found_due: list[tuple[Deadline, AppraisalCycle, ReminderDue]] = []
     for deadline in deadlines:
         cycle = by_id[deadline.cycle_id]  # type: ignore[index]  # filtered above
         try:
@@ -157,8 +156,12 @@ def _plan_batch(
                 deadline.kind,
             )
             continue
-        if due is None:
-            continue
+        if due is not None:
+            found_due.append((deadline, cycle, due))
+    # Who holds each role, asked only about what is due today (a fraction of the batch).
+    holders = recipients_by_subject([d for d, _, _ in found_due], by_id, on=on)
+    planned: list[PlannedReminder] = []
+    for deadline, cycle, due in found_due:
         for user_id in holders.get((deadline.subject, deadline.recipient), ()):
             planned.append(
                 PlannedReminder(
@@ -286,7 +289,14 @@ def _still_due(
     cycle_ids = {r.cycle_id for r in rows if r.cycle_id is not None}
     cycles = list(cycles_for_sweep(on).filter(pk__in=cycle_ids))
     by_id = {c.pk: c for c in cycles}
-    pending = [d for d in all_deadlines(cycles) if not d.done and d.cycle_id in by_id]
+    claimed = {(r.subject_kind, r.subject_id, r.deadline_kind, r.due_on) for r in rows}
+    pending = [
+        d
+        for d in all_deadlines(cycles)
+        if not d.done
+        and d.cycle_id in by_id
+        and (d.subject.kind, d.subject.pk, d.kind, d.due_on) in claimed
+    ]
     holders = recipients_by_subject(pending, by_id, on=on)
     live_keys: set[tuple[str, int, str, str, int, dt.date]] = set()
     for deadline in pending:
