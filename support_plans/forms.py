@@ -144,3 +144,18 @@ class MeetingRecordForm(PlainTextMixin, forms.Form):
 
 class CommentForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     text = _text("Your comments", required=True, rows=6)
+
+
+class WrittenPlanForm(PlainTextMixin, forms.Form):
+    """One answer for each thing the policy says the stage's written plan sets out."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, items: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for index, item in enumerate(self.items):
+            self.fields[f"item_{index}"] = _text(item, rows=4)
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data.get(f"item_{i}") or "" for i in range(len(self.items))]

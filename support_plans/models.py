@@ -232,3 +232,26 @@ class PlanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%d %b %Y}"
+
+
+class WrittenPlan(models.Model):
+    """The written plan of one stage: what the policy says it sets out (classic §6.10.1:
+    areas of concern, the standard expected, timescale, support, monitoring, consequences),
+    each answered. Shared with the member of staff (§6.10.3)."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="written_plans")
+    stage = models.CharField(max_length=40)
+    # [{"item": what the policy lists, "text": the answer}], in the policy's order.
+    answers = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "stage"], name="one_written_plan_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"Written plan for {self.plan} ({self.stage})"

@@ -23,6 +23,7 @@ from .models import (
     PlanStatus,
     SupportMeeting,
     SupportPlan,
+    WrittenPlan,
 )
 
 if TYPE_CHECKING:
@@ -143,6 +144,12 @@ class PlanPage:
     stage_normally_ends: dt.date | None
     letter_due: dt.date | None
     letter_contents: tuple[str, ...]
+    written_plans: list[WrittenPlan]
+
+
+def written_plan_of(plan: SupportPlan) -> WrittenPlan | None:
+    """The written plan of the plan's current stage, if one has been saved."""
+    return WrittenPlan.objects.filter(plan=plan, stage=plan.stage).first()
 
 
 def _calendar_dates(plan: SupportPlan) -> tuple[dt.date | None, dt.date | None]:
@@ -182,6 +189,7 @@ def plan_page(plan: SupportPlan) -> PlanPage:
         stage_normally_ends=ends,
         letter_due=letter,
         letter_contents=support.capability_letter_contents if plan.in_capability else (),
+        written_plans=list(plan.written_plans.order_by("pk")),
     )
 
 

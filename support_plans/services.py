@@ -41,6 +41,7 @@ from .models import (
     PlanStatus,
     SupportMeeting,
     SupportPlan,
+    WrittenPlan,
 )
 from .permissions import PlanAction, can, may_raise_concern
 
@@ -550,3 +551,37 @@ def comment_add(*, actor: User, plan: SupportPlan, text: str) -> PlanComment:
     comment.save()
     _event(trust_id=plan.trust_id, kind=PlanEventKind.COMMENTED, actor=actor, plan=plan)
     return comment
+
+
+# ----- The written plan ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def written_plan_save(
+    *, actor: User, plan: SupportPlan, answers: list[str], expected_version: int
+) -> WrittenPlan:
+    """Save the written plan of the plan's current stage: one answer for each thing the
+    pinned policy says the stage's plan sets out (``record_contents``), in its order."""
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    rule = locked.policy_version.rules.support.stage(locked.stage)
+    items = rule.record_contents if rule is not None else ()
+    if not items:
+        raise SupportPlanError("The policy sets no written plan for this stage.")
+    if len(answers) != len(items):
+        raise SupportPlanError(STALE)
+    written, created = WrittenPlan.objects.select_for_update(of=("self",)).get_or_create(
+        plan=locked, stage=locked.stage, defaults={"trust_id": locked.trust_id, "version": 0}
+    )
+    if not created and written.version != expected_version:
+        raise SupportPlanError(STALE)
+    written.answers = [
+        {"item": item, "text": text.strip()} for item, text in zip(items, answers, strict=True)
+    ]
+    written.version += 1
+    _history(written, actor, "Written plan saved")
+    written.save()
+    return written
+
+
+STALE = "Someone else saved this since you opened it: reload the page."

@@ -147,3 +147,35 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Your comments have been added to the plan.")
             return redirect("support_plans:plan_detail", pk=plan.pk)
     return render(request, "support_plans/comment_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def written_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The written plan of the plan's current stage, with what the policy says it sets out."""
+    principal = principal_of(request)
+    plan, access = permissions.get_plan_for_user(principal, pk, request=request)
+    require(access.may_manage)
+    rule = plan.policy_version.rules.support.stage(plan.stage)
+    items = rule.record_contents if rule is not None else ()
+    require(bool(items), "The policy sets no written plan for this stage.")
+    current = selectors.written_plan_of(plan)
+    initial: dict[str, object] = {"version": current.version if current else 0}
+    if current is not None:
+        saved = {a["item"]: a["text"] for a in current.answers}
+        initial.update({f"item_{i}": saved.get(item, "") for i, item in enumerate(items)})
+    form = forms.WrittenPlanForm(request.POST or None, items=items, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.written_plan_save(
+                actor=request.user,  # type: ignore[arg-type]
+                plan=plan,
+                answers=form.answers(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.SupportPlanError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, "The written plan is saved.")
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return render(request, "support_plans/written_plan.html", {"plan": plan, "form": form})

@@ -222,3 +222,29 @@ def test_in_capability_the_plan_lists_what_the_invitation_letter_includes(
         # leger §11: within 5 working days, past the spring bank holiday.
         assert "The headteacher writes by 3 June 2027" in body
         services.plan_close(actor=user(school.reviewer), plan=plan, outcome="Sustained.")
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_classic_structured_support_has_a_written_plan_the_member_of_staff_reads(
+    school: School,
+) -> None:
+    # classic §6.10.1: the structured support record's contents; §6.10.3 shared with them.
+    school.cycle("classic-objectives")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    reviewer = client_for(school.reviewer)
+    url = reverse("support_plans:written_plan", args=[plan.pk])
+    assert reviewer.get(url).status_code == 403  # the early conversation has no written plan
+    for target in ("coaching", "structured_support"):
+        plan = services.plan_move(actor=user(school.reviewer), plan=plan, to=target)
+    items = plan.policy_version.rules.support.stage("structured_support").record_contents
+    page = reviewer.get(url).content.decode()
+    assert all(item in page for item in items)
+    data = {"version": "0", **{f"item_{i}": f"Answer {i}" for i in range(len(items))}}
+    assert reviewer.post(url, data).status_code == 302
+    again = {**data, "item_0": "Changed"}
+    stale = reviewer.post(url, again)  # version 0 again: someone saved since
+    assert stale.status_code == 200 and "reload the page" in stale.content.decode()
+    teacher = client_for(school.teacher)
+    body = teacher.get(reverse("support_plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Answer 1" in body and items[1] in body
+    assert teacher.get(url).status_code == 403
