@@ -71,6 +71,8 @@ class AccessLogEntry(AppendOnlyModel):
         indexes = [
             models.Index(fields=["trust", "at"], name="audit_access_trust_at"),
             models.Index(fields=["trust", "user", "at"], name="audit_access_trust_user_at"),
+            # The retention purge finds and deletes the rows naming each destroyed record.
+            models.Index(fields=["object_type", "object_id"], name="audit_access_object"),
         ]
 
     def __str__(self) -> str:
