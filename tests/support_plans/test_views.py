@@ -248,3 +248,15 @@ def test_classic_structured_support_has_a_written_plan_the_member_of_staff_reads
     body = teacher.get(reverse("support_plans:plan_detail", args=[plan.pk])).content.decode()
     assert "Answer 1" in body and items[1] in body
     assert teacher.get(url).status_code == 403
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_staff_record_links_to_the_plans_the_viewer_may_read(school: School) -> None:
+    school.cycle("staploe-associate")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    link = reverse("support_plans:plan_detail", args=[plan.pk])
+    record = reverse("organisation:staff_detail", args=[school.teacher.pk])
+    assert link in client_for(school.hr).get(record).content.decode()
+    assert link in client_for(school.teacher).get(record).content.decode()
+    other = client_for(school.colleague).get(record)
+    assert link not in other.content.decode()
