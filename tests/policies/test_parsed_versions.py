@@ -12,7 +12,7 @@ from cycles.models import AppraisalCycle
 from policies.models import PolicyVersion
 from policies.schema import PolicySettings
 from policies.schema.stored import ParsedVersions, parsed_versions
-from policies.services import policy_create
+from policies.services import policy_create, policy_version_create
 from tests.factories import TrustFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,7 @@ def test_two_row_objects_of_one_version_share_one_parse(version: PolicyVersion) 
 def test_select_related_rows_share_one_parse(world) -> None:  # type: ignore[no-untyped-def]
     cycles = list(AppraisalCycle.objects.select_related("policy_version"))
     assert len({c.policy_version_id for c in cycles}) < len(cycles)  # several per version
+    parsed_versions.clear()  # building the world's grants already read its policy
     with count_validations() as validate:
         for cycle in cycles:
             assert cycle.policy_version.rules is not None
@@ -98,3 +99,47 @@ def test_the_cache_is_bounded() -> None:
         cache.rules(3, {})  # still there
         cache.rules(1, {})  # the least recently used went first
     assert validate.call_count == 1
+
+
+def test_every_cycle_of_a_version_reads_the_identical_settings_object(world) -> None:  # type: ignore[no-untyped-def]
+    """Each row of a ``select_related`` list has its own PolicyVersion object; all of them
+    answer with one parsed object per version id, parsed once."""
+    version = world.policy_version
+    for key in ("appraisee", "colleague", "line_manager"):
+        assert world.cycles[key].policy_version_id == version.pk
+    parsed_versions.clear()
+    with count_validations() as validate:
+        cycles = list(
+            AppraisalCycle.objects.select_related("policy_version").filter(policy_version=version)
+        )
+        assert len(cycles) >= 3
+        assert len({id(c.policy_version) for c in cycles}) == len(cycles)
+        parsed = {id(c.policy_version.rules) for c in cycles}
+        # A later request's rows get the same object again.
+        again = AppraisalCycle.objects.select_related("policy_version").get(pk=cycles[0].pk)
+        assert again.policy_version.rules is cycles[0].policy_version.rules
+    assert len(parsed) == 1
+    assert validate.call_count == 1
+
+
+def test_new_settings_make_a_new_version_and_leave_the_pinned_one_as_it_was(
+    version: PolicyVersion,
+) -> None:
+    """A pinned version is never edited: new settings are a new version, and the old one's
+    document and parse stay what the cycles pinned."""
+    stored = PolicyVersion.objects.get(pk=version.pk)
+    document, parsed = stored.settings, stored.rules
+    changed = {**document, "retention": {**document["retention"], "default_years": 9}}
+    newer = policy_version_create(
+        policy=version.policy,
+        settings=changed,
+        effective_from=dt.date(2026, 9, 1),
+        change_note="Longer",
+        actor=None,
+    )
+    assert newer.pk != version.pk and newer.number == 2
+    assert PolicyVersion.objects.get(pk=newer.pk).rules.retention.default_years == 9
+    old = PolicyVersion.objects.get(pk=version.pk)
+    assert old.settings == document
+    assert old.rules is parsed
+    assert old.rules.retention.default_years == 7
