@@ -14,7 +14,7 @@ from appraisal_site.forms import PlainTextMixin
 from organisation.models import StaffMember
 from submissions.guard import SubmitOnceMixin
 
-from .models import ConcernAbout, MeetingKind
+from .models import ConcernAbout, MeetingKind, PauseReason
 
 LONG_TEXT = 5000
 STALE_MESSAGE = "This page is out of date. Open it again and make your changes."
@@ -159,3 +159,13 @@ class WrittenPlanForm(PlainTextMixin, forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data.get(f"item_{i}") or "" for i in range(len(self.items))]
+
+
+class PauseForm(PlainTextMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label="Why the plan is paused", choices=PauseReason.choices, widget=forms.RadioSelect
+    )
+
+
+class ResumeForm(PlainTextMixin, forms.Form):
+    """Resuming needs nothing but the press of the button."""

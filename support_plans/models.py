@@ -61,6 +61,11 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class PauseReason(models.TextChoices):
+    GRIEVANCE = "grievance", "A grievance is being dealt with"
+    SICKNESS = "sickness", "Long-term sickness absence"
+
+
 class AppraisalEffect(models.TextChoices):
     NONE = "", "Appraisal carries on"
     SUSPENDED = "suspended", "Appraisal is suspended until the capability matter ends"
@@ -100,6 +105,8 @@ class SupportPlan(models.Model):
     )
     capability_started_on = models.DateField(null=True, blank=True)
     capability_ended_on = models.DateField(null=True, blank=True)
+    paused_on = models.DateField(null=True, blank=True)
+    pause_reason = models.CharField(max_length=12, choices=PauseReason.choices, blank=True)
     outcome = models.TextField(blank=True)
     sustain_until = models.DateField(null=True, blank=True)
     opened_on = models.DateField()
@@ -127,6 +134,10 @@ class SupportPlan(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == PlanStatus.OPEN
+
+    @property
+    def is_paused(self) -> bool:
+        return self.is_open and self.paused_on is not None
 
     @property
     def in_capability(self) -> bool:
@@ -202,6 +213,8 @@ class PlanEventKind(models.TextChoices):
     CAPABILITY_STARTED = "capability_started", "Capability procedure started"
     CAPABILITY_ENDED = "capability_ended", "Capability ended: returned to appraisal"
     CLOSED = "closed", "Support plan closed"
+    PAUSED = "paused", "Support plan paused"
+    RESUMED = "resumed", "Support plan resumed"
     MEETING_SCHEDULED = "meeting_scheduled", "Meeting scheduled"
     MEETING_RECORDED = "meeting_recorded", "Meeting recorded"
     COMMENTED = "commented", "Comment added by the member of staff"

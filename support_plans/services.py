@@ -35,6 +35,7 @@ from .models import (
     AppraisalEffect,
     Concern,
     ConcernAbout,
+    PauseReason,
     PlanComment,
     PlanEvent,
     PlanEventKind,
@@ -62,6 +63,7 @@ class SupportPlanError(Exception):
 class Phase(enum.StrEnum):
     SUPPORT = "support"  # open, at one of the policy's support stages
     CAPABILITY = "capability"  # open, in the capability procedure
+    PAUSED = "paused"  # open, paused for a grievance or long sickness
     CLOSED = "closed"
 
 
@@ -72,12 +74,18 @@ TRANSITIONS: dict[tuple[Phase, Phase], str] = {
     (Phase.SUPPORT, Phase.CAPABILITY): "Start the capability procedure",
     (Phase.SUPPORT, Phase.CLOSED): "Close the plan: the support has succeeded",
     (Phase.CAPABILITY, Phase.CLOSED): "End capability and return to appraisal",
+    (Phase.SUPPORT, Phase.PAUSED): "Pause the plan",
+    (Phase.CAPABILITY, Phase.PAUSED): "Pause the plan",
+    (Phase.PAUSED, Phase.SUPPORT): "Resume the plan",
+    (Phase.PAUSED, Phase.CAPABILITY): "Resume the plan",
 }
 
 
 def phase_of(plan: SupportPlan) -> Phase:
     if not plan.is_open:
         return Phase.CLOSED
+    if plan.paused_on is not None:
+        return Phase.PAUSED
     return Phase.CAPABILITY if plan.stage == CAPABILITY else Phase.SUPPORT
 
 
@@ -269,6 +277,13 @@ def _require_manage(actor: User, plan: SupportPlan) -> None:
         raise SupportPlanError("You cannot change this support plan.")
 
 
+def _require_running(plan: SupportPlan) -> None:
+    if plan.is_paused:
+        raise SupportPlanError(
+            f"The plan is paused ({plan.get_pause_reason_display().lower()}): resume it first."
+        )
+
+
 def _live_cycle(plan: SupportPlan) -> AppraisalCycle | None:
     return (
         AppraisalCycle.objects.filter(trust_id=plan.trust_id, appraisee_id=plan.staff_id)
@@ -333,6 +348,7 @@ def plan_move(*, actor: User, plan: SupportPlan, to: str, bypass_reason: str = "
     applies the policy's rule to the appraisal cycle in the same transaction."""
     locked = _lock(plan)
     _require_manage(actor, locked)
+    _require_running(locked)
     support = locked.policy_version.rules.support
     refusal = rules.move_refusal(support, locked.stage, to, bypass_reason)
     if refusal is not None:
@@ -382,6 +398,7 @@ def plan_close(*, actor: User, plan: SupportPlan, outcome: str) -> SupportPlan:
     sustained and the person returns to appraisal (the suspended cycle resumes)."""
     locked = _lock(plan)
     _require_manage(actor, locked)
+    _require_running(locked)
     outcome = outcome.strip()
     if not outcome:
         raise SupportPlanError("Say what the outcome is.", field="outcome")
@@ -408,6 +425,52 @@ def plan_close(*, actor: User, plan: SupportPlan, outcome: str) -> SupportPlan:
     return locked
 
 
+@transaction.atomic
+def plan_pause(*, actor: User, plan: SupportPlan, reason: str) -> SupportPlan:
+    """Pause the plan while a grievance is dealt with or during long-term sickness
+    (staploe, Links to other policies): no move, meeting or closing until it resumes."""
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    if reason not in PauseReason.values:
+        raise SupportPlanError("Say why the plan is paused.", field="reason")
+    phase = phase_of(locked)
+    if (phase, Phase.PAUSED) not in TRANSITIONS:
+        raise SupportPlanError("The plan is already paused.")
+    locked.paused_on = timezone.localdate()
+    locked.pause_reason = reason
+    locked.version += 1
+    _history(locked, actor, TRANSITIONS[(phase, Phase.PAUSED)])
+    locked.save(update_fields=["paused_on", "pause_reason", "version"])
+    _event(
+        trust_id=locked.trust_id,
+        kind=PlanEventKind.PAUSED,
+        actor=actor,
+        plan=locked,
+        reason=locked.get_pause_reason_display(),
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_resume(*, actor: User, plan: SupportPlan) -> SupportPlan:
+    """Resume a paused plan at its stage; the stage's clock moves on by the days paused,
+    so the date it normally ends moves with it."""
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    if locked.paused_on is None:
+        raise SupportPlanError("The plan is not paused.")
+    today = timezone.localdate()
+    locked.stage_started_on += today - locked.paused_on
+    locked.paused_on = None
+    locked.pause_reason = ""
+    target = Phase.CAPABILITY if locked.stage == CAPABILITY else Phase.SUPPORT
+    locked.version += 1
+    _history(locked, actor, TRANSITIONS[(Phase.PAUSED, target)])
+    locked.save(update_fields=["paused_on", "pause_reason", "stage_started_on", "version"])
+    _event(trust_id=locked.trust_id, kind=PlanEventKind.RESUMED, actor=actor, plan=locked)
+    return locked
+
+
 # ----- Meetings and comments -----------------------------------------------------------------
 
 
@@ -425,6 +488,7 @@ def meeting_schedule(
     date is in the message)."""
     locked = _lock(plan)
     _require_manage(actor, locked)
+    _require_running(locked)
     support = locked.policy_version.rules.support
     if kind not in rules.meeting_kinds(support, locked.stage):
         raise SupportPlanError("Choose a kind of meeting for this stage.", field="kind")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/move/", plans.plan_move, name="plan_move"),
     path("plans/<int:pk>/close/", plans.plan_close, name="plan_close"),
+    path("plans/<int:pk>/pause/", plans.plan_pause, name="plan_pause"),
     path("plans/<int:pk>/written-plan/", plans.written_plan, name="written_plan"),
     path("plans/<int:pk>/comments/new/", plans.comment_add, name="comment_add"),
     path("plans/<int:pk>/meetings/new/", meetings.meeting_add, name="meeting_add"),

@@ -76,7 +76,7 @@ def plan_open(request: HttpRequest, pk: int) -> HttpResponse:
         permissions.can(principal, permissions.PlanAction.OPEN_PLAN, concern),
         "You cannot open a support plan for this member of staff.",
     )
-    form = forms.OpenPlanForm(request.POST or None)
+    form = forms.OpenPlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.plan_open(actor=request.user, concern=concern)  # type: ignore[arg-type]

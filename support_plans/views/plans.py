@@ -179,3 +179,33 @@ def written_plan(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The written plan is saved.")
             return redirect("support_plans:plan_detail", pk=plan.pk)
     return render(request, "support_plans/written_plan.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_pause(request: HttpRequest, pk: int) -> HttpResponse:
+    """Pause the plan (a grievance, long-term sickness), or resume a paused one."""
+    principal = principal_of(request)
+    plan, access = permissions.get_plan_for_user(principal, pk, request=request)
+    require(access.may_manage)
+    data = request.POST if request.method == "POST" else None
+    form: forms.PauseForm | forms.ResumeForm
+    form = forms.ResumeForm(data) if plan.is_paused else forms.PauseForm(data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if plan.is_paused:
+                plan = services.plan_resume(actor=request.user, plan=plan)  # type: ignore[arg-type]
+                done = "The plan is resumed."
+            else:
+                plan = services.plan_pause(
+                    actor=request.user,  # type: ignore[arg-type]
+                    plan=plan,
+                    reason=form.cleaned_data["reason"],
+                )
+                done = "The plan is paused."
+        except services.SupportPlanError as error:
+            add_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("support_plans:plan_detail", pk=plan.pk)
+    return render(request, "support_plans/plan_pause.html", {"plan": plan, "form": form})

@@ -337,6 +337,7 @@ ROUTES: dict[str, K] = {
     "support_plans:plan_move": lambda s: {"pk": s.plan.pk},
     "support_plans:plan_close": lambda s: {"pk": s.plan.pk},
     "support_plans:written_plan": lambda s: {"pk": s.plan.pk},
+    "support_plans:plan_pause": lambda s: {"pk": s.plan.pk},
     "support_plans:comment_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_edit": lambda s: {"pk": s.plan.pk, "meeting_id": s.support_meeting.pk},

@@ -257,3 +257,29 @@ def test_the_member_of_staff_is_told_of_each_meeting(
         )
     assert [m.to for m in mail.outbox] == [[school.teacher.email]]
     assert "2 June 2027" in mail.outbox[0].subject
+
+
+def test_a_paused_plan_moves_on_only_after_it_resumes(school: School) -> None:
+    # staploe, Links to other policies: a grievance or long sickness pauses the plan.
+    with time_machine.travel(TODAY, tick=False):
+        plan, _ = open_plan(school, "staploe-associate")
+        manager = user(school.reviewer)
+        plan = services.plan_pause(actor=manager, plan=plan, reason="sickness")
+        with pytest.raises(services.SupportPlanError, match="paused"):
+            services.plan_move(actor=manager, plan=plan, to=CAPABILITY)
+        with pytest.raises(services.SupportPlanError, match="paused"):
+            services.meeting_schedule(
+                actor=manager,
+                plan=plan,
+                kind=MeetingKind.SUPPORT,
+                scheduled_for=dt.date(2027, 6, 2),
+                notice_given_on=TODAY.date(),
+            )
+        with pytest.raises(services.SupportPlanError):
+            services.plan_pause(actor=user(school.teacher), plan=plan, reason="grievance")
+    with time_machine.travel(TODAY + dt.timedelta(days=14), tick=False):
+        plan = services.plan_resume(actor=manager, plan=plan)
+        assert plan.stage_started_on == TODAY.date() + dt.timedelta(days=14)
+        plan = services.plan_move(actor=manager, plan=plan, to=CAPABILITY)
+    kinds = list(PlanEvent.objects.filter(plan=plan).values_list("kind", flat=True))
+    assert kinds[1:3] == [PlanEventKind.PAUSED, PlanEventKind.RESUMED]

@@ -260,3 +260,18 @@ def test_the_staff_record_links_to_the_plans_the_viewer_may_read(school: School)
     assert link in client_for(school.teacher).get(record).content.decode()
     other = client_for(school.colleague).get(record)
     assert link not in other.content.decode()
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_manager_pauses_and_resumes_a_plan(school: School) -> None:
+    school.cycle("staploe-associate")
+    plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+    reviewer = client_for(school.reviewer)
+    url = reverse("support_plans:plan_pause", args=[plan.pk])
+    assert reviewer.post(url, {"reason": "nonsense"}).status_code == 200
+    assert reviewer.post(url, {"reason": "grievance"}).status_code == 302
+    page = reviewer.get(reverse("support_plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "a grievance is being dealt with" in page and "Resume the plan" in page
+    assert client_for(school.teacher).get(url).status_code == 403
+    assert reviewer.post(url, {}).status_code == 302
+    assert not SupportPlan.objects.get().is_paused
