@@ -147,6 +147,25 @@ class GrantAccessForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.cycle = cycle
         self.user: User | None = None
+        headteacher = cycle.policy_version.rules.headteacher
+        if not permissions.adviser_offered(headteacher):
+            # The policy has no external adviser: the choice is not offered at all.
+            field = self.fields["permission"]
+            field.choices = [  # type: ignore[attr-defined]
+                (key, label)
+                for key, label in GRANT_PERMISSIONS.items()
+                if key != permissions.ADVISER_GRANT
+            ]
+        size = headteacher.committee_size
+        hints = [f"The policy's review committee has {size} member{'s' if size != 1 else ''}"]
+        if headteacher.committee_includes:
+            hints[0] += ", always including " + ", ".join(headteacher.committee_includes)
+        if permissions.adviser_offered(headteacher) and headteacher.adviser_appointed_by:
+            hints.append(
+                "The policy says the external adviser is appointed by: "
+                + headteacher.adviser_appointed_by
+            )
+        self.fields["permission"].help_text = ". ".join(hints) + "."
 
     def clean_email(self) -> str:
         email: str = self.cleaned_data["email"]

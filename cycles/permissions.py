@@ -14,6 +14,14 @@ Relationships (appraisee, reviewer, reviewer's line managers) are computed from 
 and the line-management closure table; headteacher / delegate / HR access comes from the roles
 held on the Academy or Trust; per-cycle exceptions (external adviser, review committee member)
 are guardian rows on the cycle with an expiry.
+
+Reading a record follows the pinned policy's ``confidentiality.readers``: each role the list
+names (``Reader``) reads the cycles of its relationship only under policy versions that list
+it. Running the process is apart from reading it: HR and an academy's headteacher and
+delegated lead administer their cycles (``administered_cycles``: the stage, dates, reviewer,
+opening, suspending, closing and exceptional access) whatever the list says, and see what
+they administer without its content when the list leaves them out (classic §1.8: HR is not
+among those who see "performance management information and documentation").
 """
 
 from __future__ import annotations
@@ -24,16 +32,22 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.services import record_denied_if_exists
+from organisation.access_log import refused
 from organisation.models import LineManagementPath, Role
 from organisation.principal import Principal
 from policies.models import PolicyVersion
-from policies.schema import HeadteacherAppraiser, PolicySettings, Reader
+from policies.schema import (
+    AdviserUse,
+    HeadteacherAppraiser,
+    HeadteacherSettings,
+    PolicySettings,
+    Reader,
+)
 
-from .models import AppraisalCycle, CycleUserObjectPermission
+from .models import AppraisalCycle, CycleAccessGrant, CycleUserObjectPermission
 
 
 class CycleAction(enum.StrEnum):
@@ -46,23 +60,14 @@ class CycleAction(enum.StrEnum):
 ACADEMY_LEADS = (Role.HEADTEACHER, Role.APPRAISAL_DELEGATE)
 
 
-def _versions_where(trust_id: int, rule: Callable[[PolicySettings], bool]) -> list[int]:
-    """Ids of the trust's policy versions whose settings satisfy ``rule``.
-
-    A trust has a handful of versions, so reading them is cheaper and more portable than
-    querying inside the JSON (SQLite cannot test JSON array membership)."""
-    return [
-        version.pk
-        for version in PolicyVersion.objects.filter(policy__trust_id=trust_id).only(
-            "pk", "settings"
-        )
-        if rule(version.rules)
-    ]
+def policy_lists(rules: PolicySettings, reader: Reader) -> bool:
+    """Whether the policy names ``reader`` among those who read a person's record
+    (``confidentiality.readers``). A role the list leaves out does not read the record."""
+    return reader in rules.confidentiality.readers
 
 
-def _up_chain_reads(rules: PolicySettings) -> bool:
-    # staploe: "each of their line managers" may read the reviewee's documentation.
-    return Reader.REVIEWER_LINE_MANAGERS in rules.confidentiality.readers
+def _lists(cycle: AppraisalCycle, reader: Reader) -> bool:
+    return policy_lists(cycle.policy_version.rules, reader)
 
 
 def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
@@ -82,6 +87,32 @@ def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
 # (classic §3.1-3.2, leger §7: the governors' review committee, with an external adviser).
 ADVISER_GRANT = "view_cycle_as_adviser"
 COMMITTEE_GRANT = "review_headteacher_cycle"
+
+
+_CEO = "ceo"  # the key, beside each Reader, of the versions where the CEO reads the head's
+
+
+def _reader_versions(principal: Principal) -> dict[str, list[int]]:
+    """For each reader (and the CEO rule), the ids of the trust's policy versions under
+    which that reader reads: worked out once per principal (one query for a request's
+    pages and lists) and kept on it, so lists filter in SQL and stay flat."""
+    cached: dict[str, list[int]] | None = getattr(principal, "_reader_versions", None)
+    if cached is not None:
+        return cached
+    found: dict[str, list[int]] = {reader.value: [] for reader in Reader}
+    found[_CEO] = []
+    for version in PolicyVersion.objects.filter(policy__trust_id=principal.trust_id or 0).only(
+        "pk", "settings"
+    ):
+        rules = version.rules
+        for reader in Reader:
+            if policy_lists(rules, reader):
+                found[reader.value].append(version.pk)
+        if _ceo_reads_headteacher(rules):
+            found[_CEO].append(version.pk)
+    # Principal is a frozen dataclass: the cache is a private attribute beside its fields.
+    object.__setattr__(principal, "_reader_versions", found)
+    return found
 
 
 def _governs(principal: Principal) -> bool:
@@ -105,33 +136,70 @@ def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission, Any]
 
 
 def visible_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
-    """Every cycle this person may read, scoped to their trust first."""
+    """Every cycle whose record this person reads, scoped to their trust first: each
+    relationship or role counts only under policy versions whose ``confidentiality.readers``
+    list it; the headteacher's committee, adviser and CEO follow the headteacher section."""
+    if not principal.is_authenticated or principal.trust_id is None:
+        return AppraisalCycle.objects.none()
+    cycles = AppraisalCycle.objects.filter(trust_id=principal.trust_id)
+    versions = _reader_versions(principal)
+
+    def listing(reader: Reader) -> Q:
+        return Q(policy_version_id__in=versions[reader.value])
+
+    cond = Q(pk__in=_grant_ids(principal))
+    if principal.is_hr:
+        cond |= listing(Reader.TRUST_STAFF)
+    staff = principal.staff
+    if staff is not None:
+        cond |= Q(appraisee_id=staff.pk) & listing(Reader.REVIEWEE)
+        cond |= Q(reviewer_id=staff.pk) & listing(Reader.REVIEWER)
+        above_reviewer = LineManagementPath.objects.filter(
+            manager_id=staff.pk, depth__gte=1
+        ).values("report_id")
+        cond |= Q(reviewer_id__in=above_reviewer) & listing(Reader.REVIEWER_LINE_MANAGERS)
+    # Not the headteacher's own appraisal: that belongs to the governors' committee.
+    for role, reader in _ACADEMY_READERS:
+        academies = principal.academies_with(role)
+        if academies:
+            cond |= Q(academy_id__in=academies, is_headteacher_cycle=False) & listing(reader)
+    if principal.is_executive:
+        cond |= Q(is_headteacher_cycle=True, policy_version_id__in=versions[_CEO])
+    return cycles.filter(cond)
+
+
+# The roles held on an academy that read its records where the policy lists them.
+_ACADEMY_READERS = (
+    (Role.HEADTEACHER, Reader.HEADTEACHER),
+    (Role.APPRAISAL_DELEGATE, Reader.APPRAISAL_DELEGATE),
+    (Role.GOVERNOR, Reader.GOVERNING_BODY),
+)
+
+
+def administered_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
+    """Every cycle this person runs the process for, whether or not the policy lets them
+    read its record: HR every cycle of the trust, an academy's headteacher and delegated
+    lead those of their academy (not the headteacher's own). They see its stage, dates and
+    people, and open, suspend, close, change the reviewer and grant access; its content
+    (objectives, reviews, evidence, notes, statements) only through ``visible_cycles``."""
     if not principal.is_authenticated or principal.trust_id is None:
         return AppraisalCycle.objects.none()
     cycles = AppraisalCycle.objects.filter(trust_id=principal.trust_id)
     if principal.is_hr:
         return cycles
-    cond = Q(pk__in=_grant_ids(principal))
-    staff = principal.staff
-    if staff is not None:
-        cond |= Q(appraisee_id=staff.pk) | Q(reviewer_id=staff.pk)
-        above_reviewer = LineManagementPath.objects.filter(
-            manager_id=staff.pk, depth__gte=1
-        ).values("report_id")
-        cond |= Q(
-            reviewer_id__in=above_reviewer,
-            policy_version_id__in=_versions_where(principal.trust_id, _up_chain_reads),
-        )
     academies = principal.academies_with(*ACADEMY_LEADS)
-    if academies:
-        # Not the headteacher's own appraisal: that belongs to the governors' committee.
-        cond |= Q(academy_id__in=academies, is_headteacher_cycle=False)
-    if principal.is_executive:
-        cond |= Q(
-            is_headteacher_cycle=True,
-            policy_version_id__in=_versions_where(principal.trust_id, _ceo_reads_headteacher),
-        )
-    return cycles.filter(cond)
+    if not academies:
+        return cycles.none()
+    return cycles.filter(academy_id__in=academies, is_headteacher_cycle=False)
+
+
+def listed_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
+    """The cycles a list of an academy's appraisals shows this person: those they read and
+    those they administer."""
+    return AppraisalCycle.objects.filter(
+        Q(pk__in=visible_cycles(principal).values("pk"))
+        | Q(pk__in=administered_cycles(principal).values("pk"))
+    )
 
 
 def _is_reviewer(principal: Principal, cycle: AppraisalCycle) -> bool:
@@ -145,6 +213,16 @@ def _is_appraisee(principal: Principal, cycle: AppraisalCycle) -> bool:
 def _leads_academy(principal: Principal, cycle: AppraisalCycle) -> bool:
     return not cycle.is_headteacher_cycle and cycle.academy_id in principal.academies_with(
         *ACADEMY_LEADS
+    )
+
+
+def _lead_reads(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """An academy lead whose role the pinned policy lists among the readers."""
+    if cycle.is_headteacher_cycle:
+        return False
+    return any(
+        cycle.academy_id in principal.academies_with(role) and _lists(cycle, reader)
+        for role, reader in _ACADEMY_READERS[:2]
     )
 
 
@@ -166,13 +244,14 @@ def can(principal: Principal, action: str, cycle: AppraisalCycle) -> bool:
     if action is CycleAction.VIEW:
         return visible_cycles(principal).filter(pk=cycle.pk).exists()
     if action is CycleAction.COMMENT:
-        return _is_appraisee(principal, cycle)
+        return _is_appraisee(principal, cycle) and _lists(cycle, Reader.REVIEWEE)
     if action is CycleAction.EDIT:
         if _is_appraisee(principal, cycle):
             return False  # nobody reviews themself, whatever else they are
+        # The reviewer's work is on the record's content: only for those who read it.
         return (
-            _is_reviewer(principal, cycle)
-            or _leads_academy(principal, cycle)
+            (_is_reviewer(principal, cycle) and _lists(cycle, Reader.REVIEWER))
+            or _lead_reads(principal, cycle)
             or (
                 cycle.is_headteacher_cycle
                 and _has_grant(principal, cycle, "review_headteacher_cycle")
@@ -188,15 +267,16 @@ def can(principal: Principal, action: str, cycle: AppraisalCycle) -> bool:
 class CycleAccess:
     """What one person may do to one cycle they may see (healthchecks' access level, as
     returned by ``_get_check_for_user``): worked out from ``can`` once per action and kept
-    for the rest of the request. ``view`` is true by construction: only
-    ``get_cycle_for_user`` makes one, after checking it."""
+    for the rest of the request. ``view`` (reading the record) is true by construction
+    unless the cycle was fetched for administration (``administering=True``), where it is
+    whatever ``can`` answers: HR may run a cycle whose record the policy keeps from them."""
 
     __slots__ = ("_answers", "cycle", "principal")
 
-    def __init__(self, principal: Principal, cycle: AppraisalCycle) -> None:
+    def __init__(self, principal: Principal, cycle: AppraisalCycle, *, reads: bool = True) -> None:
         self.principal = principal
         self.cycle = cycle
-        self._answers: dict[CycleAction, bool] = {CycleAction.VIEW: True}
+        self._answers: dict[CycleAction, bool] = {CycleAction.VIEW: True} if reads else {}
 
     def allows(self, action: str) -> bool:
         action = CycleAction(action)
@@ -208,6 +288,11 @@ class CycleAccess:
         """403 for a person who may see the cycle but not do ``action`` to it."""
         if not self.allows(action):
             raise PermissionDenied(message)
+
+    @property
+    def reads(self) -> bool:
+        """Whether this person reads the record's content (the policy lists them)."""
+        return self.allows(CycleAction.VIEW)
 
     @property
     def can_edit(self) -> bool:
@@ -222,35 +307,31 @@ class CycleAccess:
         return self.allows(CycleAction.MANAGE)
 
 
-def refused(request: HttpRequest | None, model: type[Model], pk: object, message: str) -> Http404:
-    """The 404 to raise for a record this person may not see, after noting the refusal in
-    the security log when the record does exist (a mistyped id is not an event). Every
-    fetch-for-user helper answers through this, so every page logs refusals the same way;
-    ``request`` is None only outside a request (a task, a command), with nothing to log."""
-    if request is not None:
-        record_denied_if_exists(request=request, model=model, pk=pk)
-    return Http404(message)
-
-
 def get_cycle_for_user(
     principal: Principal,
     pk: int,
     *,
     request: HttpRequest | None,
     queryset: QuerySet[AppraisalCycle] | None = None,
+    administering: bool = False,
 ) -> tuple[AppraisalCycle, CycleAccess]:
     """The cycle if ``principal`` may see it, with what they may do to it; otherwise 404,
     the same as if it did not exist (and, for one that exists, a security event).
 
+    ``administering`` is for the cycle's own pages (its stage, reviewer, access), which
+    also open to whoever administers it without reading it (``administered_cycles``); the
+    access level then says whether they read it. Every page of a record's content leaves
+    it False.
+
     ``request`` is required so a view cannot forget to log; pass None only where there is
     no request."""
     base = queryset if queryset is not None else AppraisalCycle.objects.all()
-    visible = base.filter(pk__in=visible_cycles(principal).values("pk"))
+    allowed = listed_cycles(principal) if administering else visible_cycles(principal)
     try:
-        cycle = visible.get(pk=pk)
+        cycle = base.filter(pk__in=allowed.values("pk")).get(pk=pk)
     except AppraisalCycle.DoesNotExist:
         raise refused(request, AppraisalCycle, pk, "No such appraisal record.") from None
-    return cycle, CycleAccess(principal, cycle)
+    return cycle, CycleAccess(principal, cycle, reads=not administering)
 
 
 _Child = TypeVar("_Child", bound=Model)
@@ -323,12 +404,35 @@ def may_set_first_period(principal: Principal, cycle: AppraisalCycle) -> bool:
     return cycle.academy_id in principal.academies_with(Role.HEADTEACHER)
 
 
+def adviser_offered(headteacher: HeadteacherSettings) -> bool:
+    """Whether the policy has an external adviser support the headteacher's review
+    (``headteacher.external_adviser``): with none, no adviser access is offered."""
+    return headteacher.external_adviser is not AdviserUse.NONE
+
+
+def committee_members_with_access(
+    cycle: AppraisalCycle, *, excluding_user_id: int | None = None
+) -> int:
+    """How many people hold open review-committee access to ``cycle``."""
+    rows = CycleAccessGrant.objects.filter(
+        cycle=cycle,
+        permission=COMMITTEE_GRANT,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if excluding_user_id is not None:
+        rows = rows.exclude(user_id=excluding_user_id)
+    return rows.values("user_id").distinct().count()
+
+
 def access_grant_refusal(*, cycle: AppraisalCycle, user: Any, permission: str) -> str | None:
     """Why ``user`` may not be given ``permission`` on ``cycle`` (a sentence for the form),
     or None when the grant keeps the promises of docs/access.md: both kinds are for the
     headteacher's own appraisal only; the committee is the academy's governors (or the
-    trust's trustees, or the CEO where the policy puts the CEO on it); a governor is never
-    the adviser; and nobody the headteacher manages reads the headteacher's appraisal."""
+    trust's trustees, or the CEO where the policy puts the CEO on it), no more of them than
+    the policy's ``headteacher.committee_size``; an adviser only where the policy has one
+    (``headteacher.external_adviser``); a governor is never the adviser; and nobody the
+    headteacher manages reads the headteacher's appraisal."""
     from .services import GRANT_PERMISSIONS  # services imports this module
 
     if permission not in GRANT_PERMISSIONS:
@@ -348,6 +452,22 @@ def access_grant_refusal(*, cycle: AppraisalCycle, user: Any, permission: str) -
             "The review committee reviews the headteacher: membership can only be given "
             "on a headteacher's own appraisal, not this one."
         )
+    headteacher = cycle.policy_version.rules.headteacher
+    if permission == ADVISER_GRANT and not adviser_offered(headteacher):
+        return (
+            "The policy in force says no external adviser supports the headteacher's "
+            "review, so nobody can be given adviser access."
+        )
+    if permission == COMMITTEE_GRANT:
+        seats = headteacher.committee_size
+        members = committee_members_with_access(cycle, excluding_user_id=user.pk)
+        if members >= seats:
+            return (
+                f"The policy's review committee has {seats} "
+                f"member{'s' if seats != 1 else ''}, and {members} already "
+                f"{'have' if members != 1 else 'has'} access to this appraisal: withdraw "
+                "one before giving another."
+            )
     principal = principal_for(user)
     if principal.trust_id != cycle.trust_id:
         return "Access can only be granted to an account of the same trust."

@@ -18,7 +18,13 @@ from policies.schema import Reader
 
 from .deadlines import Deadline, all_deadlines, deadlines_by_cycle, next_due, recipient_label
 from .models import AppraisalCycle, CycleAccessGrant, CycleOpening, CycleState
-from .permissions import ACADEMY_LEADS, academies_for_opening, visible_cycles
+from .permissions import (
+    ACADEMY_LEADS,
+    academies_for_opening,
+    listed_cycles,
+    policy_lists,
+    visible_cycles,
+)
 
 RECIPIENT_LABELS = {
     "reviewer": "Reviewer",
@@ -79,7 +85,7 @@ class CycleRow:
 
 
 def _up_chain_reads(cycle: AppraisalCycle) -> bool:
-    return Reader.REVIEWER_LINE_MANAGERS in cycle.policy_version.rules.confidentiality.readers
+    return policy_lists(cycle.policy_version.rules, Reader.REVIEWER_LINE_MANAGERS)
 
 
 def _rows(cycles: Sequence[AppraisalCycle], today: dt.date) -> list[CycleRow]:
@@ -187,10 +193,14 @@ class AcademyOverview:
 
 def academy_cycles(principal: Principal, academy: Academy) -> QuerySet[AppraisalCycle]:
     """The academy's cycles this person may see (other than their own) that are open, or
-    closed in the last year."""
+    closed in the last year: those they read and those they administer (HR and the
+    academy's leads list every cycle they run, whether or not the policy lets them read
+    its record)."""
     recent = timezone.localdate() - dt.timedelta(days=365)
-    cycles = visible_cycles(principal).filter(
-        Q(state__in=OPEN_STATES) | Q(ends_on__gte=recent), academy=academy
+    cycles = (
+        listed_cycles(principal)
+        .filter(trust_id=principal.tenant_id)
+        .filter(Q(state__in=OPEN_STATES) | Q(ends_on__gte=recent), academy=academy)
     )
     if principal.staff is not None:
         # Their own appraisal is on "My appraisal", not in the list of those they manage.

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.services import record_access
 from organisation.models import Academy, Trust
 from organisation.principal import Principal, principal_for
+from policies.schema import AdviserUse
 from submissions.guard import submit_once
 
 from . import extensions, permissions, rules, selectors, services
@@ -46,14 +47,24 @@ def _principal(request: HttpRequest) -> Principal:
     return principal
 
 
-def _cycle(request: HttpRequest, pk: int) -> tuple[Principal, AppraisalCycle]:
+def _cycle_and_access(
+    request: HttpRequest, pk: int
+) -> tuple[Principal, AppraisalCycle, permissions.CycleAccess]:
+    # The cycle's own pages (its stage, people and access) open to those who administer it
+    # as well as to its readers; its content is for readers only (``access.reads``).
     principal = _principal(request)
-    cycle, _access = get_cycle_for_user(
+    cycle, access = get_cycle_for_user(
         principal,
         pk,
         request=request,
         queryset=selectors.with_page_relations(AppraisalCycle.objects.all()),
+        administering=True,
     )
+    return principal, cycle, access
+
+
+def _cycle(request: HttpRequest, pk: int) -> tuple[Principal, AppraisalCycle]:
+    principal, cycle, _access = _cycle_and_access(request, pk)
     return principal, cycle
 
 
@@ -194,7 +205,7 @@ def _section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, A
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    principal, cycle = _cycle(request, pk)
+    principal, cycle, access = _cycle_and_access(request, pk)
     record_access(request=request, obj=cycle, action="view", label=_label(cycle))
     today = timezone.localdate()
     can_manage = permissions.can(principal, CycleAction.MANAGE, cycle)
@@ -245,7 +256,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if cycle.suspension_reason
         else "",
     }
-    context.update(_section_context(cycle, principal))
+    if access.reads:
+        context.update(_section_context(cycle, principal))
+    else:
+        # The policy's readers leave this person out: they run the process (stage, dates,
+        # people, access) and see none of the record's content.
+        context["cycle_sections"] = []
+        context["not_a_reader"] = True
     return render(request, "cycles/cycle_detail.html", context)
 
 
@@ -368,13 +385,19 @@ def access(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cycles:access", pk=cycle.pk)
     now = timezone.now()
     grants = selectors.grants_for(cycle)
+    active = [g for g in grants if g.revoked_at is None and g.expires_at > now]
+    headteacher = cycle.policy_version.rules.headteacher
     return render(
         request,
         "cycles/access.html",
         {
             "cycle": cycle,
             "form": form,
-            "active": [g for g in grants if g.revoked_at is None and g.expires_at > now],
+            # headteacher.external_adviser: "required" with nobody yet is said at the top.
+            "adviser_missing": cycle.is_headteacher_cycle
+            and headteacher.external_adviser == AdviserUse.REQUIRED
+            and not any(g.permission == permissions.ADVISER_GRANT for g in active),
+            "active": active,
             "ended": [g for g in grants if g.revoked_at is not None or g.expires_at <= now],
             "labels": services.GRANT_PERMISSIONS,
         },

@@ -41,6 +41,10 @@ def cycle_grant_access(
     each kind is for."""
     if user.trust_id != cycle.trust_id:
         raise CycleError("Access can only be granted to an account of the same trust.")
+    # Lock the cycle so two grants sent at the same moment are decided one after the other:
+    # one open grant per person and kind (revoking it always ends the access), and no more
+    # committee members than the policy's committee has.
+    AppraisalCycle.objects.select_for_update(of=("self",)).filter(pk=cycle.pk).first()
     refusal = permissions.access_grant_refusal(cycle=cycle, user=user, permission=permission)
     if refusal is not None:
         raise CycleError(refusal)
@@ -48,9 +52,6 @@ def cycle_grant_access(
         raise CycleError("The access must end in the future.")
     if not reason.strip():
         raise CycleError("Say why this person needs access.")
-    # Lock the cycle so two grants sent at the same moment are decided one after the other:
-    # one open grant per person and kind, so revoking it always ends the access.
-    AppraisalCycle.objects.select_for_update(of=("self",)).filter(pk=cycle.pk).first()
     current = CycleAccessGrant.objects.filter(
         cycle=cycle,
         user=user,

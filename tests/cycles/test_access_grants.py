@@ -183,3 +183,127 @@ def test_an_ordinary_cycles_access_page_offers_no_grant(w: World) -> None:
     text = page.content.decode()
     assert "Exceptional access is only for a headteacher" in text
     assert "Give access</button>" not in text
+
+
+# ----- What the policy's headteacher section says about these grants ----------------------
+
+
+def _headteacher_policy(w: World, **headteacher: object) -> None:
+    """The world's policy with only these headteacher settings changed."""
+    from policies.schema import CURRENT_SCHEMA_VERSION, SCHEMA_VERSION_KEY
+
+    version = w.policy_version
+    assert version is not None
+    version.settings = {SCHEMA_VERSION_KEY: CURRENT_SCHEMA_VERSION, "headteacher": headteacher}
+    version.save()
+    w.cycles["headteacher"].refresh_from_db()
+
+
+def _governors(w: World, count: int) -> list:  # type: ignore[type-arg]
+    people = []
+    for n in range(count):
+        user = UserFactory(trust=w.trust, email=f"governor{n}@alder.example.org")
+        role_grant(user=user, role=Role.GOVERNOR, trust=w.trust, academy=w.academy)
+        people.append(user)
+    return people
+
+
+def _grant(w: World, user, permission: str) -> None:  # type: ignore[no-untyped-def]
+    cycle_grant_access(
+        cycle=w.cycles["headteacher"],
+        user=user,
+        permission=permission,
+        expires_at=timezone.now() + dt.timedelta(days=30),
+        reason="Headteacher's review",
+        granted_by=w.user("hr"),
+    )
+
+
+@pytest.mark.policy_setting("headteacher.committee_size")
+@pytest.mark.parametrize(("size", "refused"), [(2, True), (3, False)])
+def test_no_more_committee_members_than_the_policy_has(w: World, size: int, refused: bool) -> None:
+    """classic §3.1: a committee of three. Two already sit; a third fits a committee of
+    three and is refused, with the reason by the choice, on a committee of two."""
+    _headteacher_policy(w, committee_size=size)
+    first, second, third = _governors(w, 3)
+    _grant(w, first, COMMITTEE)
+    _grant(w, second, COMMITTEE)
+    response = post_grant(w, "hr", w.cycles["headteacher"], third.email, COMMITTEE)
+    if refused:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "review committee has 2 members, and 2 already have access" in page
+        with pytest.raises(CycleError, match="withdraw one"):
+            _grant(w, third, COMMITTEE)
+    else:
+        assert response.status_code == 302
+    members = CycleAccessGrant.objects.filter(cycle=w.cycles["headteacher"], permission=COMMITTEE)
+    assert members.count() == (2 if refused else 3)
+
+
+@pytest.mark.policy_setting("headteacher.committee_size")
+def test_a_withdrawn_member_frees_the_seat(w: World) -> None:
+    from cycles.services import cycle_revoke_access
+
+    _headteacher_policy(w, committee_size=1)
+    first, second = _governors(w, 2)
+    _grant(w, first, COMMITTEE)
+    with pytest.raises(CycleError, match="has 1 member, and 1 already has access"):
+        _grant(w, second, COMMITTEE)
+    cycle_revoke_access(
+        grant=CycleAccessGrant.objects.get(user=first, permission=COMMITTEE),
+        revoked_by=w.user("hr"),
+    )
+    _grant(w, second, COMMITTEE)
+
+
+@pytest.mark.policy_setting("headteacher.external_adviser")
+@pytest.mark.parametrize("use", ["none", "optional"])
+def test_an_adviser_is_offered_only_where_the_policy_has_one(w: World, use: str) -> None:
+    _headteacher_policy(w, external_adviser=use)
+    cycle = w.cycles["headteacher"]
+    page = client_for(w, "hr").get(reverse("cycles:access", args=[cycle.pk])).content.decode()
+    assert (f'value="{ADVISER}"' in page) is (use != "none")
+    assert f'value="{COMMITTEE}"' in page
+    newcomer = UserFactory(trust=w.trust, email="second.adviser@alder.example.org")
+    if use == "none":
+        with pytest.raises(CycleError, match="no external adviser"):
+            _grant(w, newcomer, ADVISER)
+    else:
+        _grant(w, newcomer, ADVISER)
+        assert can(principal_for(newcomer), "view", cycle)
+
+
+@pytest.mark.policy_setting("headteacher.external_adviser")
+@pytest.mark.parametrize("use", ["required", "optional"])
+def test_a_required_adviser_not_yet_given_access_is_pointed_out(w: World, use: str) -> None:
+    _headteacher_policy(w, external_adviser=use)
+    cycle = w.cycles["headteacher"]
+    CycleAccessGrant.objects.filter(cycle=cycle, permission=ADVISER).update(
+        revoked_at=timezone.now()
+    )
+    page = client_for(w, "hr").get(reverse("cycles:access", args=[cycle.pk])).content.decode()
+    assert ('id="adviser-required"' in page) is (use == "required")
+
+
+@pytest.mark.policy_setting("headteacher.committee_includes", "headteacher.adviser_appointed_by")
+@pytest.mark.parametrize(
+    ("includes", "appointed_by"),
+    [(["Chair of governors"], "The trust board"), (["The trust CEO"], "The local governing body")],
+)
+def test_the_access_form_says_who_the_committee_and_adviser_are(
+    w: World, includes: list[str], appointed_by: str
+) -> None:
+    """The committee's members and the adviser's appointer are wording for the record
+    (never searched to decide access): the grant form says them beside the choice."""
+    _headteacher_policy(w, committee_includes=includes, adviser_appointed_by=appointed_by)
+    page = (
+        client_for(w, "hr")
+        .get(reverse("cycles:access", args=[w.cycles["headteacher"].pk]))
+        .content.decode()
+    )
+    assert f"always including {includes[0]}" in page
+    assert f"appointed by: {appointed_by}" in page
+    for other in ("Chair of governors", "The trust CEO"):
+        if other not in includes:
+            assert f"always including {other}" not in page

@@ -62,3 +62,27 @@ def test_a_version_stored_before_the_setting_keeps_its_answer(world: World) -> N
     version.settings = {"headteacher": {"committee_includes": ["The trust CEO"]}}
     version.save()
     assert _ceo_reads(world)
+
+
+@pytest.mark.policy_setting("headteacher.ceo_on_committee")
+@pytest.mark.parametrize("on_committee", [True, False])
+def test_ceo_on_committee_alone_decides_it(world: World, on_committee: bool) -> None:
+    _policy_says(world, {"ceo_on_committee": on_committee})
+    assert _ceo_reads(world) is on_committee
+
+
+@pytest.mark.policy_setting("headteacher.appraised_by")
+@pytest.mark.parametrize(
+    ("appraiser", "reads"),
+    [
+        ("governors_committee", False),
+        ("trust_board", False),
+        ("ceo", True),
+        ("governing_body_with_ceo", True),
+    ],
+)
+def test_who_appraises_the_head_decides_whether_the_ceo_reads(
+    world: World, appraiser: str, reads: bool
+) -> None:
+    _policy_says(world, {"appraised_by": appraiser})
+    assert _ceo_reads(world) is reads

@@ -380,6 +380,38 @@ def test_academy_overview_query_count_is_flat(w: World, django_assert_max_num_qu
         client.get(url)
 
 
+@pytest.mark.policy_setting("confidentiality.readers")
+@pytest.mark.parametrize("hr_reads", [False, True])
+def test_hr_lists_every_cycle_it_runs_in_flat_queries_whether_it_reads_or_not(
+    w: World, hr_reads: bool, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """HR administers every cycle: the overview lists them under a policy whose readers
+    leave trust staff out, in as many queries for 3 cycles as for 23; the cycle page then
+    shows the stage without the content, and the content's pages answer 404."""
+    version = w.policy_version
+    readers = ["reviewer", "reviewee", "headteacher"] + (["trust_staff"] if hr_reads else [])
+    version.settings = {"confidentiality": {"readers": readers}}
+    version.save()
+    client = client_for(w, "hr")
+    url = reverse("cycles:academy", args=[w.academy.pk])
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        first = client.get(url)
+    assert w.staff["appraisee"].full_name in first.content.decode()
+    _team(w, 20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+    cycle = w.cycles["appraisee"]
+    page = client.get(detail_url(cycle))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert ('id="not-a-reader"' in text) is not hr_reads
+    assert ('id="objectives-section-heading"' in text) is hr_reads
+    objectives = client.get(reverse("objectives:cycle", args=[cycle.pk]))
+    assert objectives.status_code == (200 if hr_reads else 404)
+
+
 def test_academy_index_redirects_a_headteacher_to_their_academy(w: World) -> None:
     response = client_for(w, "headteacher").get(reverse("cycles:academies"))
     assert response.status_code == 302

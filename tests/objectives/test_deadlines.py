@@ -10,7 +10,8 @@ import pytest
 from calendars.models import Term
 from calendars.selectors import calendars_for
 from cycles.deadlines import Deadline, all_deadlines
-from cycles.models import AppraisalCycle
+from cycles.models import AppraisalCycle, CycleState
+from objectives import deadlines as objectives_deadlines
 from objectives.deadlines import deadlines_for_cycles
 from objectives.models import Conversation, Meeting, ObjectivePlan, PlanState
 from organisation.models import Academy
@@ -239,3 +240,17 @@ def test_all_deadlines_includes_this_apps(school: School) -> None:
     cycle = school.cycle("classic-objectives")
     kinds = {d.kind for d in all_deadlines(AppraisalCycle.objects.filter(pk=cycle.pk))}
     assert {"objectives_agreed", "interim_meeting"} <= kinds
+
+
+def test_a_suspended_cycle_stops_this_apps_deadlines(school: School) -> None:
+    """Capability or grievance pauses the year: objectives, conversations and meetings
+    are not due while the cycle is suspended, and are due again once it resumes."""
+    assert objectives_deadlines.STOPPED_BY_SUSPENSION is True
+    cycle = school.cycle("classic-objectives")
+    cycle.state, cycle.suspended_from = CycleState.SUSPENDED, CycleState.ACTIVE
+    cycle.save(update_fields=["state", "suspended_from"])
+    assert all_deadlines(AppraisalCycle.objects.filter(pk=cycle.pk)) == []
+    cycle.state, cycle.suspended_from = CycleState.ACTIVE, ""
+    cycle.save(update_fields=["state", "suspended_from"])
+    kinds = {d.kind for d in all_deadlines(AppraisalCycle.objects.filter(pk=cycle.pk))}
+    assert "objectives_agreed" in kinds

@@ -145,7 +145,8 @@ def pdf_evidence(s) -> Evidence:  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.mark.parametrize("who", ["appraisee", "reviewer", "headteacher", "hr"])
+# classic §1.8 lists no HR reader: HR runs the cycle but does not read its evidence.
+@pytest.mark.parametrize("who", ["appraisee", "reviewer", "headteacher"])
 def test_download_for_those_who_may_read(client, s, pdf_evidence, who) -> None:  # type: ignore[no-untyped-def]
     client.force_login(getattr(s, who).user)
     response = client.get(reverse("reviews:evidence_download", args=[s.cycle.pk, pdf_evidence.pk]))
@@ -159,7 +160,7 @@ def test_download_for_those_who_may_read(client, s, pdf_evidence, who) -> None: 
     assert entry.action == "download" and entry.object_id == str(pdf_evidence.pk)
 
 
-@pytest.mark.parametrize("who", ["colleague", "sibling_head", "outsider", "outsider_head"])
+@pytest.mark.parametrize("who", ["colleague", "sibling_head", "outsider", "outsider_head", "hr"])
 def test_download_404_for_others(client, s, pdf_evidence, who) -> None:  # type: ignore[no-untyped-def]
     client.force_login(getattr(s, who).user)
     response = client.get(reverse("reviews:evidence_download", args=[s.cycle.pk, pdf_evidence.pk]))

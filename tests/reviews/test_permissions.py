@@ -68,7 +68,8 @@ def test_who_does_what_on_a_cycle(world, persona, expected):
     [
         ("line_manager", True),
         ("appraisee", True),
-        ("hr", True),
+        # The world's policy keeps the default readers, which leave trust staff (HR) out.
+        ("hr", False),
         ("colleague", False),
         ("b_hr", False),
         ("sibling_head", False),

@@ -14,6 +14,30 @@ class ConfidentialitySettings(_Frozen):
     """Who may read a person's appraisal record, and what leaves the school."""
 
     TITLE: ClassVar[str] = "Confidentiality"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "readers": "Decides who opens a person's appraisal record (objectives, reviews, "
+        "evidence, notes and statements) under this policy: a role left out of the list "
+        'gets "Page not found" for it and does not see it in any list. HR, the headteacher '
+        "and the delegated lead still run the cycles they administer (stage, dates, reviewer, "
+        "opening, suspending, closing, exceptional access) without reading their content. "
+        "The governing body, when listed, reads its academy's records but not the "
+        "headteacher's own, which stays with the review committee.",
+        "outside_parties_anonymised": "Recorded for the reports to governors and Ofsted, "
+        "which are not built yet: changing it changes nothing yet.",
+        "governors_may_request_sample": "Recorded for the reports to governors, which are "
+        "not built yet: changing it changes nothing yet.",
+        "governor_reports_without_individuals": "Recorded for the reports to governors, "
+        "which are not built yet: changing it changes nothing yet.",
+        "headteacher_commitments_shared_with_governors": "Recorded for sharing the "
+        "headteacher's development commitments with the governing body, which is not built "
+        "yet: changing it changes nothing yet.",
+        "reviewee_agrees_before_colleagues_asked": "Recorded for colleague feedback, which "
+        "is not built yet: changing it changes nothing yet.",
+        "small_number_threshold": "Recorded for the reports to governors, which are not "
+        "built yet: changing it changes nothing yet.",
+        "sensitive_small_number_threshold": "Recorded for the reports to governors, which "
+        "are not built yet: changing it changes nothing yet.",
+    }
 
     readers: tuple[Reader, ...] = Field(
         (Reader.REVIEWER, Reader.REVIEWEE, Reader.HEADTEACHER),

@@ -14,6 +14,32 @@ class HeadteacherSettings(_Frozen):
     """Who appraises the headteacher (and the CEO), and by when."""
 
     TITLE: ClassVar[str] = "The headteacher's appraisal"
+    EFFECTS: ClassVar[dict[str, str]] = {
+        "appraised_by": "Decides whether the CEO reads the headteacher's own appraisal: the "
+        "CEO does when the CEO appraises the headteacher, alone or with the governing body.",
+        "committee_size": "Caps the review committee: no more people than this can be given "
+        "committee membership on the headteacher's appraisal at once, and the access form "
+        "says so.",
+        "committee_includes": "Shown on the headteacher's access form beside the committee "
+        "choice, as wording for the record; it never decides who reads the appraisal.",
+        "ceo_on_committee": "Lets the CEO read the headteacher's own appraisal, and be given "
+        "committee membership on it, as a member of the review committee.",
+        "external_adviser": "With no external adviser, adviser access to the headteacher's "
+        "appraisal is not offered and is refused; when an adviser supports every review, the "
+        "access page warns until one has access.",
+        "adviser_appointed_by": "Shown on the headteacher's access form beside the adviser "
+        "choice, so whoever gives the adviser access sees who appoints them.",
+        "objectives_set_by": "Recorded for the headteacher's own appraisal pages, which are "
+        "not built yet: changing it changes nothing yet.",
+        "ceo_appraised_by": "Recorded for the CEO's own appraisal, which is not built yet: "
+        "changing it changes nothing yet.",
+        "review_due": "Sets the day the headteacher's own review is due: the reminders, the "
+        "overdue flag and the academy overview use it instead of the staff date.",
+        "statement_due": "Sets the day the headteacher's own statement is due, instead of "
+        "the staff date, wherever the statement's deadline shows.",
+        "pay_decision_due": "Recorded for pay progression, which is not built yet: changing "
+        "it changes nothing yet.",
+    }
 
     appraised_by: HeadteacherAppraiser = Field(
         HeadteacherAppraiser.GOVERNORS_COMMITTEE,
