@@ -206,3 +206,21 @@ def capability_letter_due(
     if days is None:
         return None
     return calendar.add_working_days(capability_started_on, days)
+
+
+def too_early_refusal(
+    support: SupportSettings, stage: str, started_on: dt.date, today: dt.date
+) -> str | None:
+    """Why a plan may not leave ``stage`` yet: it has run less than the stage's
+    ``minimum_weeks`` (leger §9: a formal support plan lasts at least 4 weeks). None when
+    it may, or when the stage sets no minimum."""
+    rule = support.stage(stage)
+    if rule is None or rule.minimum_weeks is None:
+        return None
+    earliest = started_on + dt.timedelta(weeks=rule.minimum_weeks)
+    if today >= earliest:
+        return None
+    return (
+        f"The policy says “{rule.name}” lasts at least {rule.minimum_weeks} week"
+        f"{'s' if rule.minimum_weeks != 1 else ''}: it can move on from {earliest:%-d %B %Y}."
+    )

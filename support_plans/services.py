@@ -359,6 +359,12 @@ def plan_move(*, actor: User, plan: SupportPlan, to: str, bypass_reason: str = "
     frm = locked.stage
     bypassed = to != rules.next_stage(support, frm)
     today = timezone.localdate()
+    # A listed bypass reason (a risk to health and safety, say) does not wait out a stage.
+    early = (
+        None if bypassed else rules.too_early_refusal(support, frm, locked.stage_started_on, today)
+    )
+    if early is not None:
+        raise SupportPlanError(early, field="to")
     locked.stage = to
     locked.stage_started_on = today
     fields = ["stage", "stage_started_on", "version"]

@@ -175,3 +175,17 @@ def test_the_capability_letter_is_due_in_working_days() -> None:
     assert rules.capability_letter_due(cal, leger, dt.date(2027, 5, 26)) == dt.date(2027, 6, 3)
     unset = leger.model_copy(update={"capability_letter_within_working_days": None})
     assert rules.capability_letter_due(cal, unset, dt.date(2027, 5, 26)) is None
+
+
+@pytest.mark.policy_setting("support.stages")
+def test_a_stage_with_a_minimum_length_is_not_left_early() -> None:
+    # leger §9: the formal support plan runs for at least 4 weeks.
+    s = support("leger-pdp")
+    start = dt.date(2027, 3, 1)
+    refusal = rules.too_early_refusal(s, "formal_support_plan", start, dt.date(2027, 3, 26))
+    assert refusal is not None and "29 March 2027" in refusal
+    assert rules.too_early_refusal(s, "formal_support_plan", start, dt.date(2027, 3, 29)) is None
+    assert rules.too_early_refusal(s, "informal_support", start, start) is None
+    rule = s.stage("formal_support_plan").model_copy(update={"minimum_weeks": None})  # type: ignore[union-attr]
+    unset = s.model_copy(update={"stages": (s.stages[0], rule, s.stages[2])})
+    assert rules.too_early_refusal(unset, "formal_support_plan", start, start) is None

@@ -23,6 +23,7 @@ from support_plans.models import (
     SupportPlan,
 )
 from tests.objectives.support import PRESETS, School, make_cycle, user, version_with
+from tests.support_plans.support import stage_has_run
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.datetime(2027, 5, 26, 10, 0, tzinfo=dt.UTC)  # a Wednesday before spring bank holiday
@@ -57,7 +58,7 @@ def test_each_preset_walks_every_stage_to_capability_and_back_to_appraisal(
     assert plan.stage == keys[0]
     manager = user(school.reviewer)
     for target in keys[1:]:
-        plan = services.plan_move(actor=manager, plan=plan, to=target)
+        plan = services.plan_move(actor=manager, plan=stage_has_run(plan), to=target)
         assert plan.stage == target
     cycle.refresh_from_db()
     assert cycle.state == CycleState.SUSPENDED
@@ -107,7 +108,7 @@ def test_capability_meeting_notice_is_counted_past_the_bank_holiday(
     plan, _ = open_plan(school, key)
     manager = user(school.reviewer)
     for target in rules.stage_keys(plan.policy_version.rules.support)[1:]:
-        plan = services.plan_move(actor=manager, plan=plan, to=target)
+        plan = services.plan_move(actor=manager, plan=stage_has_run(plan), to=target)
     notice = TODAY.date()
     too_soon = dt.date(2027, 6, 2) if days == 5 else dt.date(2027, 6, 9)
     with pytest.raises(services.SupportPlanError) as refused:
@@ -283,3 +284,15 @@ def test_a_paused_plan_moves_on_only_after_it_resumes(school: School) -> None:
         plan = services.plan_move(actor=manager, plan=plan, to=CAPABILITY)
     kinds = list(PlanEvent.objects.filter(plan=plan).values_list("kind", flat=True))
     assert kinds[1:3] == [PlanEventKind.PAUSED, PlanEventKind.RESUMED]
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_leger_formal_plan_runs_at_least_four_weeks(school: School) -> None:
+    plan, _ = open_plan(school, "leger-pdp")
+    manager = user(school.reviewer)
+    plan = services.plan_move(actor=manager, plan=plan, to="formal_support_plan")
+    with pytest.raises(services.SupportPlanError, match="23 June 2027") as refused:
+        services.plan_move(actor=manager, plan=plan, to="formal_review")
+    assert refused.value.field == "to"
+    plan = services.plan_move(actor=manager, plan=stage_has_run(plan, 4), to="formal_review")
+    assert plan.stage == "formal_review"

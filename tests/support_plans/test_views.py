@@ -14,6 +14,7 @@ from cycles.models import AppraisalCycle, CycleState
 from support_plans import services
 from support_plans.models import CAPABILITY, Concern, PlanComment, SupportPlan
 from tests.objectives.support import School, make_cycle, user, version_with
+from tests.support_plans.support import stage_has_run
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.datetime(2027, 5, 26, 10, 0, tzinfo=dt.UTC)
@@ -211,7 +212,9 @@ def test_in_capability_the_plan_lists_what_the_invitation_letter_includes(
         make_cycle(school.teacher, version, reviewer=school.reviewer)
         plan = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
         for target in ("formal_support_plan", "formal_review", CAPABILITY):
-            plan = services.plan_move(actor=user(school.reviewer), plan=plan, to=target)
+            plan = services.plan_move(
+                actor=user(school.reviewer), plan=stage_has_run(plan), to=target
+            )
         body = (
             client_for(school.reviewer)
             .get(reverse("support_plans:plan_detail", args=[plan.pk]))

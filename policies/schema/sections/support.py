@@ -109,8 +109,9 @@ class SupportSettings(_Frozen):
         "stages": (
             "Sets the stages a support plan opens at and moves along, one at a time, before "
             "capability; the plan shows when each stage normally ends (in working weeks "
-            "where set), each stage's meeting notice is the least notice a meeting at that "
-            "stage may be scheduled with, and its record contents are listed on the plan."
+            "where set), a stage is not left before its minimum length, each stage's "
+            "meeting notice is the least notice a meeting at that stage may be scheduled "
+            "with, and its record contents make up the stage's written plan."
         ),
         "concerns_reported_to_headteacher": (
             "When on, recording a concern emails the academy's headteacher at once and the "
