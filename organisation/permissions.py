@@ -43,6 +43,8 @@ class Action(StrEnum):
     VIEW_LINE_MANAGEMENT = "view_line_management"
     VIEW_ROLES = "view_roles"
     VIEW_JOB_ROLES = "view_job_roles"
+    # The Administration page: links to the pages a trust is set up with
+    VIEW_ADMINISTRATION = "view_administration"
     # Changing (trust administrators)
     EDIT_TRUST = "edit_trust"
     ADD_ACADEMY = "add_academy"
@@ -237,6 +239,14 @@ def can(principal: Principal, action: str, obj: Any = None) -> bool:
         return True
     if action in (Action.VIEW_TRUST, Action.VIEW_JOB_ROLES):
         return sees_whole_trust(principal)
+    if action == Action.VIEW_ADMINISTRATION:
+        # Whoever has one of its pages: the trust (administrators, HR), roles (and
+        # headteachers), policies (and the executive), audit and retention (HR).
+        return (
+            sees_whole_trust(principal)
+            or bool(headteacher_academy_ids(principal))
+            or (_active(principal) and principal.is_executive)
+        )
     if action in (Action.VIEW_ACADEMY, Action.VIEW_LINE_MANAGEMENT):
         if sees_whole_trust(principal):
             return True

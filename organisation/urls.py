@@ -6,6 +6,7 @@ from . import views
 
 app_name = "organisation"
 urlpatterns = [
+    path("administration/", views.administration, name="administration"),
     path("trust/", views.trust_detail, name="trust"),
     path("trust/edit/", views.trust_edit, name="trust_edit"),
     path("academies/add/", views.academy_add, name="academy_add"),

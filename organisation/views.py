@@ -115,6 +115,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def administration(request: HttpRequest) -> HttpResponse:
+    """The pages a trust is set up with and looks after a few times a year, one link each
+    (shown by each page's own access rule), kept out of the navigation bar."""
+    principal = _principal(request)
+    _require(request, principal, Action.VIEW_ADMINISTRATION, None, visible=False)
+    return render(request, "organisation/administration.html")
+
+
+@login_required
 def trust_detail(request: HttpRequest) -> HttpResponse:
     principal = _principal(request)
     trust = _trust(principal)

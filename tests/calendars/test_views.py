@@ -71,7 +71,10 @@ def test_calendar_page_shows_the_year(academy_with_2026_27: Academy, teacher) ->
     assert "No term dates have been entered" not in page
     # A teacher may look but not change anything.
     assert reverse("calendars:term_add", args=[academy_with_2026_27.pk]) not in page
-    assert 'class="govuk-header__link" href="/calendars/" aria-current="page">Calendars' in page
+    assert (
+        'href="/calendars/" aria-current="true">'
+        '<strong class="govuk-service-navigation__active-fallback">Calendars</strong>'
+    ) in page
 
 
 def test_calendar_page_warns_when_a_year_has_no_terms(

@@ -43,6 +43,7 @@ def test_hr_sets_and_lifts_a_hold(browser_page: Page) -> None:
     )
     page = browser_page
     sign_in(page, hr.email)
+    page.get_by_role("link", name="Administration", exact=True).click()
     page.get_by_role("link", name="Retention", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_role("rowheader", name="Appraisal record 4242").is_visible()

@@ -252,6 +252,7 @@ ROUTES: dict[str, K] = {
     "organisation:staff_line_manager": lambda s: {"pk": s.staff.pk},
     "organisation:staff_account": lambda s: {"pk": s.staff.pk, "action": "reset-two-step"},
     "organisation:staff_invitation": lambda s: {"pk": s.staff.pk},
+    "organisation:administration": none,
     "organisation:roles": none,
     "organisation:role_grant": none,
     "organisation:role_revoke": lambda s: {"pk": s.role_assignment.pk},
