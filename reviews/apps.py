@@ -35,5 +35,7 @@ class ReviewsConfig(AppConfig):
                 model=Observation,
                 retention_field="observation",
                 root_column="cycle_id",
+                # The stored statements that show them go with them.
+                extra_files=selectors.statement_files_of_observations,
             )
         )

@@ -232,6 +232,47 @@ class AnnualReview(models.Model):
         return self.completed_at is not None
 
 
+class StatementAudience(models.TextChoices):
+    """What differs between readers' copies of a statement: the overview, which a policy
+    may keep on file rather than share with the member of staff (leger §12)."""
+
+    WITH_OVERVIEW = "with_overview", "With the overview"
+    WITHOUT_OVERVIEW = "without_overview", "Without the overview"
+
+
+class StatementFile(models.Model):
+    """A completed review's statement PDF as laid out, kept so that a download serves it
+    instead of laying it out again. One per distinct copy (``audience``).
+
+    ``fingerprint`` is a digest of everything the copy shows: a stored file is served only
+    to a reader whose own copy has the same digest, so a change to anything it shows (a
+    comment, an adjustment, evidence, the statement's contents) lays it out anew, and no
+    reader is ever given a copy that shows more than theirs (nor a stored file whose bytes
+    are not the ones laid out for the row). Files have a random name, are
+    never reachable by URL, and go with the review when the retention purge destroys it."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(
+        AnnualReview, on_delete=models.CASCADE, related_name="statement_files"
+    )
+    audience = models.CharField(max_length=20, choices=StatementAudience.choices)
+    fingerprint = models.CharField(max_length=64)
+    file = models.FileField(upload_to="statements/", max_length=200)
+    # The digest of the stored bytes: a file that is not the one laid out is never served.
+    file_sha256 = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "audience"], name="one_statement_file_per_audience"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Statement ({self.get_audience_display()}) of {self.review}"
+
+
 class ObjectiveAssessment(models.Model):
     review = models.ForeignKey(
         AnnualReview, on_delete=models.CASCADE, related_name="objective_assessments"

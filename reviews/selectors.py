@@ -7,9 +7,11 @@ caller has checked it may be seen) and reads only that cycle's rows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -34,6 +36,7 @@ from .models import (
     Outcome,
     Standard,
     StandardAssessment,
+    StatementFile,
 )
 from .permissions import ReviewAction
 
@@ -413,3 +416,25 @@ def headteacher_copies_to_read(principal: Principal) -> int:
         .filter(headteacher_read_at__isnull=True)
         .count()
     )
+
+
+def statement_files_of_observations(pks: Collection[int]) -> Iterable[tuple[int, str]]:
+    """(observation id, stored statement file) for the statements of these observations'
+    cycles: an observation destroyed before its cycle takes the stored copies that show
+    it (the next download lays the statement out again without it). Each file is named
+    once, for the cycle's first observation here, and only while it is still stored."""
+    first_of: dict[int, int] = {}
+    for pk, cycle_id in (
+        Observation._base_manager.filter(pk__in=list(pks))
+        .order_by("pk")
+        .values_list("pk", "cycle_id")
+    ):
+        first_of.setdefault(cycle_id, pk)
+    rows = StatementFile.objects.filter(review__cycle_id__in=list(first_of)).values_list(
+        "review__cycle_id", "file"
+    )
+    return [
+        (first_of[cycle_id], name)
+        for cycle_id, name in rows
+        if name and default_storage.exists(name)
+    ]

@@ -5,10 +5,16 @@ It holds exactly what the pinned policy lists (``rules.review.statement_contents
 headings. It is built only from the review, the cycle's evidence and the observations the
 policy lets count: wellbeing notes are never read here, and observations the policy rules
 out for appraisal are never included.
+
+Laying out a PDF takes about a tenth of a second, so a completed review's statement is laid
+out when it is issued and kept (``reviews.services.statement_for_reader``); this module
+says what a copy shows (its context), which copy it is (``audience``) and a digest of what
+it shows (``fingerprint``), and lays it out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +30,7 @@ from cycles.models import AppraisalCycle
 
 from . import rules as review_rules
 from . import selectors
-from .models import AnnualReview, Framework
+from .models import AnnualReview, Framework, StatementAudience
 
 # The document's own base address: relative links resolve under it, and only its static
 # part is ever fetched (from this project's static files, never from the network).
@@ -97,26 +103,45 @@ def statement_context(
     }
 
 
+def html_from(context: dict[str, Any]) -> str:
+    return render_to_string("reviews/statement.html", context)
+
+
+def audience(context: dict[str, Any]) -> StatementAudience:
+    """Which copy a context is: everything else a statement shows is the same for every
+    reader who may read it."""
+    if context["overview_shown"]:
+        return StatementAudience.WITH_OVERVIEW
+    return StatementAudience.WITHOUT_OVERVIEW
+
+
+def fingerprint(context: dict[str, Any]) -> str:
+    """A digest of everything the copy shows (the day it was produced aside): two readers'
+    copies are the same document exactly when their fingerprints are equal."""
+    shown = html_from({**context, "generated_at": None})
+    return hashlib.sha256(shown.encode()).hexdigest()
+
+
+def pdf_from(html: str) -> bytes:
+    """The statement as PDF bytes (PDF/UA-1: tagged, with a title and language)."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    assert pdf is not None
+    return bytes(pdf)
+
+
 def statement_html(
     cycle: AppraisalCycle, review: AnnualReview, *, for_appraisee: bool = False
 ) -> str:
-    return render_to_string(
-        "reviews/statement.html", statement_context(cycle, review, for_appraisee=for_appraisee)
-    )
+    return html_from(statement_context(cycle, review, for_appraisee=for_appraisee))
 
 
 def render_statement(
     cycle: AppraisalCycle, review: AnnualReview, *, for_appraisee: bool = False
 ) -> bytes:
-    """The statement as PDF bytes (PDF/UA-1: tagged, with a title and language)."""
-    document = HTML(
-        string=statement_html(cycle, review, for_appraisee=for_appraisee),
-        base_url=BASE_URL,
-        url_fetcher=StaticOnlyFetcher(),
-    )
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-    assert pdf is not None
-    return bytes(pdf)
+    """The statement laid out now (a draft, or the tests); downloads of a completed
+    review's statement go through ``services.statement_for_reader``."""
+    return pdf_from(statement_html(cycle, review, for_appraisee=for_appraisee))
 
 
 def statement_filename(cycle: AppraisalCycle) -> str:

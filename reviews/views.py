@@ -430,7 +430,7 @@ def statement_pdf(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if not review.is_completed and not permissions.allows(access, ReviewAction.WRITE_REVIEW):
         raise Http404("The statement is not ready yet.")
     for_appraisee = principal.staff is not None and principal.staff.pk == cycle.appraisee_id
-    pdf = statements.render_statement(cycle, review, for_appraisee=for_appraisee)
+    pdf = services.statement_for_reader(cycle=cycle, review=review, for_appraisee=for_appraisee)
     record_access(
         request=request, obj=review, action="download", label=_label(cycle, "Appraisal statement")
     )
