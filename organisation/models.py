@@ -170,7 +170,13 @@ class StaffMember(models.Model):
                 condition=~Q(line_manager=models.F("id")), name="staff_not_own_line_manager"
             ),
         ]
-        indexes = [models.Index(fields=["trust", "academy", "last_name"])]
+        indexes = [
+            models.Index(fields=["trust", "academy", "last_name"]),
+            # The staff list's order, so a page of a large trust's list reads only its rows.
+            models.Index(
+                fields=["trust", "last_name", "first_name", "id"], name="staff_list_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
