@@ -36,6 +36,9 @@ def test_a_staff_record_links_to_the_appraisals_the_viewer_may_open(world):
     assert f'href="{cycle_url}"' in own
     assert "Your appraisal 2026 to 2027" in own
 
+    # HR is not among the world's policy's readers, but runs the cycle: its page opens.
+    assert f'href="{cycle_url}"' in _record(world, "hr", "appraisee")
+
 
 def test_a_staff_record_names_no_appraisal_the_viewer_may_not_open(world):
     # The trust administrator sees staff records but reads no appraisal.
