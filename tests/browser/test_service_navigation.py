@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from accounts.services import invitation_link
 from tests.browser_support import assert_accessible, go, sign_in
 from tests.factories import StaffMemberFactory
 from tests.personas import build_world
@@ -71,6 +73,14 @@ def test_administration_and_the_invitation_pages_are_accessible(
     assert_accessible(page)
     go(page, reverse("organisation:staff_invitation", args=[newcomer.pk]))
     assert_accessible(page)
+    # The invitation's link, as the newcomer opens it (signed out).
+    newcomer.user.set_unusable_password()
+    newcomer.user.save(update_fields=["password"])
+    page.context.clear_cookies()
+    page.goto(invitation_link(newcomer.user).replace(settings.SITE_URL.rstrip("/"), page.base_url))  # type: ignore[attr-defined]
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
+    assert_accessible(page)
+    sign_in(page, world.user("hr").email)
     go(page, "/no-such-page/")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     assert_accessible(page)

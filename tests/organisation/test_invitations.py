@@ -87,7 +87,8 @@ def test_the_link_chooses_the_password_once(world, eager, django_capture_on_comm
     link = _link(mail.outbox[0])
     client = Client()
     page, done = _choose_password(client, link)
-    assert "Choose a new password" in page.text
+    assert "Choose your password" in page.text
+    assert staff.email in page.text
     assert done.status_code == 302
     staff.user.refresh_from_db()
     assert staff.user.check_password(NEW_PASSWORD)
