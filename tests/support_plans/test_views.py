@@ -278,3 +278,35 @@ def test_the_manager_pauses_and_resumes_a_plan(school: School) -> None:
     assert client_for(school.teacher).get(url).status_code == 403
     assert reviewer.post(url, {}).status_code == 302
     assert not SupportPlan.objects.get().is_paused
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_list_makes_as_many_queries_for_many_plans_as_for_one(
+    school: School,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    hr = client_for(school.hr)
+    url = reverse("support_plans:index")
+    people = [school.teacher, school.ups_teacher, school.leader, school.colleague]
+    for member in people:
+        school.cycle("leger-pdp", appraisee=member)
+
+    def add(member) -> None:  # type: ignore[no-untyped-def]
+        concern = services.concern_record(
+            actor=user(school.headteacher),
+            staff=member,
+            about="role",
+            about_detail="Planning",
+            evidence="Seen.",
+            raised_with_them_on=dt.date(2027, 5, 20),
+        )
+        services.plan_open(actor=user(school.headteacher), concern=concern)
+
+    add(people[0])
+    with django_assert_max_num_queries(40) as few:
+        hr.get(url)
+    for member in people[1:]:
+        add(member)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = hr.get(url).content.decode()
+    assert body.count("Informal support plan") == len(people)
