@@ -186,3 +186,33 @@ def may_raise_concern(principal: Principal, staff: StaffMember) -> bool:
 
 def may_raise_concerns(principal: Principal) -> bool:
     return concern_subjects(principal).exists()
+
+
+# ----- The escalations page ------------------------------------------------------------------
+
+
+def may_see_escalations(principal: Principal) -> bool:
+    """HR (the whole trust) and a headteacher (their academy) see the escalations page."""
+    if not principal.is_authenticated or principal.is_governor_only:
+        return False
+    return principal.is_hr or bool(_head_of(principal))
+
+
+def escalations_academies(principal: Principal) -> Q:
+    """The academies (as a filter on ``Academy``) whose cases the escalations page shows."""
+    if not may_see_escalations(principal):
+        return Q(pk__in=[])
+    if principal.is_hr:
+        return Q(trust_id=principal.tenant_id)
+    return Q(trust_id=principal.tenant_id, pk__in=_head_of(principal))
+
+
+def escalations_scope(principal: Principal) -> Q:
+    """The concerns or plans (a filter on either) the escalations page shows: the trust's
+    for HR, the academy's for its headteacher; never the viewer's own case."""
+    if not may_see_escalations(principal):
+        return Q(pk__in=[])
+    rule = Q(trust_id=principal.tenant_id) & ~Q(staff_id=_staff_id(principal))
+    if not principal.is_hr:
+        rule &= Q(academy_id__in=_head_of(principal))
+    return rule

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from .views import concerns, meetings, plans
+from .views import concerns, escalations, meetings, plans
 
 app_name = "support_plans"
 
 urlpatterns = [
     path("", plans.index, name="index"),
+    path("escalations/", escalations.escalations_page, name="escalations"),
+    path("escalations.csv", escalations.escalations_csv, name="escalations_csv"),
     path("concerns/new/", concerns.concern_add, name="concern_add"),
     path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/open-plan/", concerns.plan_open, name="plan_open"),

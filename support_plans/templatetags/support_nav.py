@@ -39,3 +39,10 @@ def staff_support_plans(principal: Principal | None, staff: StaffMember) -> list
         .select_related("policy_version")
         .order_by("-opened_on", "-pk")
     )
+
+
+@register.filter
+def escalations_open_to(principal: Principal | None) -> bool:
+    """``{% if principal|escalations_open_to %}``: HR and headteachers see the escalations
+    page."""
+    return principal is not None and permissions.may_see_escalations(principal)

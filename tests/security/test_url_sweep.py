@@ -331,6 +331,8 @@ ROUTES: dict[str, K] = {
     "retention:hold_lift": lambda s: {"pk": s.hold.pk},
     # support plans
     "support_plans:index": none,
+    "support_plans:escalations": none,
+    "support_plans:escalations_csv": none,
     "support_plans:concern_add": none,
     "support_plans:concern_detail": lambda s: {"pk": s.concern.pk},
     "support_plans:plan_open": lambda s: {"pk": s.concern.pk},
