@@ -2,17 +2,22 @@
 
 Builds, in a database of its own (created here and dropped afterwards), a trust of 100
 academies and 10,000 staff with 7 years of appraisal cycles (70,000 cycles, each with its
-history, an objectives plan and three objectives with their history: about 800,000 rows),
-then times:
+history, an objectives plan and three objectives with their history: about 800,000 rows,
+and 15 access-log rows per cycle, as people reading the records leave them), then times:
 
 - one daily reminder sweep over every open cycle (and, separately, sending the digests
   it found due through a backend that discards them);
 - one year's retention purge: the 10,000 cycles of the oldest year, each destroyed in its
-  own transaction with its history, and recorded in the ledger.
+  own transaction with its history and access-log rows, and recorded in the ledger (with
+  the query plan of the access-log look-up each record's destruction makes, and of the
+  HR staff list's last page);
+- downloads of one completed review's statement PDF through the WSGI stack, signed in as
+  the member of staff (min / median / p95 over 20).
 
 Not a test: it prints timings. Usage (``make benchmark`` sets the environment)::
 
-    python scripts/benchmark.py [--academies 100] [--staff 10000] [--years 7] [--keep]
+    python scripts/benchmark.py [--academies 100] [--staff 10000] [--years 7]
+        [--access-rows 15] [--keep]
 
 The database is ``DATABASE_URL``'s server with the name ``appraisal_bench`` (or
 ``BENCHMARK_DATABASE``).
@@ -23,7 +28,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -65,12 +72,15 @@ def _history_rows(model: Any, objects: list[Any], when: dt.datetime, kind: str) 
     ]
 
 
-def build(*, academies: int, staff: int, years: int, first_year: int) -> dict[str, int]:
+def build(
+    *, academies: int, staff: int, years: int, first_year: int, access_rows: int
+) -> dict[str, int]:
     """The trust, bulk-inserted in large batches. Returns row counts."""
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
     from accounts.models import User
+    from audit.models import AccessAction, AccessLogEntry
     from calendars.models import Term
     from cycles.models import AppraisalCycle, CycleState
     from objectives.models import Objective, ObjectivePlan, PlanState
@@ -178,7 +188,7 @@ def build(*, academies: int, staff: int, years: int, first_year: int) -> dict[st
     )
     RoleAssignment.objects.bulk_create(assignments)
 
-    counts.update(cycles=0, history=0, plans=0, objectives=0)
+    counts.update(cycles=0, history=0, plans=0, objectives=0, access_log=0)
     current = first_year + years - 1
     for year in range(first_year, first_year + years):
         state = CycleState.ACTIVE if year == current else CycleState.CLOSED
@@ -237,8 +247,114 @@ def build(*, academies: int, staff: int, years: int, first_year: int) -> dict[st
         counts["history"] += len(history) + len(plans) + len(objectives)
         counts["plans"] += len(plans)
         counts["objectives"] += len(objectives)
+        # Who read each record: its reviewer, its appraisee and leaders, through the year.
+        for start in range(0, len(cycles), BATCH):
+            entries = [
+                AccessLogEntry(
+                    trust=trust,
+                    user_id=c.appraisee.user_id,
+                    at=when + dt.timedelta(days=n * 20),
+                    action=AccessAction.VIEW,
+                    object_type="cycles.appraisalcycle",
+                    object_id=str(c.pk),
+                    label=f"Appraisal {year}",
+                )
+                for c in cycles[start : start + BATCH]
+                for n in range(access_rows)
+            ]
+            AccessLogEntry.objects.bulk_create(entries, batch_size=BATCH)
+            counts["access_log"] += len(entries)
         print(f"  cycles {year}-{year + 1}: {len(cycles)}", flush=True)
     return counts
+
+
+def explain(label: str, rows: Any) -> None:
+    """Print the plan (``EXPLAIN ANALYZE``) of one query."""
+    from django.db import connection
+
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", params)
+        plan = [line for (line,) in cursor.fetchall()]
+    print(f"  {label} (EXPLAIN ANALYZE):")
+    for line in plan:
+        print(f"    {line}")
+
+
+def explain_access_log_lookup() -> None:
+    """The access-log delete the purge runs for each record tree, for one record still
+    there: it should use the index on (object type, object id)."""
+    from audit.models import AccessLogEntry
+    from cycles.models import AppraisalCycle
+
+    cycle_id = AppraisalCycle.objects.order_by("pk").values_list("pk", flat=True).first()
+    rows = AccessLogEntry._base_manager.filter(
+        object_type="cycles.appraisalcycle", object_id__in=[str(cycle_id)]
+    ).order_by()
+    explain("Access-log look-up per record tree", rows)
+
+
+def explain_staff_list_last_page(per_page: int = 50) -> None:
+    """The HR staff list's last page (the whole trust, in name order): it should walk the
+    index in the list's order rather than sort every member of staff."""
+    from organisation.models import StaffMember, Trust
+
+    trust = Trust.objects.get(slug="benchmark")
+    rows = (
+        StaffMember.objects.filter(trust=trust)
+        .current()
+        .select_related("academy", "job_role", "line_manager")
+        .order_by("last_name", "first_name", "pk")
+    )
+    last = max(0, (rows.count() - 1) // per_page * per_page)
+    explain("HR staff list, last page", rows[last : last + per_page])
+
+
+def statement_downloads(requests: int = 20) -> None:
+    """Download one completed review's statement ``requests`` times, as its member of
+    staff would, and print min / median / p95."""
+    import statistics
+
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from cycles.models import AppraisalCycle, CycleState
+    from reviews.models import AnnualReview, Framework
+
+    cycle = (
+        AppraisalCycle.objects.filter(state=CycleState.ACTIVE)
+        .select_related("appraisee__user")
+        .order_by("pk")
+        .first()
+    )
+    assert cycle is not None and cycle.appraisee.user is not None
+    AnnualReview.objects.create(
+        trust_id=cycle.trust_id,
+        cycle=cycle,
+        framework=Framework.TEACHERS,
+        evidence_summary="Lesson observations and pupil work.",
+        overview="Targets largely achieved.",
+        pay_reference="Recommended to progress to M4.",
+        next_objectives="Raise attainment in Year 6 reading.",
+        completed_at=timezone.now(),
+    )
+    client = Client()
+    client.force_login(cycle.appraisee.user)
+    url = reverse("reviews:statement", args=[cycle.pk])
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(1000 * (time.perf_counter() - started))
+        assert response.status_code == 200, response.status_code
+    first, times = times[0], sorted(times)
+    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+    print(
+        f"    {requests} downloads: first {first:.0f} ms; "
+        f"min {times[0]:.0f} / median {statistics.median(times):.0f} / p95 {p95:.0f} ms",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -246,6 +362,7 @@ def main() -> None:
     parser.add_argument("--academies", type=int, default=100)
     parser.add_argument("--staff", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=7)
+    parser.add_argument("--access-rows", type=int, default=15, help="Access-log rows per cycle.")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
 
@@ -257,6 +374,9 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "appraisal_site.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-secret")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.dummy.EmailBackend"
+    # Stored statements go to a scratch folder, removed afterwards.
+    media = tempfile.mkdtemp(prefix="benchmark-media-")
+    os.environ["MEDIA_ROOT"] = media
 
     recreate_database(url)
     try:
@@ -289,6 +409,7 @@ def main() -> None:
                 staff=args.staff,
                 years=args.years,
                 first_year=first_year,
+                access_rows=args.access_rows,
             )
         with timed("analyse", results):
             from django.db import connection
@@ -331,6 +452,10 @@ def main() -> None:
         with timed("second purge (no-op)", results):
             again = retention.purge_expired_records(as_of=as_of)
         assert again.purged == 0
+        explain_access_log_lookup()
+        explain_staff_list_last_page()
+        print("Statement downloads", flush=True)
+        statement_downloads()
 
         print("\nSummary")
         print(f"  data: {counts}")
@@ -343,6 +468,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+        shutil.rmtree(media, ignore_errors=True)
         if not args.keep:
             recreate_database(url, drop_only=True)
 
