@@ -145,6 +145,7 @@ class PlanPage:
     letter_due: dt.date | None
     letter_contents: tuple[str, ...]
     written_plans: list[WrittenPlan]
+    earlier_within_sustain: SupportPlan | None
 
 
 def written_plan_of(plan: SupportPlan) -> WrittenPlan | None:
@@ -190,6 +191,24 @@ def plan_page(plan: SupportPlan) -> PlanPage:
         letter_due=letter,
         letter_contents=support.capability_letter_contents if plan.in_capability else (),
         written_plans=list(plan.written_plans.order_by("pk")),
+        earlier_within_sustain=earlier_plan_within_sustain(plan),
+    )
+
+
+def earlier_plan_within_sustain(plan: SupportPlan) -> SupportPlan | None:
+    """An earlier plan of the same person that closed successfully and whose sustain
+    period (``support.sustain_months``) had not ended when this one opened: classic §6.11
+    lets a plan go straight to capability when improvement was not sustained."""
+    return (
+        SupportPlan.objects.filter(
+            trust_id=plan.trust_id,
+            staff_id=plan.staff_id,
+            status=PlanStatus.CLOSED,
+            sustain_until__gte=plan.opened_on,
+        )
+        .exclude(pk=plan.pk)
+        .order_by("-closed_on", "-pk")
+        .first()
     )
 
 

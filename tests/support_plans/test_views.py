@@ -310,3 +310,22 @@ def test_the_list_makes_as_many_queries_for_many_plans_as_for_one(
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = hr.get(url).content.decode()
     assert body.count("Informal support plan") == len(people)
+
+
+@pytest.mark.policy_setting("support.sustain_months")
+@pytest.mark.parametrize("months", [6, None])
+def test_a_new_plan_within_the_sustain_period_says_so(school: School, months: int | None) -> None:
+    # classic §6.10.7 and §6.11: improvement not sustained within 6 months.
+    version = version_with(
+        school.trust, "classic-objectives", {"support.sustain_months": months}, label=str(months)
+    )
+    make_cycle(school.teacher, version, reviewer=school.reviewer)
+    with time_machine.travel(TODAY, tick=False):
+        first = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+        services.plan_close(actor=user(school.reviewer), plan=first, outcome="Improved.")
+    with time_machine.travel(TODAY + dt.timedelta(days=90), tick=False):
+        again = services.plan_open(actor=user(school.reviewer), concern=record_concern(school))
+        page = client_for(school.reviewer).get(
+            reverse("support_plans:plan_detail", args=[again.pk])
+        )
+    assert ("This plan opened within that period" in page.content.decode()) is bool(months)
