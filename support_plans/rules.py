@@ -224,3 +224,16 @@ def too_early_refusal(
         f"The policy says “{rule.name}” lasts at least {rule.minimum_weeks} week"
         f"{'s' if rule.minimum_weeks != 1 else ''}: it can move on from {earliest:%-d %B %Y}."
     )
+
+
+def progress_meeting_due(
+    support: SupportSettings, stage: str, started_on: dt.date, last_meeting: dt.date | None
+) -> dt.date | None:
+    """When the next progress meeting of ``stage`` is due where the policy sets their
+    frequency (aspire §11.2: weekly): that many weeks after the last one, or after the
+    stage began. None when the plan sets its own frequency."""
+    rule = support.stage(stage)
+    if rule is None or rule.meeting_every_weeks is None:
+        return None
+    since = max(started_on, last_meeting) if last_meeting else started_on
+    return since + dt.timedelta(weeks=rule.meeting_every_weeks)

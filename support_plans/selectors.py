@@ -146,6 +146,7 @@ class PlanPage:
     letter_contents: tuple[str, ...]
     written_plans: list[WrittenPlan]
     earlier_within_sustain: SupportPlan | None
+    progress_meeting_due: dt.date | None
 
 
 def written_plan_of(plan: SupportPlan) -> WrittenPlan | None:
@@ -176,10 +177,18 @@ def plan_page(plan: SupportPlan) -> PlanPage:
     following = rules.next_stage(support, plan.stage) if plan.is_open else None
     rule = support.stage(plan.stage)
     ends, letter = _calendar_dates(plan)
+    meetings = list(plan.meetings.all())
+    held = [m.held_on for m in meetings if m.held_on is not None and m.stage == plan.stage]
+    last_held = max(held, default=None)
+    due = (
+        rules.progress_meeting_due(support, plan.stage, plan.stage_started_on, last_held)
+        if plan.is_open and not plan.is_paused
+        else None
+    )
     return PlanPage(
         plan=plan,
         stages=stage_rows(plan),
-        meetings=list(plan.meetings.all()),
+        meetings=meetings,
         comments=list(plan.comments.select_related("author")),
         events=list(plan.events.select_related("actor").order_by("-at", "-pk")),
         next_stage=following,
@@ -192,6 +201,7 @@ def plan_page(plan: SupportPlan) -> PlanPage:
         letter_contents=support.capability_letter_contents if plan.in_capability else (),
         written_plans=list(plan.written_plans.order_by("pk")),
         earlier_within_sustain=earlier_plan_within_sustain(plan),
+        progress_meeting_due=due,
     )
 
 

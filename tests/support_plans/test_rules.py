@@ -189,3 +189,18 @@ def test_a_stage_with_a_minimum_length_is_not_left_early() -> None:
     rule = s.stage("formal_support_plan").model_copy(update={"minimum_weeks": None})  # type: ignore[union-attr]
     unset = s.model_copy(update={"stages": (s.stages[0], rule, s.stages[2])})
     assert rules.too_early_refusal(unset, "formal_support_plan", start, start) is None
+
+
+@pytest.mark.policy_setting("support.stages")
+def test_weekly_progress_meetings_are_due_a_week_after_the_last() -> None:
+    # aspire §11.2: informal support with weekly meetings; leger sets no frequency.
+    aspire = support("aspire-grow")
+    start = dt.date(2027, 3, 1)
+    assert rules.progress_meeting_due(aspire, "informal_support", start, None) == dt.date(
+        2027, 3, 8
+    )
+    last = dt.date(2027, 3, 10)
+    assert rules.progress_meeting_due(aspire, "informal_support", start, last) == dt.date(
+        2027, 3, 17
+    )
+    assert rules.progress_meeting_due(support("leger-pdp"), "informal_support", start, None) is None
