@@ -496,3 +496,15 @@ def test_opening_form_rejects_nonsense(w: World) -> None:
     response = client_for(w, "hr").post(reverse("cycles:open"), {"where": "999", "year": "1066"})
     assert response.status_code == 200
     assert not CycleOpening.objects.exists()
+
+
+def test_the_policy_page_says_a_reader_left_out_does_not_read(w: World) -> None:
+    """The page that lists the policy's settings says what the list of readers changes."""
+    version = w.policy_version
+    page = client_for(w, "trust_admin").get(
+        reverse("policies:version", args=[version.policy_id, version.number])
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "a role left out of the list" in text
+    assert "without reading their content" in text
