@@ -172,7 +172,6 @@ def visible_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
 _ACADEMY_READERS = (
     (Role.HEADTEACHER, Reader.HEADTEACHER),
     (Role.APPRAISAL_DELEGATE, Reader.APPRAISAL_DELEGATE),
-    (Role.GOVERNOR, Reader.GOVERNING_BODY),
 )
 
 
@@ -222,7 +221,7 @@ def _lead_reads(principal: Principal, cycle: AppraisalCycle) -> bool:
         return False
     return any(
         cycle.academy_id in principal.academies_with(role) and _lists(cycle, reader)
-        for role, reader in _ACADEMY_READERS[:2]
+        for role, reader in _ACADEMY_READERS
     )
 
 

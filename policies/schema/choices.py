@@ -127,7 +127,8 @@ class Reader(Choice):
         "reviewer_line_managers",
         "The reviewer's line managers, up the chain",
     )
-    GOVERNING_BODY = "governing_body", "The academy governing body"
+    # No "governing body": governors never read a named record (schema version 3); they
+    # see anonymised reports, and the headteacher's committee reads by a grant.
     TRUST_STAFF = "trust_staff", "Trust central staff (HR)"
 
 

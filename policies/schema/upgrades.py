@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 SCHEMA_VERSION_KEY = "schema_version"
-CURRENT_SCHEMA_VERSION = 2
+CURRENT_SCHEMA_VERSION = 3
 
 Document = dict[str, Any]
 
@@ -69,8 +69,35 @@ def _v1_to_v2(doc: Document) -> Document:
     return doc
 
 
+# The readers version 3 no longer offers, and what an emptied list falls back to.
+_DROPPED_READERS_V3 = ("governing_body",)
+_DEFAULT_READERS = ["reviewer", "reviewee", "headteacher"]
+
+
+def _v2_to_v3(doc: Document) -> Document:
+    """Version 3: governors never read a named record.
+
+    The product's rule is that governors and trustees see anonymised reports only (a
+    governor reads a named appraisal only as a member of the headteacher's review
+    committee, by a grant on that one cycle). leger §12 lists "the Academy Governing Body"
+    among those with access and in the same paragraph says information is anonymised when
+    shared with governors; the reader list could not say both, and until version 3 the
+    engine never let a governor read through it. So ``governing_body`` leaves
+    ``confidentiality.readers``: every stored version grants what it always granted. A
+    list left empty (it named only the governing body) gets the document's default
+    readers, which is what a policy silent on readers has always had.
+    """
+    confidentiality = _section(doc, "confidentiality")
+    if confidentiality is not None:
+        readers = confidentiality.get("readers")
+        if isinstance(readers, list | tuple):
+            kept = [r for r in readers if r not in _DROPPED_READERS_V3]
+            confidentiality["readers"] = kept or list(_DEFAULT_READERS)
+    return doc
+
+
 # UPGRADES[n - 1] takes a version-n document to version n + 1, in order.
-UPGRADES: tuple[Callable[[Document], Document], ...] = (_v1_to_v2,)
+UPGRADES: tuple[Callable[[Document], Document], ...] = (_v1_to_v2, _v2_to_v3)
 
 if len(UPGRADES) != CURRENT_SCHEMA_VERSION - 1:  # pragma: no cover - a programming error
     raise RuntimeError("Each schema version after the first needs exactly one upgrade.")

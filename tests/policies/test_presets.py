@@ -321,8 +321,9 @@ def test_leger_pdp() -> None:
     assert len(r.support.capability_letter_contents) == 6
     # §10: appraisal no longer applies.
     assert r.support.appraisal_in_capability == AppraisalInCapability.NO_LONGER_APPLIES
-    # §12: the person, line manager, headteacher/nominated leader, governing body, trust staff.
-    assert {Reader.GOVERNING_BODY, Reader.TRUST_STAFF, Reader.REVIEWEE} <= set(
+    # §12: the person, line manager, headteacher/nominated leader, trust staff (and the
+    # governing body, who see anonymised information only: never a reader).
+    assert {Reader.TRUST_STAFF, Reader.REVIEWEE, Reader.APPRAISAL_DELEGATE} <= set(
         r.confidentiality.readers
     )
     assert r.review.overview_shared_with_staff

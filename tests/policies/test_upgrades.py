@@ -201,3 +201,44 @@ def test_an_old_document_in_the_database_loads_through_rules() -> None:
     version = PolicyVersion.objects.get(policy=policy)
     assert version.rules.headteacher.ceo_on_committee
     assert version.rules.model == AppraisalModel.PDP
+
+
+# ----- Version 3: governors are never readers of a named record -------------------------
+
+MIGRATION_3 = importlib.import_module("policies.migrations.0003_policy_documents_schema_version_3")
+
+
+def test_version_2_leger_loses_the_governing_body_reader_and_keeps_the_rest() -> None:
+    data = stored("v2-leger-pdp")
+    assert "governing_body" in data["confidentiality"]["readers"]
+    readers = [r.value for r in parse_stored(data).confidentiality.readers]
+    assert readers == ["reviewee", "reviewer", "headteacher", "appraisal_delegate", "trust_staff"]
+
+
+def test_a_reader_list_of_only_the_governing_body_gets_the_default_readers() -> None:
+    data = {SCHEMA_VERSION_KEY: 2, "confidentiality": {"readers": ["governing_body"]}}
+    assert parse_stored(data).confidentiality.readers == PolicySettings().confidentiality.readers
+
+
+def test_the_governing_body_is_not_offered_as_a_reader() -> None:
+    (spec,) = [s for s in field_specs() if s.path == "confidentiality.readers"]
+    assert "governing_body" not in dict(spec.choices)
+    rules, errors = validate_settings({"confidentiality": {"readers": ["governing_body"]}})
+    assert rules is None and "confidentiality.readers" in errors
+
+
+@pytest.mark.django_db
+def test_the_version_3_migration_upgrades_stored_versions_and_can_be_reversed() -> None:
+    policy = policy_create(trust=TrustFactory(), name="Ours", settings={}, effective_from=EFFECTIVE)
+    old = PolicyVersion.objects.get(policy=policy)
+    PolicyVersion.objects.filter(pk=old.pk).update(settings=stored("v2-leger-pdp"))
+
+    MIGRATION_3.upgrade_documents(django_apps, None)
+    doc = PolicyVersion.objects.get(pk=old.pk).settings
+    assert doc[SCHEMA_VERSION_KEY] == 3
+    assert "governing_body" not in doc["confidentiality"]["readers"]
+    MIGRATION_3.upgrade_documents(django_apps, None)
+    assert PolicyVersion.objects.get(pk=old.pk).settings == doc
+
+    MIGRATION_3.downgrade_documents(django_apps, None)
+    assert PolicyVersion.objects.get(pk=old.pk).settings[SCHEMA_VERSION_KEY] == 2

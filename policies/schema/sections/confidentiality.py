@@ -20,8 +20,8 @@ class ConfidentialitySettings(_Frozen):
         'gets "Page not found" for it and does not see it in any list. HR, the headteacher '
         "and the delegated lead still run the cycles they administer (stage, dates, reviewer, "
         "opening, suspending, closing, exceptional access) without reading their content. "
-        "The governing body, when listed, reads its academy's records but not the "
-        "headteacher's own, which stays with the review committee.",
+        "Governors are never readers: they see anonymised reports, and read a headteacher's "
+        "appraisal only as a member of its review committee.",
         "outside_parties_anonymised": "Recorded for the reports to governors and Ofsted, "
         "which are not built yet: changing it changes nothing yet.",
         "governors_may_request_sample": "Recorded for the reports to governors, which are "
