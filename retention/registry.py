@@ -50,6 +50,9 @@ class RootFacts:
     person_id: int | None = None
     starts_on: dt.date | None = None
     left_on: dt.date | None = None
+    # Retention fields this row is kept for beside its root's own (a support plan that
+    # reached capability is kept for ``capability_years`` too): each only lengthens it.
+    extra_fields: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -9,8 +9,11 @@ class SupportPlansConfig(AppConfig):
     def ready(self) -> None:
         from cycles import extensions
         from policies.extensions import register_pin_source
+        from retention.registry import retention_registry
+        from retention.roots import CYCLE_ROOT
 
         from . import selectors
+        from .retention import SUPPORT_PLAN_ROOT
 
         # A new policy version may not start before one that support plans run under.
         register_pin_source(selectors.latest_version_start_pinned_by_plans)
@@ -22,3 +25,9 @@ class SupportPlansConfig(AppConfig):
                 "support_plans/_cycle_section.html", selectors.cycle_section_context
             )
         )
+        # A closed plan is destroyed whole after its policy's support plan (or capability)
+        # years; a legal hold keeps it.
+        # The appraisal record stays the first kind the legal hold form offers (retention,
+        # which registers it, starts after this app): registering it again does nothing.
+        retention_registry.register_root(CYCLE_ROOT)
+        retention_registry.register_root(SUPPORT_PLAN_ROOT)

@@ -78,7 +78,7 @@ def purge_tree(
         if _is_held(root.key, facts.pk, facts.person_id):
             return outcome("held")
         schedule = _schedule(facts.policy_version_id)
-        fields = retention_registry.retention_fields(root)
+        fields = retention_registry.retention_fields(root) + facts.extra_fields
         if not candidate.is_root:
             record_type = retention_registry.record_type(candidate.record_type)
             if record_type is None or record_type.root_key != root.key:

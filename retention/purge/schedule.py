@@ -29,7 +29,11 @@ def _expired(
     found = []
     for facts in root.candidates(version_id, schedule.counted_from, latest):
         decision = record_retention(
-            schedule, ends_on=facts.ends_on, left_on=facts.left_on, as_of=as_of, record_types=fields
+            schedule,
+            ends_on=facts.ends_on,
+            left_on=facts.left_on,
+            as_of=as_of,
+            record_types=fields + facts.extra_fields,
         )
         if decision.expired(as_of) and decision.keep_until is not None:
             found.append((facts, decision.years, decision.keep_until))

@@ -105,10 +105,10 @@ def test_hr_sets_and_lifts_a_hold(world: World) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"reason": "x"}, "Enter either a staff number or an appraisal record number"),
+        ({"reason": "x"}, "Enter either a staff number or a record number"),
         (
             {"staff_number": "S1", "cycle_number": "1", "reason": "x"},
-            "Enter either a staff number or an appraisal record number",
+            "Enter either a staff number or a record number",
         ),
         ({"staff_number": "NOPE", "reason": "x"}, "There is no member of staff with that number"),
         (

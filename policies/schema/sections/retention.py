@@ -30,11 +30,14 @@ class RetentionSettings(_Frozen):
             "one keeps the whole record until the observations' period ends."
         ),
         "support_plan_years": (
-            "Recorded for support plans, which are not built yet: changing it changes nothing yet."
+            "Sets when the nightly purge destroys a closed support plan (its meetings, "
+            "written plans, comments and history), counted from the day it closed or the "
+            "day the person left, as set below; empty uses the years above."
         ),
         "capability_years": (
-            "Recorded for capability records, which are not built yet: changing it changes "
-            "nothing yet."
+            "Sets how long a support plan that reached the capability procedure is kept: "
+            "the purge destroys it only when both these years and the support plan years "
+            "have passed."
         ),
         "pay_years": (
             "Recorded for pay recommendations, which are not built yet: changing it "

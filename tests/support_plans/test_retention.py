@@ -1,0 +1,129 @@
+"""A closed support plan is its own retention root: destroyed whole (meetings, comments,
+events, written plans and their history) once its pinned policy's support plan years, or
+capability years for a plan that reached capability, have passed; held by a legal hold;
+an open plan is never destroyed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from organisation.principal import principal_for
+from policies.models import PolicyVersion
+from retention import services
+from retention.models import PurgeLedgerEntry
+from retention.registry import retention_registry
+from support_plans.models import (
+    CAPABILITY,
+    MeetingKind,
+    PlanComment,
+    PlanStatus,
+    SupportMeeting,
+    SupportPlan,
+)
+from support_plans.retention import SUPPORT_PLAN_ROOT
+from tests.objectives.support import School, user, version_with
+
+pytestmark = pytest.mark.django_db
+CLOSED = dt.date(2021, 7, 31)
+AS_OF = dt.date(2024, 9, 1)  # three years and a month after the plan closed
+
+
+def closed_plan(school: School, version: PolicyVersion, *, capability: bool = False) -> SupportPlan:
+    plan = SupportPlan.objects.create(
+        trust=school.trust,
+        academy=school.academy,
+        staff=school.teacher,
+        manager=school.reviewer,
+        policy_version=version,
+        stage=CAPABILITY if capability else "informal_support",
+        stage_started_on=dt.date(2021, 3, 1),
+        opened_on=dt.date(2021, 1, 11),
+        capability_started_on=dt.date(2021, 3, 1) if capability else None,
+        capability_ended_on=dt.date(2021, 7, 1) if capability else None,
+        status=PlanStatus.CLOSED,
+        closed_on=CLOSED,
+        outcome="Improvement sustained.",
+    )
+    SupportMeeting.objects.create(
+        trust=school.trust,
+        plan=plan,
+        stage=plan.stage,
+        kind=MeetingKind.SUPPORT,
+        scheduled_for=dt.date(2021, 2, 1),
+        notice_given_on=dt.date(2021, 1, 20),
+        notes="Went through the lesson plans.",
+    )
+    PlanComment.objects.create(trust=school.trust, plan=plan, text="I disagree with point 2.")
+    return plan
+
+
+def version(school: School, **retention: Any) -> PolicyVersion:
+    changes = {f"retention.{k}": v for k, v in retention.items()}
+    label = ",".join(f"{k}={v}" for k, v in retention.items())
+    if label not in school.versions:
+        school.versions[label] = version_with(school.trust, "leger-pdp", changes, label=label)
+    return school.versions[label]
+
+
+def survives(school: School, plan_version: PolicyVersion, *, capability: bool = False) -> bool:
+    plan = closed_plan(school, plan_version, capability=capability)
+    services.purge_expired_records(as_of=AS_OF)
+    gone = not SupportPlan.objects.filter(pk=plan.pk).exists()
+    if gone:
+        assert not SupportMeeting.objects.filter(plan_id=plan.pk).exists()
+        assert not PlanComment.objects.filter(plan_id=plan.pk).exists()
+        assert not SupportPlan.history.filter(id=plan.pk).exists()
+        assert not SupportMeeting.history.filter(plan_id=plan.pk).exists()
+        assert PurgeLedgerEntry.objects.filter(
+            record_type="support_plan_record", record_id=plan.pk
+        ).exists()
+    SupportPlan.objects.filter(pk=plan.pk).delete()  # the next run's plan is the only one
+    return not gone
+
+
+def test_support_plans_are_a_registered_root() -> None:
+    assert retention_registry.root("support_plan") is SUPPORT_PLAN_ROOT
+
+
+@pytest.mark.policy_setting("retention.support_plan_years")
+def test_the_support_plan_years_decide_when_a_closed_plan_is_destroyed(school: School) -> None:
+    assert not survives(school, version(school, support_plan_years=2))
+    assert survives(school, version(school, support_plan_years=4))
+
+
+def test_with_no_support_plan_years_the_trust_default_applies(school: School) -> None:
+    assert not survives(school, version(school, default_years=2))
+    assert survives(school, version(school, default_years=4))
+
+
+@pytest.mark.policy_setting("retention.capability_years")
+def test_the_capability_years_keep_a_plan_that_reached_capability(school: School) -> None:
+    assert not survives(
+        school, version(school, support_plan_years=2, capability_years=2), capability=True
+    )
+    assert survives(
+        school, version(school, support_plan_years=2, capability_years=5), capability=True
+    )
+    # A plan that never reached capability is not a capability record.
+    assert not survives(school, version(school, support_plan_years=2, capability_years=5))
+
+
+def test_a_legal_hold_keeps_the_plan_and_an_open_plan_is_never_destroyed(school: School) -> None:
+    short = version(school, support_plan_years=1)
+    held = closed_plan(school, short)
+    services.legal_hold_set(
+        principal=principal_for(user(school.hr)),
+        actor=user(school.hr),
+        reason="Employment tribunal claim",
+        record=held,
+    )
+    services.purge_expired_records(as_of=AS_OF)
+    assert SupportPlan.objects.filter(pk=held.pk).exists()
+    SupportPlan.objects.filter(pk=held.pk).delete()
+    still_open = closed_plan(school, short)
+    SupportPlan.objects.filter(pk=still_open.pk).update(status=PlanStatus.OPEN, closed_on=None)
+    services.purge_expired_records(as_of=AS_OF)
+    assert SupportPlan.objects.filter(pk=still_open.pk).exists()
