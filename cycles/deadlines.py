@@ -81,7 +81,12 @@ class Deadline:
 
     ``cycle_id`` is the appraisal year the subject belongs to (its pinned policy times the
     reminders, its academy's calendar counts the working days); ``subject`` defaults to
-    that cycle. A deadline with no cycle is listed but cannot be reminded."""
+    that cycle. A deadline with no cycle is listed but cannot be reminded.
+
+    A subject that pins a policy of its own (a support plan runs under the version it was
+    opened with, whatever the cycle's) names it in ``policy_version_id``, and its academy
+    in ``academy_id``: the reminder sweep then times the reminders with that version's
+    settings on that academy's calendar instead of the cycle's."""
 
     cycle_id: int | None
     kind: str  # a short stable key, e.g. "objectives_agreed", "statement"
@@ -90,6 +95,8 @@ class Deadline:
     recipient: Recipient
     done: bool = False
     subject: Subject = field(default=_CYCLE_OF_ITSELF)
+    policy_version_id: int | None = None
+    academy_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.subject is _CYCLE_OF_ITSELF:

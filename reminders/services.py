@@ -48,6 +48,7 @@ from calendars.selectors import calendars_for
 from calendars.working_days import OutsideCalendarRange
 from cycles.deadlines import Deadline, all_deadlines, recipients_by_subject
 from cycles.models import AppraisalCycle
+from policies.models import PolicyVersion
 
 from .models import (
     CalendarFeed,
@@ -129,25 +130,35 @@ def _plan_batch(
 ) -> tuple[list[Deadline], list[PlannedReminder]]:
     by_id = {c.pk: c for c in batch}
     # A deadline is reminded through its cycle: the cycle's pinned policy sets when, its
-    # academy's calendar counts the working days.
+    # academy's calendar counts the working days, unless the deadline's subject pins a
+    # policy version and academy of its own (a support plan).
     deadlines = [d for d in all_deadlines(batch) if not d.done and d.cycle_id in by_id]
     if not deadlines:
         return [], []
     due_dates = [d.due_on for d in deadlines]
     calendars = calendars_for(
-        {c.academy_id for c in batch},
+        {c.academy_id for c in batch} | {d.academy_id for d in deadlines if d.academy_id},
         min(min(due_dates), on) - _CALENDAR_MARGIN,
         max(max(due_dates), on) + _CALENDAR_MARGIN,
     )
+    # A subject pinning its own policy version (a support plan) is timed by that version;
+    # those not already loaded with a cycle are read in one query.
+    versions = {c.policy_version_id: c.policy_version for c in batch}
+    own = {d.policy_version_id for d in deadlines if d.policy_version_id} - versions.keys()
+    if own:
+        versions.update((v.pk, v) for v in PolicyVersion.objects.filter(pk__in=own))
     found_due: list[tuple[Deadline, AppraisalCycle, ReminderDue]] = []
     for deadline in deadlines:
         cycle = by_id[deadline.cycle_id]  # type: ignore[index]  # filtered above
+        version = versions.get(deadline.policy_version_id or cycle.policy_version_id)
+        if version is None:
+            continue  # the version was deleted since the deadline was read
         try:
             due = reminder_due(
                 due_on=deadline.due_on,
                 today=on,
-                calendar=calendars[cycle.academy_id],
-                settings=cycle.policy_version.rules.reminders,
+                calendar=calendars[deadline.academy_id or cycle.academy_id],
+                settings=version.rules.reminders,
             )
         except OutsideCalendarRange:
             logger.warning(

@@ -12,7 +12,7 @@ class SupportPlansConfig(AppConfig):
         from retention.registry import retention_registry
         from retention.roots import CYCLE_ROOT
 
-        from . import selectors
+        from . import deadlines, selectors
         from .retention import SUPPORT_PLAN_ROOT
 
         # A new policy version may not start before one that support plans run under.
@@ -31,3 +31,7 @@ class SupportPlansConfig(AppConfig):
         # which registers it, starts after this app): registering it again does nothing.
         retention_registry.register_root(CYCLE_ROOT)
         retention_registry.register_root(SUPPORT_PLAN_ROOT)
+        # Meetings, notice, letters, stage and sustain ends remind the plan's manager, the
+        # headteacher and HR; a suspended cycle does not stop them.
+        extensions.deadline_sources.register(deadlines)
+        extensions.recipient_roles.register(deadlines.plan_manager_role)
