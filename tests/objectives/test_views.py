@@ -488,16 +488,24 @@ def test_the_section_takes_a_fixed_number_of_queries(
     assert response.content.decode().count("More ") >= 6
 
 
-def test_the_header_links_to_objectives_for_those_it_serves(school: School) -> None:
-    cycle = school.cycle("langley-interim")
-    page = reverse("objectives:cycle", args=[cycle.pk])
+def test_priorities_and_shared_objectives_are_linked_for_those_they_serve(
+    school: School,
+) -> None:
+    """Improvement priorities are on the Administration page of those who set them; shared
+    objectives are linked from a reviewer's "My reviewees"; a teacher sees neither."""
+    school.cycle("langley-interim")
+    admin_page = reverse("organisation:administration")
+    reviewees = reverse("cycles:reviewees")
     nav_priorities = f'href="{reverse("objectives:priorities")}"'
     nav_shared = f'href="{reverse("objectives:shared_list")}"'
-    assert nav_priorities in client_for(school.headteacher).get(page).content.decode()
-    reviewer_page = client_for(school.reviewer).get(page).content.decode()
-    assert nav_shared in reviewer_page and nav_priorities not in reviewer_page
-    teacher_page = client_for(school.teacher).get(page).content.decode()
-    assert nav_shared not in teacher_page and nav_priorities not in teacher_page
+    assert nav_priorities in client_for(school.headteacher).get(admin_page).content.decode()
+    reviewer = client_for(school.reviewer)
+    assert nav_shared in reviewer.get(reviewees).content.decode()
+    assert reviewer.get(admin_page).status_code == 404
+    teacher = client_for(school.teacher)
+    assert teacher.get(admin_page).status_code == 404
+    home = teacher.get("/").content.decode()
+    assert nav_shared not in home and nav_priorities not in home
 
 
 @pytest.mark.parametrize("key", PRESETS)

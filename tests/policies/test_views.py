@@ -111,9 +111,13 @@ def test_anonymous_is_sent_to_sign_in(world: World, classic: Policy) -> None:
 
 
 def test_nav_item_only_for_those_who_may_read(world: World, classic: Policy) -> None:
+    """Policies are reached from the Administration page, offered only to those who read
+    them."""
     url = reverse("policies:index")
-    assert url in _client(world, "hr").get("/calendars/").content.decode()
-    assert url not in _client(world, "appraisee").get("/calendars/").content.decode()
+    admin_page = reverse("organisation:administration")
+    assert url in _client(world, "hr").get(admin_page).content.decode()
+    assert _client(world, "appraisee").get(admin_page).status_code == 404
+    assert admin_page not in _client(world, "appraisee").get("/calendars/").content.decode()
 
 
 def test_index_shows_overview_and_query_count_stays_flat(
