@@ -27,6 +27,7 @@ from support_plans.models import (
 )
 from tests.factories import StaffMemberFactory
 from tests.objectives.support import School, user
+from tests.personas import ALL_PERSONAS, World
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.datetime(2027, 5, 26, 10, 0, tzinfo=dt.UTC)
@@ -261,3 +262,35 @@ def test_the_page_and_export_make_the_same_number_of_queries_however_many_cases(
     for name, expected in counted.items():
         with django_assert_num_queries(expected):
             assert hr.get(reverse(name)).status_code == 200
+
+
+OVERSEERS = {"hr", "headteacher"}
+# They oversee cases elsewhere (another academy, another trust): the page opens, empty.
+ELSEWHERE = {"sibling_head", "b_hr", "b_headteacher"}
+
+
+@pytest.mark.parametrize("persona", [p for p in ALL_PERSONAS if p != "inactive"])
+def test_the_role_matrix_of_the_escalations_page(world: World, persona: str) -> None:
+    staff = world.staff["appraisee"]
+    SupportPlan.objects.create(
+        trust=world.trust,
+        academy=staff.academy,
+        staff=staff,
+        manager=world.staff["line_manager"],
+        policy_version=world.policy_version,
+        stage="informal_support",
+        stage_started_on=dt.date(2026, 10, 5),
+        opened_on=dt.date(2026, 10, 5),
+    )
+    client = Client()
+    client.force_login(world.user(persona))
+    for name in ("support_plans:escalations", "support_plans:escalations_csv"):
+        response = client.get(reverse(name))
+        if persona in OVERSEERS:
+            assert response.status_code == 200, persona
+            assert staff.full_name in response.content.decode("utf-8-sig"), persona
+        elif persona in ELSEWHERE:
+            assert response.status_code == 200, persona
+            assert staff.full_name not in response.content.decode("utf-8-sig"), persona
+        else:
+            assert response.status_code == 404, (persona, name)
