@@ -23,6 +23,7 @@ from organisation.models import Academy, StaffMember
 from policies.models import PolicyVersion
 from reviews import services
 from reviews.models import AnnualReview, ModerationItem, Observation
+from reviews.services import observations
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are a PostgreSQL matter"
@@ -63,7 +64,7 @@ def test_recording_an_observation_leaves_the_shared_rows_of_the_trust_free(s) ->
     cycle = s.cycle
     other = connections.create_connection("default")
     seen: dict[str, bool] = {}
-    original = services._require_open
+    original = observations._require_open
 
     def probe(locked_cycle):  # type: ignore[no-untyped-def]
         # Runs inside observation_record, just after the service has locked the cycle.
@@ -79,7 +80,7 @@ def test_recording_an_observation_leaves_the_shared_rows_of_the_trust_free(s) ->
         return original(locked_cycle)
 
     try:
-        with mock.patch.object(services, "_require_open", probe):
+        with mock.patch.object(observations, "_require_open", probe):
             services.observation_record(actor=s.reviewer.user, cycle=cycle, data=_observation(s))
     finally:
         other.close()

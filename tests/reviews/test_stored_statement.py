@@ -241,7 +241,7 @@ def _expired_record_with_statement(s, *, observation_years: int | None = None): 
     return cycle, review, stored.file.name
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_purge_destroys_the_stored_statement_with_its_record(s) -> None:  # type: ignore[no-untyped-def]
     from retention import services as retention
 
@@ -252,7 +252,7 @@ def test_the_purge_destroys_the_stored_statement_with_its_record(s) -> None:  # 
     assert not default_storage.exists(name)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_observation_destroyed_on_its_own_takes_the_stored_statement_showing_it(s) -> None:  # type: ignore[no-untyped-def]
     from retention import services as retention
 
