@@ -199,7 +199,7 @@ class PlanManagerRole:
     (one query for the batch). Someone who has left, or has no account, gets nothing."""
 
     role: str = PLAN_MANAGER
-    label: str = "Manages the support plan"
+    label: str = "Plan manager"
 
     def users_for(
         self,
