@@ -198,7 +198,7 @@ class LineManagerForm(PlainTextMixin, forms.Form):
         return data
 
 
-class InvitationResendForm(SubmitOnceMixin, forms.Form):
+class InvitationResendForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     """Nothing to fill in: the one-time token keeps a double click to one email."""
 
 
