@@ -87,20 +87,13 @@ class FeedbackLine:
     date_only: bool
 
     @property
-    def tag_class(self) -> str:
+    def verb(self) -> str:
+        """The words before the date: "given 27 November 2026", "due by …", "overdue since …"."""
         return {
-            review_rules.FeedbackState.GIVEN: "govuk-tag--green",
-            review_rules.FeedbackState.DUE: "govuk-tag--blue",
-            review_rules.FeedbackState.OVERDUE: "govuk-tag--red",
-        }.get(self.state, "govuk-tag--grey")
-
-    @property
-    def state_label(self) -> str:
-        return {
-            review_rules.FeedbackState.GIVEN: "Given",
-            review_rules.FeedbackState.DUE: "Due",
-            review_rules.FeedbackState.OVERDUE: "Overdue",
-        }.get(self.state, "No date set")
+            review_rules.FeedbackState.GIVEN: "given",
+            review_rules.FeedbackState.DUE: "due by",
+            review_rules.FeedbackState.OVERDUE: "overdue since",
+        }.get(self.state, "no date set")
 
 
 def feedback_lines(observation: Observation, now: dt.datetime) -> list[FeedbackLine]:

@@ -221,8 +221,8 @@ def test_a_classic_objectives_year_through_the_pages(browser_page: Page) -> None
         page.get_by_label("Notes on the feedback").fill("Strong questioning; pace in plenary.")
         click(page, "button", "Save feedback")
         expect(page.get_by_text("Feedback recorded.")).to_be_visible()
-        expect(formal_row).to_contain_text("Spoken feedback: Given given 6 Oct 2026")
-        expect(formal_row).to_contain_text("Written feedback: Given given 7 Oct 2026")
+        expect(formal_row).to_contain_text("Spoken feedback: given 6 October 2026")
+        expect(formal_row).to_contain_text("Written feedback: given 7 October 2026")
         sign_out(page)
 
     # 3. The annual review (no page checks the date: it is written now).

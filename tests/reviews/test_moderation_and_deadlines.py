@@ -293,5 +293,5 @@ def test_cycle_page_includes_the_section(client, s) -> None:  # type: ignore[no-
     assert "Record an observation" in html
     # Nothing is owed on an observation the policy does not use (classic §5.2.6).
     observations = html[html.index('id="observations"') : html.index('id="evidence"')]
-    assert "Overdue" not in observations
-    assert "No date set" in observations
+    assert "overdue" not in observations.lower()
+    assert "Feedback: no date set" in observations
