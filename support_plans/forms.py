@@ -169,3 +169,37 @@ class PauseForm(PlainTextMixin, forms.Form):
 
 class ResumeForm(PlainTextMixin, forms.Form):
     """Resuming needs nothing but the press of the button."""
+
+
+class TermlyScheduleForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
+    scheduled_for = _date("Date of the meeting")
+
+    def __init__(self, *args: Any, term_hint: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_for"].help_text = term_hint
+
+
+class StaffChoices(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class TermlyRecordForm(PlainTextMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    scheduled_for = _date("Date of the meeting")
+    held_on = _date("Date it was held", required=False, help_text="Leave empty until it is held.")
+    attendees = _text("Who attended", rows=3)
+    staff_discussed = StaffChoices(
+        queryset=StaffMember.objects.none(),
+        label="Members of staff discussed",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    action_agreed = _text("The action agreed", rows=5)
+
+    def __init__(
+        self, *args: Any, staff: QuerySet[StaffMember], term_hint: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff_discussed"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["scheduled_for"].help_text = term_hint

@@ -268,3 +268,31 @@ class WrittenPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Written plan for {self.plan} ({self.stage})"
+
+
+class TermlyReview(models.Model):
+    """The HR director's termly meeting with an academy's headteacher about the members of
+    staff causing concern and the action agreed (langley §7 VII), where the academy's policy
+    asks for it (``support.hr_meets_headteachers_termly``)."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
+    academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="+")
+    term = models.ForeignKey("calendars.Term", on_delete=models.PROTECT, related_name="+")
+    scheduled_for = models.DateField()
+    held_on = models.DateField(null=True, blank=True)
+    attendees = models.TextField(blank=True)
+    staff_discussed = models.ManyToManyField(StaffMember, blank=True, related_name="+")
+    action_agreed = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheduled_for", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academy", "term"], name="one_termly_review_per_academy_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Termly review with the headteacher on {self.scheduled_for:%d %b %Y}"

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from calendars.models import Term
 from cycles.models import AppraisalCycle, CycleState
 from organisation.access_log import refused
-from organisation.models import Role, StaffMember
+from organisation.models import Academy, Role, StaffMember
 from organisation.principal import Principal
 
 from .models import Concern, SupportMeeting, SupportPlan
@@ -216,3 +217,34 @@ def escalations_scope(principal: Principal) -> Q:
     if not principal.is_hr:
         rule &= Q(academy_id__in=_head_of(principal))
     return rule
+
+
+# ----- The HR director's termly meetings with headteachers -----------------------------------
+
+
+def termly_review_academies(principal: Principal) -> Q:
+    """The academies (a filter on ``Academy``) whose termly meetings the viewer sees: every
+    academy of the trust for HR, their own academy for a headteacher; nobody else."""
+    return escalations_academies(principal)
+
+
+def may_arrange_termly_reviews(principal: Principal) -> bool:
+    """Only HR schedules and records the termly meetings."""
+    return principal.is_authenticated and not principal.is_governor_only and principal.is_hr
+
+
+def get_termly_review_target(
+    principal: Principal, academy_id: int, term_id: int, *, request: HttpRequest | None
+) -> tuple[Academy, Term]:
+    """The academy and its term for HR's termly meeting page, or 404."""
+    if not may_arrange_termly_reviews(principal):
+        raise refused(request, Academy, academy_id, "No such academy.")
+    academy = Academy.objects.filter(
+        trust_id=principal.tenant_id, is_central_team=False, pk=academy_id
+    ).first()
+    if academy is None:
+        raise refused(request, Academy, academy_id, "No such academy.")
+    term = Term.objects.filter(academy=academy, pk=term_id).first()
+    if term is None:
+        raise refused(request, Term, term_id, "No such term.")
+    return academy, term

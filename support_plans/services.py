@@ -20,16 +20,17 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from calendars.models import Term
 from calendars.selectors import load_calendar
 from calendars.working_days import OutsideCalendarRange
 from cycles.models import AppraisalCycle, CycleState, SuspensionReason
 from cycles.services import CycleError, cycle_transition
-from organisation.models import Role, RoleAssignment, StaffMember
+from organisation.models import Academy, Role, RoleAssignment, StaffMember
 from organisation.principal import principal_for
 from policies.models import PolicyVersion
 from policies.selectors import policy_for
 
-from . import rules
+from . import rules, termly
 from .models import (
     CAPABILITY,
     AppraisalEffect,
@@ -42,9 +43,10 @@ from .models import (
     PlanStatus,
     SupportMeeting,
     SupportPlan,
+    TermlyReview,
     WrittenPlan,
 )
-from .permissions import PlanAction, can, may_raise_concern
+from .permissions import PlanAction, can, may_arrange_termly_reviews, may_raise_concern
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -655,3 +657,93 @@ def written_plan_save(
 
 
 STALE = "Someone else saved this since you opened it: reload the page."
+
+
+# ----- The HR director's termly meetings with headteachers -----------------------------------
+
+TERMLY_RECORD_FIELDS = ("scheduled_for", "held_on", "attendees", "action_agreed")
+
+
+def _require_termly(actor: User, academy: Academy, term: Term, on: dt.date) -> None:
+    principal = principal_for(actor)
+    if not may_arrange_termly_reviews(principal) or academy.trust_id != principal.trust_id:
+        raise SupportPlanError("Only HR arranges the termly meetings with headteachers.")
+    if term.academy_id != academy.pk:
+        raise SupportPlanError("That term is not on the academy's calendar.")
+    if not termly.meets_termly(academy, on):
+        raise SupportPlanError("The academy's policy does not ask for a termly meeting.")
+
+
+def _within_term(term: Term, day: dt.date, field: str) -> None:
+    if not term.starts_on <= day <= term.ends_on:
+        raise SupportPlanError(
+            f"The date must be in {term.name}: between {term.starts_on:%d %B %Y} and "
+            f"{term.ends_on:%d %B %Y}.",
+            field=field,
+        )
+
+
+@transaction.atomic
+def termly_review_schedule(
+    *, actor: User, academy: Academy, term: Term, scheduled_for: dt.date
+) -> TermlyReview:
+    """Schedule HR's meeting with the academy's headteacher for ``term`` (one a term)."""
+    locked = Academy.objects.select_for_update().get(pk=academy.pk)
+    _require_termly(actor, locked, term, timezone.localdate())
+    if TermlyReview.objects.filter(academy=locked, term=term).exists():
+        raise SupportPlanError("This term's meeting is already scheduled.")
+    _within_term(term, scheduled_for, "scheduled_for")
+    review = TermlyReview(
+        trust_id=locked.trust_id, academy=locked, term=term, scheduled_for=scheduled_for
+    )
+    _history(review, actor, "Termly meeting scheduled")
+    review.save()
+    return review
+
+
+@transaction.atomic
+def termly_review_record(
+    *,
+    actor: User,
+    review: TermlyReview,
+    expected_version: int,
+    scheduled_for: dt.date,
+    held_on: dt.date | None,
+    attendees: str,
+    staff_discussed: list[StaffMember],
+    action_agreed: str,
+) -> TermlyReview:
+    """Record when the meeting was held, who attended, whom it discussed and the action
+    agreed (or move its date within the term)."""
+    locked = (
+        TermlyReview.objects.select_for_update(of=("self",))
+        .select_related("academy", "term")
+        .get(pk=review.pk)
+    )
+    _require_termly(actor, locked.academy, locked.term, timezone.localdate())
+    if locked.version != expected_version:
+        raise SupportPlanError(
+            "Someone else saved this meeting since you opened it: reload the page."
+        )
+    _within_term(locked.term, scheduled_for, "scheduled_for")
+    if held_on is not None:
+        if held_on > timezone.localdate():
+            raise SupportPlanError(
+                "The meeting cannot have been held in the future.", field="held_on"
+            )
+        _within_term(locked.term, held_on, "held_on")
+    if any(
+        s.academy_id != locked.academy_id or s.trust_id != locked.trust_id for s in staff_discussed
+    ):
+        raise SupportPlanError(
+            "Choose only members of staff of the academy.", field="staff_discussed"
+        )
+    locked.scheduled_for = scheduled_for
+    locked.held_on = held_on
+    locked.attendees = attendees.strip()
+    locked.action_agreed = action_agreed.strip()
+    locked.version += 1
+    _history(locked, actor, "Termly meeting recorded")
+    locked.save(update_fields=[*TERMLY_RECORD_FIELDS, "version"])
+    locked.staff_discussed.set(staff_discussed)
+    return locked

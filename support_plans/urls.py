@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import concerns, escalations, meetings, plans
+from .views import concerns, escalations, meetings, plans, termly
 
 app_name = "support_plans"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", plans.index, name="index"),
     path("escalations/", escalations.escalations_page, name="escalations"),
     path("escalations.csv", escalations.escalations_csv, name="escalations_csv"),
+    path(
+        "termly-reviews/<int:academy_id>/<int:term_id>/",
+        termly.termly_review,
+        name="termly_review",
+    ),
     path("concerns/new/", concerns.concern_add, name="concern_add"),
     path("concerns/<int:pk>/", concerns.concern_detail, name="concern_detail"),
     path("concerns/<int:pk>/open-plan/", concerns.plan_open, name="plan_open"),

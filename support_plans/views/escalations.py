@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from organisation.access_log import record_access
 from organisation.models import Trust
 
-from .. import escalations, permissions
+from .. import escalations, permissions, termly
 from ..escalation_forms import EscalationFilterForm
 from ._common import principal_of
 
@@ -69,6 +69,7 @@ def escalations_page(request: HttpRequest) -> HttpResponse:
             "rows": escalations.escalations(principal, filters),
             "counts": escalations.counts(principal, filters),
             "is_hr": principal.is_hr,
+            "termly_rows": termly.termly_rows(principal, timezone.localdate()),
             "export_url": reverse("support_plans:escalations_csv") + (f"?{query}" if query else ""),
         },
     )

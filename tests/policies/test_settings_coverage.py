@@ -51,7 +51,6 @@ AWAITING: dict[str, str] = {
     "pay.appeal_allowed": PAY,
     "headteacher.pay_decision_due": PAY,
     "retention.pay_years": PAY,
-    "support.hr_meets_headteachers_termly": SUPPORT,
     "confidentiality.outside_parties_anonymised": REPORTS,
     "confidentiality.governors_may_request_sample": REPORTS,
     "confidentiality.governor_reports_without_individuals": REPORTS,

@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, User
+from calendars.models import Term
 from cycles.models import CycleAccessGrant, CycleOpening
 from objectives.models import (
     Conversation,
@@ -46,7 +47,13 @@ from retention.models import LegalHold
 from reviews.models import Evidence, ModerationSample, Observation
 from submissions.guard import FIELD_NAME, REPLAYED_MESSAGE, issue_token
 from support_plans import services as support_services
-from support_plans.models import Concern, PlanComment, SupportMeeting, SupportPlan
+from support_plans.models import (
+    Concern,
+    PlanComment,
+    SupportMeeting,
+    SupportPlan,
+    TermlyReview,
+)
 from tests.factories import StaffMemberFactory
 from tests.objectives.support import School, build_school, user
 
@@ -180,6 +187,18 @@ def _cases(school: School) -> list[Case]:
         raised_with_them_on=dt.date(2026, 9, 20),
     )
     support_plan = support_services.plan_open(actor=reviewer, concern=aspire_concern)
+    termly_term = Term.objects.create(
+        academy=school.academy,
+        name="This term",
+        starts_on=timezone.localdate() - dt.timedelta(days=30),
+        ends_on=timezone.localdate() + dt.timedelta(days=60),
+    )
+    PolicyAssignment.objects.create(
+        trust=trust,
+        staff_group="teaching",
+        academy=school.academy,
+        policy=school.version("langley-interim").policy,
+    )
     classic_concern = support_services.concern_record(
         actor=reviewer,
         staff=school.teacher,
@@ -469,6 +488,13 @@ def _cases(school: School) -> list[Case]:
             lambda: {"text": "My view of the plan."},
             lambda: PlanComment.objects.filter(plan=support_plan).count(),
         ),
+        Case(
+            "support_termly_review",
+            hr,
+            reverse("support_plans:termly_review", args=[school.academy.pk, termly_term.pk]),
+            lambda: {"scheduled_for": (timezone.localdate() + dt.timedelta(days=5)).isoformat()},
+            lambda: TermlyReview.objects.filter(term=termly_term).count(),
+        ),
     ]
 
 
@@ -591,4 +617,5 @@ CASE_ROUTES = {
     "support_plans:plan_open",
     "support_plans:meeting_add",
     "support_plans:comment_add",
+    "support_plans:termly_review",
 }

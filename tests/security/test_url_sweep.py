@@ -344,6 +344,7 @@ ROUTES: dict[str, K] = {
     "support_plans:comment_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_edit": lambda s: {"pk": s.plan.pk, "meeting_id": s.support_meeting.pk},
+    "support_plans:termly_review": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
 }
 
 

@@ -117,7 +117,11 @@ class SupportSettings(_Frozen):
             "When on, recording a concern emails the academy's headteacher at once and the "
             "concern says when they were told; when off, nobody is emailed."
         ),
-        "hr_meets_headteachers_termly": _AWAITING,
+        "hr_meets_headteachers_termly": (
+            "When on, HR's escalations page lists the academy each term with its meeting "
+            "between the HR director and the headteacher (not scheduled, scheduled or held), "
+            "and HR schedules and records it there; when off, the academy is not listed."
+        ),
         "capability_meeting_notice_working_days": (
             "Sets the least notice, in working days on the academy's calendar, of a "
             "capability meeting: an earlier date is refused with the earliest allowed date."
