@@ -75,7 +75,7 @@ def most_specific(
     return min(candidates, key=lambda a: _RANK[assignment_scope(a.academy_id, a.job_role_id)])
 
 
-def _versions_in_force(policy_ids: Iterable[int], on: dt.date) -> dict[int, PolicyVersion]:
+def versions_in_force(policy_ids: Iterable[int], on: dt.date) -> dict[int, PolicyVersion]:
     """policy id → its version in force on ``on``, in one query."""
     ids = set(policy_ids)
     if not ids:
@@ -119,7 +119,7 @@ def policy_for(*, staff_member: StaffMember, on: dt.date) -> PolicyVersion | Non
     )
     if best is None:
         return None
-    return _versions_in_force([best.policy_id], on).get(best.policy_id)
+    return versions_in_force([best.policy_id], on).get(best.policy_id)
 
 
 def policy_versions_for_staff(
@@ -149,7 +149,7 @@ def policy_versions_for_staff(
         )
         if best is not None:
             chosen[staff_id] = best.policy_id
-    versions = _versions_in_force(chosen.values(), on)
+    versions = versions_in_force(chosen.values(), on)
     return {
         staff_id: versions[policy_id]
         for staff_id, policy_id in chosen.items()
@@ -197,7 +197,7 @@ def assignment_overview(trust: Trust, on: dt.date) -> list[OverviewRow]:
     assignments = list(
         PolicyAssignment.objects.filter(trust=trust).select_related("policy", "academy", "job_role")
     )
-    versions = _versions_in_force({a.policy_id for a in assignments}, on)
+    versions = versions_in_force({a.policy_id for a in assignments}, on)
 
     def applied(a: PolicyAssignment | None) -> Applied:
         if a is None:

@@ -688,7 +688,7 @@ def termly_review_schedule(
     *, actor: User, academy: Academy, term: Term, scheduled_for: dt.date
 ) -> TermlyReview:
     """Schedule HR's meeting with the academy's headteacher for ``term`` (one a term)."""
-    locked = Academy.objects.select_for_update().get(pk=academy.pk)
+    locked = Academy.objects.select_for_update(of=("self",)).get(pk=academy.pk)
     _require_termly(actor, locked, term, timezone.localdate())
     if TermlyReview.objects.filter(academy=locked, term=term).exists():
         raise SupportPlanError("This term's meeting is already scheduled.")

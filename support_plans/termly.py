@@ -11,7 +11,7 @@ from calendars.models import Term
 from organisation.models import Academy, StaffGroup
 from organisation.principal import Principal
 from policies.models import PolicyAssignment, PolicyVersion
-from policies.selectors import most_specific, version_in_force
+from policies.selectors import most_specific, version_in_force, versions_in_force
 
 from . import permissions
 from .models import TermlyReview
@@ -50,15 +50,48 @@ class TermlyRow:
 
 def termly_rows(principal: Principal, on: dt.date) -> list[TermlyRow]:
     """For the current term, each academy the viewer oversees whose policy asks for the
-    termly meeting, with its meeting if there is one."""
-    academies = Academy.objects.filter(permissions.termly_review_academies(principal)).filter(
-        is_central_team=False
+    termly meeting, with its meeting if there is one: a fixed number of queries however
+    many academies the trust has."""
+    academies = list(
+        Academy.objects.filter(permissions.termly_review_academies(principal))
+        .filter(is_central_team=False)
+        .order_by("name")
     )
-    rows = []
-    for academy in academies.order_by("name"):
-        if not meets_termly(academy, on):
-            continue
-        term = current_term(academy, on)
-        review = TermlyReview.objects.filter(academy=academy, term=term).first() if term else None
-        rows.append(TermlyRow(academy=academy, term=term, review=review))
-    return rows
+    if not academies:
+        return []
+    assignments = list(
+        PolicyAssignment.objects.filter(
+            trust_id=academies[0].trust_id,
+            staff_group=StaffGroup.TEACHING,
+            job_role__isnull=True,
+        )
+    )
+    chosen = {
+        academy.pk: most_specific(
+            assignments, staff_group=StaffGroup.TEACHING, academy_id=academy.pk, job_role_id=None
+        )
+        for academy in academies
+    }
+    versions = versions_in_force((a.policy_id for a in chosen.values() if a), on)
+    meeting = [
+        academy
+        for academy in academies
+        if (assignment := chosen[academy.pk]) is not None
+        and (version := versions.get(assignment.policy_id)) is not None
+        and version.rules.support.hr_meets_headteachers_termly
+    ]
+    terms: dict[int, Term] = {}
+    for term in Term.objects.filter(academy__in=meeting, ends_on__gte=on).order_by("starts_on"):
+        terms.setdefault(term.academy_id, term)
+    reviews = {
+        review.academy_id: review
+        for review in TermlyReview.objects.filter(term__in=list(terms.values()))
+    }
+    return [
+        TermlyRow(
+            academy=academy,
+            term=terms.get(academy.pk),
+            review=reviews.get(academy.pk) if academy.pk in terms else None,
+        )
+        for academy in meeting
+    ]

@@ -146,3 +146,30 @@ def test_another_academys_term_is_not_found(school: School) -> None:
     )
     address = reverse("support_plans:termly_review", args=[school.academy.pk, theirs.pk])
     assert client_for(school.hr).get(address).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_termly_section_makes_as_many_queries_for_many_academies_as_for_one(
+    school: School, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    from organisation.principal import principal_for
+    from support_plans.termly import termly_rows
+    from tests.factories import AcademyFactory
+
+    setup(school, on=True)
+    hr = principal_for(user(school.hr))
+    with django_assert_max_num_queries(20) as one:
+        before = len(termly_rows(hr, TODAY.date()))
+    for n in range(5):
+        academy = AcademyFactory(trust=school.trust, name=f"Extra {n}")
+        Term.objects.create(
+            academy=academy,
+            name="Spring 2027",
+            starts_on=dt.date(2027, 1, 5),
+            ends_on=dt.date(2027, 3, 26),
+        )
+    hr = principal_for(user(school.hr))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        rows = termly_rows(hr, TODAY.date())
+    assert len(rows) == before + 5
+    assert all(row.term is not None for row in rows if row.academy.name.startswith("Extra"))

@@ -89,12 +89,6 @@ class SupportStage(_Frozen):
     )
 
 
-_AWAITING = (
-    "Recorded for support plans and capability, which are not built yet: "
-    "changing it changes nothing yet."
-)
-
-
 class SupportSettings(_Frozen):
     """Support for staff whose performance is a concern, and the move to capability."""
 
