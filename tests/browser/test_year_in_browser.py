@@ -201,8 +201,8 @@ def test_a_classic_objectives_year_through_the_pages(browser_page: Page) -> None
         observations = page.locator("#observations table")
         formal_row = observations.get_by_role("row").filter(has_text=FORMAL_FOCUS)
         # Monday 5 October: spoken feedback by Wednesday 7, written by Monday 12.
-        expect(formal_row).to_contain_text("Spoken feedback: Due by Wed 7 Oct 2026")
-        expect(formal_row).to_contain_text("Written feedback: Due by Mon 12 Oct 2026")
+        expect(formal_row).to_contain_text("Spoken feedback: due by 7 October 2026")
+        expect(formal_row).to_contain_text("Written feedback: due by 12 October 2026")
         record_observation(
             page,
             observer=head,
@@ -215,7 +215,7 @@ def test_a_classic_objectives_year_through_the_pages(browser_page: Page) -> None
         expect(ofsted_row).to_contain_text("Not used for appraisal")
 
         click(page, "link", "Record feedback on the observation of 5 Oct 2026")
-        expect(page.locator("main")).to_contain_text("Wed 7 Oct 2026")
+        expect(page.locator("main")).to_contain_text("Due by 7 October 2026")
         page.get_by_label("Spoken feedback given on").fill("2026-10-06T15:00")
         page.get_by_label("Written feedback given on").fill("2026-10-07T09:00")
         page.get_by_label("Notes on the feedback").fill("Strong questioning; pace in plenary.")

@@ -3,6 +3,8 @@ a staff record leads to that person's appraisals the viewer may open."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +20,8 @@ def _page(world, persona: str, url: str) -> str:  # type: ignore[no-untyped-def]
     client.force_login(world.user(persona))
     response = client.get(url)
     assert response.status_code == 200
-    return response.content.decode()
+    # Names come from the factories (O'Connor is escaped in the page): read it as text.
+    return html.unescape(response.content.decode())
 
 
 def _record(world, persona: str, whose: str) -> str:  # type: ignore[no-untyped-def]
