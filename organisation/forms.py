@@ -85,6 +85,7 @@ class StaffMemberForm(SubmitOnceMixin, PlainTextMixin, forms.ModelForm):
             "has_qts",
             "pay_range",
             "pay_point",
+            "pay_point_since",
             "contract_type",
             "contract_end_date",
             "start_date",
@@ -95,6 +96,7 @@ class StaffMemberForm(SubmitOnceMixin, PlainTextMixin, forms.ModelForm):
         widgets = {
             "contract_end_date": DATE_WIDGET,
             "start_date": DATE_WIDGET,
+            "pay_point_since": DATE_WIDGET,
             "left_on": DATE_WIDGET,
             "probation_ends_on": DATE_WIDGET,
         }

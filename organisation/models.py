@@ -139,6 +139,12 @@ class StaffMember(models.Model):
     pay_point = models.CharField(
         max_length=10, blank=True, help_text='As the MIS writes it, e.g. "M3", "U1", "L12", "22".'
     )
+    pay_point_since = models.DateField(
+        "on this pay point since",
+        null=True,
+        blank=True,
+        help_text="When they moved to their pay point.",
+    )
     contract_type = models.CharField(
         max_length=12, choices=ContractType.choices, default=ContractType.PERMANENT
     )

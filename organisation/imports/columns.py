@@ -81,6 +81,19 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
         "pay point",
         ("paypoint", "spinepoint", "scalepoint", "payscalepoint", "point", "salarypoint"),
     ),
+    "pay_point_since": (
+        "on this point since",
+        (
+            "onthispointsince",
+            "onpointsince",
+            "paypointsince",
+            "pointsince",
+            "paypointdate",
+            "pointstartdate",
+            "dateonpoint",
+            "incrementdate",
+        ),
+    ),
     "contract_type": (
         "contract type",
         ("contracttype", "contract", "employmenttype", "contractbasis", "contractstatus"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from appraisal_site.text import refusal_message, unsafe_characters
 
@@ -174,6 +175,11 @@ def _check_row(
 
     start = _date_field(v, "start_date", problems)
     values["start_date"] = start
+    if "pay_point_since" in parsed.columns:
+        since = _date_field(v, "pay_point_since", problems) if v["pay_point_since"] else None
+        values["pay_point_since"] = since
+        if since and since > timezone.localdate():
+            problems.append(f"On this point since {since:%d/%m/%Y} is in the future.")
     if "contract_end_date" in parsed.columns:
         end = _date_field(v, "contract_end_date", problems) if v["contract_end_date"] else None
         values["contract_end_date"] = end

@@ -27,6 +27,7 @@ STAFF_FIELDS = (
     "has_qts",
     "pay_range",
     "pay_point",
+    "pay_point_since",
     "contract_type",
     "contract_end_date",
     "start_date",
