@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "objectives",
     "reviews",
     "support_plans",
+    "colleague_feedback",
     "pay_progression",
     "reports",
     "reminders",

@@ -57,7 +57,6 @@ AWAITING: dict[str, str] = {
     "confidentiality.small_number_threshold": REPORTS,
     "confidentiality.sensitive_small_number_threshold": REPORTS,
     "confidentiality.headteacher_commitments_shared_with_governors": REPORTS,
-    "confidentiality.reviewee_agrees_before_colleagues_asked": FEEDBACK,
     # Who sets the headteacher's objectives is one edit right with the review today; the
     # CEO has no appraisal cycle of their own yet.
     "headteacher.objectives_set_by": HEADTEACHER,

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from calendars.models import CalendarDay, CalendarDayKind, Term
+from colleague_feedback.models import FeedbackAnswer, FeedbackRequest, FeedbackRound
 from cycles.models import AppraisalCycle, CycleAccessGrant, CycleOpening
 from objectives.models import (
     ImprovementPriority,
@@ -94,6 +95,8 @@ class Side:
     concern: Concern
     plan: SupportPlan
     support_meeting: SupportMeeting
+    feedback_round: FeedbackRound
+    feedback_request: FeedbackRequest
 
 
 def build_side(world: World, *, trust_b: bool) -> Side:
@@ -138,6 +141,19 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         opened_on=dt.date(2026, 10, 5),
         bypass_reason=text,
     )
+    feedback_round = FeedbackRound.objects.create(
+        trust=trust,
+        academy=academy,
+        cycle=cycle,
+        asked_by=observer,
+        question=text,
+        status="open",
+        asked_on=dt.date(2026, 11, 2),
+        opened_on=dt.date(2026, 11, 2),
+        closes_on=dt.date(2027, 7, 1),
+    )
+    FeedbackAnswer.objects.create(trust=trust, round=feedback_round, text=text)
+    asked = world.staff["b_hr" if trust_b else "colleague"]
     return Side(
         trust=trust,
         academy=academy,
@@ -204,6 +220,10 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             scheduled_for=dt.date(2026, 10, 12),
             notice_given_on=dt.date(2026, 10, 5),
             notes=text,
+        ),
+        feedback_round=feedback_round,
+        feedback_request=FeedbackRequest.objects.create(
+            trust=trust, round=feedback_round, colleague=asked
         ),
     )
 
@@ -345,6 +365,12 @@ ROUTES: dict[str, K] = {
     "support_plans:meeting_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_edit": lambda s: {"pk": s.plan.pk, "meeting_id": s.support_meeting.pk},
     "support_plans:termly_review": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
+    # colleague feedback
+    "colleague_feedback:ask": cycle_kw,
+    "colleague_feedback:round_detail": lambda s: {"pk": s.feedback_round.pk},
+    "colleague_feedback:my_requests": none,
+    "colleague_feedback:request_detail": lambda s: {"pk": s.feedback_request.pk},
+    "colleague_feedback:request_decline": lambda s: {"pk": s.feedback_request.pk},
 }
 
 

@@ -31,8 +31,10 @@ class ConfidentialitySettings(_Frozen):
         "headteacher_commitments_shared_with_governors": "Recorded for sharing the "
         "headteacher's development commitments with the governing body, which is not built "
         "yet: changing it changes nothing yet.",
-        "reviewee_agrees_before_colleagues_asked": "Recorded for colleague feedback, which "
-        "is not built yet: changing it changes nothing yet.",
+        "reviewee_agrees_before_colleagues_asked": "When on, colleagues asked for feedback "
+        "on a member of staff see the request only once that member of staff has agreed "
+        "on their own page, and the member of staff sees who was asked; when off, the "
+        "request goes to the colleagues at once and the member of staff is not shown who.",
         "small_number_threshold": "Recorded for the reports to governors, which are not "
         "built yet: changing it changes nothing yet.",
         "sensitive_small_number_threshold": "Recorded for the reports to governors, which "

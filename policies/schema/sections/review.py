@@ -40,6 +40,16 @@ class ReviewSettings(_Frozen):
         "alignment_sample_check": "When on, objectives under this policy can be drawn into an "
         "alignment sample, and the moderation form asks whether the objectives are aligned "
         "with the improvement plans.",
+        "colleague_feedback": "When on, the reviewer is offered, on the cycle page, to ask "
+        "colleagues (peers, and a line manager's own staff) for feedback on the member of "
+        "staff's work; when off, the offer and its pages are not there.",
+        "colleague_feedback_min_answers": "Sets how many answers must be in before the "
+        "reviewer reads them (shuffled, without names); with fewer the reviewer sees only "
+        "how many have answered.",
+        "colleague_feedback_working_days": "Sets the day a request for colleague feedback "
+        "closes: this many working days after the colleagues are asked (or the cycle's last "
+        "day, if sooner); the colleagues' reminders fall due on it and no answer is taken "
+        "after it.",
     }
 
     staff_review_due: MonthDay | None = Field(
@@ -110,4 +120,23 @@ class ReviewSettings(_Frozen):
         title="Random samples checked for alignment",
         description="Random samples of whole-school or team objectives are checked against "
         "the improvement plans.",
+    )
+    colleague_feedback: bool = Field(
+        False,
+        title="The reviewer may ask colleagues for feedback",
+        description="Peers and, for a line manager, their own staff, as evidence for the review.",
+    )
+    colleague_feedback_min_answers: int = Field(
+        3,
+        ge=2,
+        le=20,
+        title="Colleague feedback is read once this many have answered",
+        description="Fewer answers than this are never shown, so nobody can tell who wrote which.",
+    )
+    colleague_feedback_working_days: int = Field(
+        15,
+        ge=1,
+        le=60,
+        title="Colleagues may answer for (working days)",
+        description="After this, the request closes.",
     )

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class ColleagueFeedbackConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "colleague_feedback"
+    verbose_name = "Colleague feedback"
+
+    def ready(self) -> None:
+        from cycles import extensions
+        from retention.registry import retention_registry
+        from retention.roots import CYCLE_ROOT
+
+        from . import deadlines, selectors
+        from .retention import FEEDBACK_RECORD_TYPE
+
+        # The cycle page offers the reviewer to ask colleagues, and shows the member of
+        # staff what waits for their agreement.
+        extensions.cycle_page_sections.register(
+            extensions.TemplateSection(
+                "colleague_feedback/_cycle_section.html", selectors.cycle_section_context
+            )
+        )
+        # Each colleague asked is reminded to answer by the closing day.
+        extensions.deadline_sources.register(deadlines)
+        extensions.recipient_roles.register(deadlines.feedback_colleague_role)
+        # Kept and destroyed with the appraisal record it belongs to.
+        retention_registry.register_root(CYCLE_ROOT)
+        retention_registry.register_record_type(FEEDBACK_RECORD_TYPE)
