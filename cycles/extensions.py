@@ -96,6 +96,20 @@ class CapabilitySource(Protocol):
 
 
 @runtime_checkable
+class SupportRecordSource(Protocol):
+    """What the app's support records say of each of ``staff`` on ``on``, as {staff id:
+    set of facts}: ``"under_support"`` (an open support plan short of capability) and
+    ``"told_and_supported"`` (a concern was raised with them and a support plan opened
+    from it on or before ``on``). Pay progression reads it (staploe withholds an increment
+    only after concerns were raised and support given). One query whatever the number of
+    staff."""
+
+    def support_facts(
+        self, staff: QuerySet[StaffMember], on: dt.date, /
+    ) -> Mapping[int, frozenset[str]]: ...
+
+
+@runtime_checkable
 class CyclePageSection(Protocol):
     """A section an app adds to the cycle page: a template included after the cycle's own
     part, and the context it needs (merged into the page's, so keys are the app's own,
@@ -216,6 +230,9 @@ recipient_roles = RoleRegistry(
 )
 capability_sources: Registry[CapabilitySource] = Registry(
     "capability source", CapabilitySource, methods={"staff_in_capability": 1}
+)
+support_record_sources: Registry[SupportRecordSource] = Registry(
+    "support record source", SupportRecordSource, methods={"support_facts": 2}
 )
 cycle_page_sections: Registry[CyclePageSection] = Registry(
     "cycle page section",

@@ -5,3 +5,23 @@ class PayProgressionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pay_progression"
     verbose_name = "Pay progression"
+
+    def ready(self) -> None:
+        from cycles import extensions
+        from policies.extensions import register_pin_source
+        from retention.registry import retention_registry
+        from retention.roots import CYCLE_ROOT
+
+        from . import deadlines, selectors
+        from .retention import PAY_RECOMMENDATION_ROOT
+
+        # A new policy version may not start before one a pay recommendation pins.
+        register_pin_source(selectors.latest_version_start_pinned_by_recommendations)
+        # A decided recommendation is destroyed whole after its policy's pay years; a
+        # legal hold keeps it. (The appraisal record stays the first kind the legal hold
+        # form offers: registering it again does nothing.)
+        retention_registry.register_root(CYCLE_ROOT)
+        retention_registry.register_root(PAY_RECOMMENDATION_ROOT)
+        # Drafts, approvals and statements due remind the recommender, the headteacher and
+        # HR by the pinned policy's pay decision date.
+        extensions.deadline_sources.register(deadlines)

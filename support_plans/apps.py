@@ -19,6 +19,8 @@ class SupportPlansConfig(AppConfig):
         register_pin_source(selectors.latest_version_start_pinned_by_plans)
         # Opening a year leaves out people in the capability procedure.
         extensions.capability_sources.register(selectors.capability_source)
+        # Pay progression reads who was told of concerns and given support.
+        extensions.support_record_sources.register(selectors.support_records)
         # The cycle page shows the person's support plans and offers to record a concern.
         extensions.cycle_page_sections.register(
             extensions.TemplateSection(

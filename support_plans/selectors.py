@@ -247,6 +247,32 @@ class CapabilitySource:
 capability_source = CapabilitySource()
 
 
+class SupportRecords:
+    """Registered with cycles for pay progression: who is under support short of
+    capability, and who was told of concerns and then given a support plan (staploe
+    "Links to Pay"), on a date (one query)."""
+
+    def support_facts(
+        self, staff: QuerySet[StaffMember], on: dt.date, /
+    ) -> dict[int, frozenset[str]]:
+        found: dict[int, set[str]] = {}
+        rows = (
+            SupportPlan.objects.filter(staff__in=staff, opened_on__lte=on)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=on) | Q(concern__isnull=False))
+            .values_list("staff_id", "status", "stage", "concern__raised_with_them_on")
+        )
+        for staff_id, status, stage, raised_on in rows:
+            facts = found.setdefault(staff_id, set())
+            if status == PlanStatus.OPEN and stage != CAPABILITY:
+                facts.add("under_support")
+            if raised_on is not None and raised_on <= on:
+                facts.add("told_and_supported")
+        return {pk: frozenset(facts) for pk, facts in found.items()}
+
+
+support_records = SupportRecords()
+
+
 def latest_version_start_pinned_by_plans(policy: Policy) -> dt.date | None:
     result: dt.date | None = SupportPlan.objects.filter(policy_version__policy=policy).aggregate(
         latest=Max("policy_version__effective_from")

@@ -6,7 +6,7 @@ the policy document is either
 - named by ``@pytest.mark.policy_setting("section.field")`` on a test that changes only
   that setting and asserts the changed behaviour, or
 - listed in ``AWAITING`` below, with the feature that will read it. Those features are
-  being built (pay progression, support plans and capability, governors' reports, the
+  being built (support plans and capability, governors' reports, the
   headteacher's own appraisal, probation and colleague feedback); each one empties its
   rows as it lands. The policy page says of every awaiting setting that it changes
   nothing yet.
@@ -26,7 +26,6 @@ from policies.schema import field_specs
 
 TESTS = Path(__file__).resolve().parent.parent
 
-PAY = "pay progression"
 SUPPORT = "support plans and capability"
 REPORTS = "governors' reports"
 HEADTEACHER = "the headteacher's own appraisal"
@@ -35,22 +34,6 @@ FEEDBACK = "colleague feedback"
 
 # setting -> the feature that will read it. Nothing else may be listed here.
 AWAITING: dict[str, str] = {
-    "pay.teacher_progression": PAY,
-    "pay.support_staff_progression": PAY,
-    "pay.withhold_reasons": PAY,
-    "pay.other_no_increment_reasons": PAY,
-    "pay.years_between_upper_range_points": PAY,
-    "pay.threshold_applications": PAY,
-    "pay.threshold_evidence": PAY,
-    "pay.recommended_by": PAY,
-    "pay.headteacher_approves_before_shared": PAY,
-    "pay.pay_committee_sees": PAY,
-    "pay.decision_due": PAY,
-    "pay.backdated_to_cycle_start": PAY,
-    "pay.honorarium_allowed": PAY,
-    "pay.appeal_allowed": PAY,
-    "headteacher.pay_decision_due": PAY,
-    "retention.pay_years": PAY,
     "confidentiality.outside_parties_anonymised": REPORTS,
     "confidentiality.governors_may_request_sample": REPORTS,
     "confidentiality.governor_reports_without_individuals": REPORTS,

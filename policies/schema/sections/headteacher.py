@@ -37,8 +37,9 @@ class HeadteacherSettings(_Frozen):
         "overdue flag and the academy overview use it instead of the staff date.",
         "statement_due": "Sets the day the headteacher's own statement is due, instead of "
         "the staff date, wherever the statement's deadline shows.",
-        "pay_decision_due": "Recorded for pay progression, which is not built yet: changing "
-        "it changes nothing yet.",
+        "pay_decision_due": "Sets the date the headteacher's own pay recommendation is "
+        "decided by, instead of the staff date: shown on it and its pay statement, and the day "
+        "its draft and statement are due in the reminders.",
     }
 
     appraised_by: HeadteacherAppraiser = Field(

@@ -9,8 +9,6 @@ from pydantic import Field, model_validator
 from ..base import MAX_LIST_ITEMS, MonthDay, ShortText, _Frozen, md
 from ..choices import Decider, PayCommitteeSees, PayProgression, WithholdReason
 
-_AWAITING = "Recorded for pay progression, which is not built yet: changing it changes nothing yet."
-
 
 class PaySettings(_Frozen):
     """How appraisal links to pay."""
@@ -22,22 +20,70 @@ class PaySettings(_Frozen):
         "performance_related_pay": (
             "When on, the end-of-year review cannot be completed without its reference "
             "to pay, and the pay decision date becomes required; when off, the pay "
-            "reference is optional."
+            "reference is optional. A pay recommendation then cannot be drafted without the "
+            "appraisal evidence, and the policy's reasons for withholding apply to teachers "
+            "too (from 1 September 2024 a teacher otherwise progresses unless an early career "
+            "teacher or in capability)."
         ),
-        "teacher_progression": _AWAITING,
-        "support_staff_progression": _AWAITING,
-        "withhold_reasons": _AWAITING,
-        "other_no_increment_reasons": _AWAITING,
-        "years_between_upper_range_points": _AWAITING,
-        "threshold_applications": _AWAITING,
-        "threshold_evidence": _AWAITING,
-        "recommended_by": _AWAITING,
-        "headteacher_approves_before_shared": _AWAITING,
-        "pay_committee_sees": _AWAITING,
-        "decision_due": _AWAITING,
-        "backdated_to_cycle_start": _AWAITING,
-        "honorarium_allowed": _AWAITING,
-        "appeal_allowed": _AWAITING,
+        "teacher_progression": (
+            "Decides which of the reasons for withholding each teacher's pay recommendation "
+            "starts with: automatic uses only capability and managing underperformance, not "
+            "linked only formal capability."
+        ),
+        "support_staff_progression": (
+            "The same for support staff's pay recommendations (aspire §8.5: withheld only "
+            "under formal capability)."
+        ),
+        "withhold_reasons": (
+            "The only reasons a pay recommendation starts as no increment, from the support "
+            "plan records and last year's review, and the only ones a recommender may give."
+        ),
+        "other_no_increment_reasons": (
+            "Offered as reasons for no increment on the pay recommendation; a line saying "
+            '"appointed part-way" makes a recommendation start as no increment for someone '
+            "who started after the pay year being reviewed began."
+        ),
+        "years_between_upper_range_points": (
+            "A teacher on an upper pay range point for fewer years than this starts as no "
+            "increment on their pay recommendation; 0 turns the rule off."
+        ),
+        "threshold_applications": (
+            "When on, a qualified teacher at the top of the main range starts as no increment "
+            "(the upper range is by application); when off, as moving to the upper range's "
+            "first point."
+        ),
+        "threshold_evidence": (
+            "Listed on the pay recommendation of a main range teacher as what an application "
+            "to the upper pay range shows."
+        ),
+        "recommended_by": (
+            "Decides who drafts each pay recommendation: the reviewer, or the headteacher "
+            "(the headteacher's own is drafted by HR for the governors)."
+        ),
+        "headteacher_approves_before_shared": (
+            "When on, a pay recommendation cannot be shared with the member of staff, who "
+            "cannot read it, until the headteacher has approved it; when off, the draft is "
+            "shared directly."
+        ),
+        "pay_committee_sees": (
+            "Sets what the pay review page lists for the governors' pay committee: every "
+            "recommendation, or the number not progressing by reason, or nothing."
+        ),
+        "decision_due": (
+            "Sets the date each pay recommendation is decided by: shown on it and its "
+            "statement, and the day its draft, approval and statement are due in the "
+            "reminders."
+        ),
+        "backdated_to_cycle_start": (
+            "When on, a pay decision takes effect from 1 September of the pay year (the "
+            "payroll export and pay statement say so); when off, from the day it is decided."
+        ),
+        "honorarium_allowed": (
+            "When on, a pay recommendation may include an honorarium; when off, one is refused."
+        ),
+        "appeal_allowed": (
+            "When on, the written pay statement tells the member of staff they may appeal."
+        ),
     }
 
     performance_related_pay: bool = Field(

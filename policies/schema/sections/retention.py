@@ -40,8 +40,9 @@ class RetentionSettings(_Frozen):
             "have passed."
         ),
         "pay_years": (
-            "Recorded for pay recommendations, which are not built yet: changing it "
-            "changes nothing yet."
+            "Sets when the nightly purge destroys a decided pay recommendation (its events "
+            "and stored pay statement), counted from the day it took effect or the day the "
+            "person left, as set below; empty uses the years above."
         ),
         "counted_from": (
             "Sets the day the years start: the end of each cycle, or the day the person "
