@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import bulk, views
 
 app_name = "cycles"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("reviewees/", views.reviewee_list, name="reviewees"),
+    path("reviewees/<slug:move>/", bulk.bulk_move, name="bulk_move"),
     path("academy/", views.academy_index, name="academies"),
     path("academy/<int:academy_id>/", views.academy, name="academy"),
     path("open/", views.open_cycles, name="open"),

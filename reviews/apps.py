@@ -17,6 +17,12 @@ class ReviewsConfig(AppConfig):
         from . import deadlines, selectors
 
         extensions.deadline_sources.register(deadlines)
+        # The home page's to-do list: who acts now on these deadlines, and where.
+        from reminders.extensions import step_sources
+
+        from . import todo
+
+        step_sources.register(todo)
         extensions.cycle_page_sections.register(
             extensions.TemplateSection(
                 "reviews/_cycle_section.html", selectors.cycle_section_context

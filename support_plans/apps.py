@@ -37,3 +37,9 @@ class SupportPlansConfig(AppConfig):
         # headteacher and HR; a suspended cycle does not stop them.
         extensions.deadline_sources.register(deadlines)
         extensions.recipient_roles.register(deadlines.plan_manager_role)
+        # The home page's to-do list: who acts now on these deadlines, and where.
+        from reminders.extensions import step_sources
+
+        from . import todo
+
+        step_sources.register(todo)

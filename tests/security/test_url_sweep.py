@@ -245,6 +245,7 @@ ROUTES: dict[str, K] = {
     # cycles
     "cycles:mine": none,
     "cycles:reviewees": none,
+    "cycles:bulk_move": lambda s: {"move": "start"},
     "cycles:academies": none,
     "cycles:academy": lambda s: {"academy_id": s.academy.pk},
     "cycles:open": none,
@@ -419,6 +420,7 @@ OBJECT_ROUTES = [name for name, kw in ROUTES.items() if kw not in (none,)]
 # Routes whose only argument is not an object (a staff group, a plan action) are the same
 # for every trust; they are covered by the marker sweep below.
 OBJECT_ROUTES.remove("policies:choose")
+OBJECT_ROUTES.remove("cycles:bulk_move")  # a stage move: the person's own reviewees only
 
 TRUST_A_PERSONAS = (*(p for p in STAFF_PERSONAS if p != "inactive"), "governor", "adviser")
 
