@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "objectives",
     "reviews",
     "support_plans",
+    "probation",
     "colleague_feedback",
     "pay_progression",
     "reports",
@@ -373,6 +374,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "reminders-daily-sweep": {
         "task": "reminders.tasks.daily_reminders",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "probation-daily-reminders": {
+        "task": "probation.tasks.daily_reminders",
+        "schedule": crontab(hour=6, minute=45),
     },
     # Digests that failed or whose sender died, through the working day.
     "reminders-send-pending": {

@@ -110,6 +110,18 @@ class SupportRecordSource(Protocol):
 
 
 @runtime_checkable
+class ProbationSource(Protocol):
+    """The last day of probation of each of ``staff`` by the app's own probation records,
+    as {staff id: last day}: the day a running probation ends (an extension moves it), or
+    the day a decided one was decided. Opening a year reads it in place of the staff
+    record's own probation end, so someone still on probation is left out where their
+    policy says so (``scope.exclude_probationers``) and joins once it has ended, by their
+    policy's part-year rule. One query whatever the number of staff."""
+
+    def probation_ends(self, staff: QuerySet[StaffMember], /) -> Mapping[int, dt.date]: ...
+
+
+@runtime_checkable
 class CyclePageSection(Protocol):
     """A section an app adds to the cycle page: a template included after the cycle's own
     part, and the context it needs (merged into the page's, so keys are the app's own,
@@ -233,6 +245,9 @@ capability_sources: Registry[CapabilitySource] = Registry(
 )
 support_record_sources: Registry[SupportRecordSource] = Registry(
     "support record source", SupportRecordSource, methods={"support_facts": 2}
+)
+probation_sources: Registry[ProbationSource] = Registry(
+    "probation source", ProbationSource, methods={"probation_ends": 1}
 )
 cycle_page_sections: Registry[CyclePageSection] = Registry(
     "cycle page section",

@@ -83,6 +83,15 @@ def _staff_in_capability(staff_ids: QuerySet[StaffMember], trust: Trust) -> set[
     return found
 
 
+def _probation_ends(staff_ids: QuerySet[StaffMember]) -> dict[int, dt.date]:
+    """The last day of probation by an app that records probation (a registered
+    ``ProbationSource``), where it has a record; the staff record's own date otherwise."""
+    found: dict[int, dt.date] = {}
+    for source in extensions.probation_sources:
+        found.update(source.probation_ends(staff_ids))
+    return found
+
+
 def _versions_by_policy(
     policy_ids: Iterable[int], until: dt.date
 ) -> dict[int, list[PolicyVersion]]:
@@ -161,6 +170,7 @@ def cycles_open(
             .values_list("user_id", "academy_id")
         )
         in_capability = _staff_in_capability(staff_qs, trust)
+        probation_ends = _probation_ends(staff_qs)
         existing: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
         for appraisee_id, starts_on, ends_on in AppraisalCycle.objects.filter(
             trust=trust,
@@ -185,7 +195,7 @@ def cycles_open(
                 contract_end_date=row["contract_end_date"],
                 left_on=row["left_on"],
                 is_ect=row["is_ect"],
-                probation_ends_on=row["probation_ends_on"],
+                probation_ends_on=probation_ends.get(row["id"], row["probation_ends_on"]),
                 in_capability=row["id"] in in_capability,
                 is_headteacher=(row["user_id"], row["academy_id"]) in headteachers,
                 line_manager_id=row["line_manager_id"],

@@ -29,7 +29,6 @@ TESTS = Path(__file__).resolve().parent.parent
 SUPPORT = "support plans and capability"
 REPORTS = "governors' reports"
 HEADTEACHER = "the headteacher's own appraisal"
-PROBATION = "probation"
 FEEDBACK = "colleague feedback"
 
 # setting -> the feature that will read it. Nothing else may be listed here.
@@ -44,9 +43,6 @@ AWAITING: dict[str, str] = {
     # CEO has no appraisal cycle of their own yet.
     "headteacher.objectives_set_by": HEADTEACHER,
     "headteacher.ceo_appraised_by": HEADTEACHER,
-    "scope.probation_months": PROBATION,
-    "scope.probation_extension_months": PROBATION,
-    "scope.probation_review_every_months": PROBATION,
 }
 
 # The phrase the policy page uses for a setting that is recorded but not yet read.

@@ -35,6 +35,7 @@ from objectives.models import (
 )
 from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
 from policies.models import Policy, PolicyAssignment
+from probation.models import Probation, ProbationReview
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
 from support_plans.models import Concern, SupportMeeting, SupportPlan
@@ -94,6 +95,7 @@ class Side:
     role_request: RoleRequest
     concern: Concern
     plan: SupportPlan
+    probation: Probation
     support_meeting: SupportMeeting
     feedback_round: FeedbackRound
     feedback_request: FeedbackRequest
@@ -212,6 +214,7 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         ),
         concern=concern,
         plan=plan,
+        probation=_probation_side(trust, academy, staff, cycle, text),
         support_meeting=SupportMeeting.objects.create(
             trust=trust,
             plan=plan,
@@ -226,6 +229,31 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             trust=trust, round=feedback_round, colleague=asked
         ),
     )
+
+
+def _probation_side(
+    trust: Trust, academy: Academy, staff: StaffMember, cycle: AppraisalCycle, text: str
+) -> Probation:
+    probation = Probation.objects.create(
+        trust=trust,
+        academy=academy,
+        staff=staff,
+        policy_version=cycle.policy_version,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 2, 28),
+        original_ends_on=dt.date(2027, 2, 28),
+        extension_reason=text,
+        outcome_note=text,
+    )
+    ProbationReview.objects.create(
+        trust=trust,
+        probation=probation,
+        held_on=dt.date(2026, 11, 30),
+        successes=text,
+        development_areas=text,
+        training=text,
+    )
+    return probation
 
 
 K = Callable[[Side], dict[str, Any]]
@@ -366,6 +394,12 @@ ROUTES: dict[str, K] = {
     "support_plans:meeting_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_edit": lambda s: {"pk": s.plan.pk, "meeting_id": s.support_meeting.pk},
     "support_plans:termly_review": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
+    "probation:index": none,
+    "probation:trust": none,
+    "probation:start": none,
+    "probation:detail": lambda s: {"pk": s.probation.pk},
+    "probation:review_add": lambda s: {"pk": s.probation.pk},
+    "probation:decide": lambda s: {"pk": s.probation.pk},
     # colleague feedback
     "colleague_feedback:ask": cycle_kw,
     "colleague_feedback:round_detail": lambda s: {"pk": s.feedback_round.pk},

@@ -39,6 +39,11 @@ class RetentionSettings(_Frozen):
             "the purge destroys it only when both these years and the support plan years "
             "have passed."
         ),
+        "probation_years": (
+            "Sets when the nightly purge destroys a decided probation (its review "
+            "meetings, events and history), counted from the day it was decided or the "
+            "day the person left, as set below; empty uses the years above."
+        ),
         "pay_years": (
             "Sets when the nightly purge destroys a decided pay recommendation (its events "
             "and stored pay statement), counted from the day it took effect or the day the "
@@ -73,6 +78,9 @@ class RetentionSettings(_Frozen):
     pay_years: int | None = Field(
         None, ge=1, le=25, title="Pay recommendations (years)", description="Empty: as above."
     )
+    probation_years: int | None = Field(
+        None, ge=1, le=25, title="Probation records (years)", description="Empty: as above."
+    )
     counted_from: RetentionFrom = Field(
         RetentionFrom.END_OF_CYCLE,
         title="Years counted from",
@@ -85,6 +93,7 @@ class RetentionSettings(_Frozen):
         "support_plan",
         "capability",
         "pay",
+        "probation",
     )
 
     def years_for(self, record_type: str) -> int:

@@ -25,12 +25,13 @@ class ScopeSettings(_Frozen):
         "join once it ends and the year is opened again), and lists them with the reason.",
         "exclude_staff_in_capability": "Opening the year leaves out anyone the capability "
         "procedure applies to, and lists them with the reason.",
-        "probation_months": "Recorded for the probation procedure, which is not built yet: "
-        "changing it changes nothing yet.",
-        "probation_extension_months": "Recorded for the probation procedure, which is not "
-        "built yet: changing it changes nothing yet.",
-        "probation_review_every_months": "Recorded for the probation procedure, which is not "
-        "built yet: changing it changes nothing yet.",
+        "probation_months": "Sets how long a new member of staff's probation runs from the "
+        "day it starts (0: the policy has no probation, and none can be started).",
+        "probation_extension_months": "Sets how much longer probation runs when it is "
+        "extended (once, with a reason, HR told by email); 0: it cannot be extended.",
+        "probation_review_every_months": "Sets when a probationer's review meetings fall "
+        "due (every this many months from the start, and a final one on the last day), "
+        "shown on the probation page and the lists and reminded to the line manager.",
         "fixed_term_cycle_matches_contract": "Opening the year ends a short fixed-term "
         "contract's cycle on the day the contract ends instead of with everyone else's.",
         "fixed_term_objectives_sized_to_contract": "On a cycle cut short by a fixed-term "
