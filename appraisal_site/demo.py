@@ -425,6 +425,9 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
 
     cycles_open(trust=trust, year=academic_year, actor=None)
     _support_cases(preset=preset, staff=staff)
+    from colleague_feedback.demo import seed_colleague_feedback
+
+    seed_colleague_feedback(staff=staff)
     from pay_progression.demo import seed_pay_review
 
     seed_pay_review(staff=staff, academy=academies["first"], academic_year=academic_year)
