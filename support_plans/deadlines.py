@@ -31,7 +31,7 @@ from calendars.working_days import OutsideCalendarRange
 from cycles.deadlines import Deadline, Subject
 
 from . import rules
-from .models import MeetingKind, PlanStatus, SupportMeeting, SupportPlan
+from .models import LetterKind, MeetingKind, PlanLetter, PlanStatus, SupportMeeting, SupportPlan
 from .retention import SUPPORT_PLAN
 
 if TYPE_CHECKING:
@@ -63,8 +63,13 @@ def _plans(staff_ids: set[int], today: dt.date) -> list[SupportPlan]:
         )
         .select_related("policy_version", "staff")
         .annotate(
-            has_capability_meeting=Exists(
-                SupportMeeting.objects.filter(plan_id=OuterRef("pk"), kind=MeetingKind.CAPABILITY)
+            # The capability invitation is sent once its letter is written.
+            has_capability_letter=Exists(
+                PlanLetter.objects.filter(
+                    plan_id=OuterRef("pk"),
+                    kind=LetterKind.INVITATION,
+                    meeting__kind=MeetingKind.CAPABILITY,
+                )
             )
         )
         .order_by("pk")
@@ -106,7 +111,9 @@ def _plan_items(
                 meeting.scheduled_for,
             )
         )
-        days = rules.notice_working_days(support, meeting.stage, meeting.kind)
+        days = rules.notice_working_days(
+            support, meeting.stage, meeting.kind, meeting.capability_stage
+        )
         if days > 0 and calendar is not None:
             try:
                 last_day = calendar.add_working_days(meeting.scheduled_for, -days)
@@ -143,7 +150,7 @@ def _plan_items(
                 "support_capability_letter",
                 f"Send {who} the invitation to the capability meeting",
                 letter,
-                done=bool(getattr(plan, "has_capability_meeting", False)),
+                done=bool(getattr(plan, "has_capability_letter", False)),
             )
         )
     return found

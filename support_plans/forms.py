@@ -161,6 +161,31 @@ class WrittenPlanForm(PlainTextMixin, forms.Form):
         return [self.cleaned_data.get(f"item_{i}") or "" for i in range(len(self.items))]
 
 
+class LetterForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
+    """A letter of the plan: the time and place (for an invitation), then one answer for
+    each thing the policy says the letter includes."""
+
+    details = _text(
+        "The time and place of the meeting, and what it is about",
+        rows=4,
+        help_text="The letter states the date and the notice given itself.",
+    )
+
+    def __init__(self, *args: Any, items: Sequence[str], invitation: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        if invitation:
+            self.fields["details"].required = True
+        else:
+            self.fields["details"].label = "Anything else the letter says"
+            self.fields["details"].help_text = ""
+        for index, item in enumerate(self.items):
+            self.fields[f"item_{index}"] = _text(item, required=True, rows=4)
+
+    def answers(self) -> list[str]:
+        return [self.cleaned_data.get(f"item_{i}") or "" for i in range(len(self.items))]
+
+
 class PauseForm(PlainTextMixin, forms.Form):
     reason = forms.ChoiceField(
         label="Why the plan is paused", choices=PauseReason.choices, widget=forms.RadioSelect

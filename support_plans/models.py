@@ -103,6 +103,11 @@ class SupportPlan(models.Model):
     appraisal_effect = models.CharField(
         max_length=20, choices=AppraisalEffect.choices, blank=True, default=""
     )
+    capability_stage = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="In capability: a capability stage key of the pinned policy.",
+    )
     capability_started_on = models.DateField(null=True, blank=True)
     capability_ended_on = models.DateField(null=True, blank=True)
     paused_on = models.DateField(null=True, blank=True)
@@ -145,7 +150,8 @@ class SupportPlan(models.Model):
 
     def stage_name(self) -> str:
         if self.stage == CAPABILITY:
-            return "Capability procedure"
+            step = self.policy_version.rules.support.capability_stage(self.capability_stage)
+            return f"Capability procedure: {step.name}" if step else "Capability procedure"
         stage = self.policy_version.rules.support.stage(self.stage)
         return stage.name if stage is not None else self.stage
 
@@ -163,6 +169,7 @@ class SupportMeeting(models.Model):
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="meetings")
     stage = models.CharField(max_length=40)
+    capability_stage = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=12, choices=MeetingKind.choices)
     scheduled_for = models.DateField()
     notice_given_on = models.DateField()
@@ -211,6 +218,8 @@ class PlanEventKind(models.TextChoices):
     MOVED = "moved", "Moved to the next stage"
     BYPASSED = "bypassed", "Went straight to capability"
     CAPABILITY_STARTED = "capability_started", "Capability procedure started"
+    CAPABILITY_MOVED = "capability_moved", "Moved to the next stage of capability"
+    LETTER_WRITTEN = "letter_written", "Letter written"
     CAPABILITY_ENDED = "capability_ended", "Capability ended: returned to appraisal"
     CLOSED = "closed", "Support plan closed"
     PAUSED = "paused", "Support plan paused"
@@ -296,3 +305,38 @@ class TermlyReview(models.Model):
 
     def __str__(self) -> str:
         return f"Termly review with the headteacher on {self.scheduled_for:%d %b %Y}"
+
+
+class LetterKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation to the meeting"
+    OUTCOME = "outcome", "Outcome of the meeting"
+
+
+class PlanLetter(models.Model):
+    """A letter of the plan: the invitation to a formal or capability meeting, or the
+    outcome of a meeting, with what the pinned policy says it includes (leger §11), laid
+    out once as a tagged PDF and kept. Read by everyone who reads the plan (the member of
+    staff included); destroyed with the plan by the retention purge."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="letters")
+    meeting = models.ForeignKey(SupportMeeting, on_delete=models.CASCADE, related_name="letters")
+    kind = models.CharField(max_length=12, choices=LetterKind.choices)
+    title = models.CharField(max_length=200)
+    # [{"item": what the policy lists, "text": the answer}], in the policy's order.
+    contents = models.JSONField(default=list, blank=True)
+    signed_by = models.CharField(max_length=200)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_on = models.DateField()
+    file = models.FileField(upload_to="support_letters/", max_length=200)
+    file_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.written_on:%d %b %Y})"

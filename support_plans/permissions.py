@@ -26,7 +26,7 @@ from organisation.access_log import refused
 from organisation.models import Academy, Role, StaffMember
 from organisation.principal import Principal
 
-from .models import Concern, SupportMeeting, SupportPlan
+from .models import Concern, PlanLetter, SupportMeeting, SupportPlan
 
 
 class PlanAction(enum.StrEnum):
@@ -157,6 +157,17 @@ def get_meeting_for_user(
     if meeting is None:
         raise refused(request, SupportMeeting, pk, "No such meeting.")
     return meeting, plan, access
+
+
+def get_letter_for_user(
+    principal: Principal, plan_id: int, pk: int, *, request: HttpRequest | None
+) -> tuple[PlanLetter, SupportPlan]:
+    """A letter of a plan the principal reads (the member of staff reads their own)."""
+    plan, _access = get_plan_for_user(principal, plan_id, request=request)
+    letter = PlanLetter.objects.filter(plan=plan, trust_id=plan.trust_id, pk=pk).first()
+    if letter is None:
+        raise refused(request, PlanLetter, pk, "No such letter.")
+    return letter, plan
 
 
 def concern_subjects(principal: Principal) -> QuerySet[StaffMember]:

@@ -15,7 +15,7 @@ from calendars.working_days import WorkingCalendar
 from policies.schema import AppraisalInCapability
 from policies.schema.sections.support import SupportSettings
 
-from .models import CAPABILITY, AppraisalEffect, MeetingKind
+from .models import CAPABILITY, AppraisalEffect, LetterKind, MeetingKind
 
 CAPABILITY_NAME = "Capability procedure"
 
@@ -98,9 +98,59 @@ def move_refusal(
     return None
 
 
-def meeting_kinds(support: SupportSettings, stage: str) -> list[MeetingKind]:
-    """The kinds of meeting a plan at ``stage`` holds."""
+# ----- The capability procedure's own stages -------------------------------------------------
+
+
+def capability_stage_keys(support: SupportSettings) -> list[str]:
+    return [s.key for s in support.capability_stages]
+
+
+def first_capability_stage(support: SupportSettings) -> str:
+    return support.capability_stages[0].key
+
+
+def capability_stage_name(support: SupportSettings, key: str) -> str:
+    step = support.capability_stage(key)
+    return step.name if step is not None else key
+
+
+def next_capability_stage(support: SupportSettings, current: str) -> str | None:
+    """The capability stage after ``current``, or None at the last (or an unknown key)."""
+    keys = capability_stage_keys(support)
+    if current not in keys:
+        return None
+    index = keys.index(current)
+    return keys[index + 1] if index + 1 < len(keys) else None
+
+
+def capability_move_refusal(support: SupportSettings, current: str, target: str) -> str | None:
+    """Why a plan at capability stage ``current`` may not move to ``target``: the
+    procedure goes one stage at a time, in the policy's order. None when it may."""
+    keys = capability_stage_keys(support)
+    if target not in keys:
+        return "Choose one of the capability procedure's stages."
+    following = next_capability_stage(support, current)
+    if following is None:
+        return "The capability procedure is at its last stage: end it or close the plan."
+    if target == following:
+        return None
+    if keys.index(target) <= keys.index(current):
+        return "The capability procedure moves on to the next stage; it does not go back."
+    return (
+        "The capability procedure goes through each of its stages in turn: "
+        f"“{capability_stage_name(support, following)}” comes next and may not be skipped."
+    )
+
+
+def meeting_kinds(
+    support: SupportSettings, stage: str, capability_stage: str = ""
+) -> list[MeetingKind]:
+    """The kinds of meeting a plan at ``stage`` holds (in capability: a capability meeting
+    where the capability stage is a meeting, and review meetings)."""
     if stage == CAPABILITY:
+        step = support.capability_stage(capability_stage)
+        if step is not None and not step.holds_meeting:
+            return [MeetingKind.REVIEW]
         return [MeetingKind.CAPABILITY, MeetingKind.REVIEW]
     rule = support.stage(stage)
     kinds = [MeetingKind.SUPPORT, MeetingKind.REVIEW]
@@ -109,11 +159,17 @@ def meeting_kinds(support: SupportSettings, stage: str) -> list[MeetingKind]:
     return kinds
 
 
-def notice_working_days(support: SupportSettings, stage: str, kind: str) -> int:
-    """The least notice, in working days, of a meeting of ``kind`` at ``stage``: the
-    capability meeting's notice for a capability meeting, otherwise the stage's own
-    meeting notice (0 when the policy sets none)."""
+def notice_working_days(
+    support: SupportSettings, stage: str, kind: str, capability_stage: str = ""
+) -> int:
+    """The least notice, in working days, of a meeting of ``kind`` at ``stage``: for a
+    capability meeting, its capability stage's notice where set, else the capability
+    meeting's notice; otherwise the stage's own meeting notice (0 when the policy sets
+    none)."""
     if kind == MeetingKind.CAPABILITY:
+        step = support.capability_stage(capability_stage)
+        if step is not None and step.meeting_notice_working_days is not None:
+            return step.meeting_notice_working_days
         return support.capability_meeting_notice_working_days
     rule = support.stage(stage)
     if rule is None or rule.meeting_notice_working_days is None:
@@ -237,3 +293,73 @@ def progress_meeting_due(
         return None
     since = max(started_on, last_meeting) if last_meeting else started_on
     return since + dt.timedelta(weeks=rule.meeting_every_weeks)
+
+
+# ----- Letters -------------------------------------------------------------------------------
+
+LETTER_MEETINGS: dict[str, tuple[str, ...]] = {
+    # An invitation goes to a formal or capability meeting; an outcome letter follows any
+    # meeting that has been held.
+    LetterKind.INVITATION: (MeetingKind.FORMAL, MeetingKind.CAPABILITY),
+    LetterKind.OUTCOME: tuple(MeetingKind.values),
+}
+
+
+def letter_items(support: SupportSettings, kind: str, meeting_kind: str) -> tuple[str, ...]:
+    """What the writer answers in a letter, in the policy's words: the invitation to a
+    capability meeting includes ``capability_letter_contents`` (leger §11), an outcome
+    letter ``outcome_letter_contents``; an invitation to a formal support meeting says
+    what the policy asks of it itself (``letter_facts``) and has no listed contents."""
+    if kind == LetterKind.OUTCOME:
+        return support.outcome_letter_contents
+    if meeting_kind == MeetingKind.CAPABILITY:
+        return support.capability_letter_contents
+    return ()
+
+
+def letter_facts(
+    support: SupportSettings, kind: str, meeting_kind: str, stage: str, capability_stage: str
+) -> list[str]:
+    """The sentences the letter states from the policy itself (the notice, the right to
+    be accompanied or represented, the papers sent first)."""
+    if kind != LetterKind.INVITATION:
+        return []
+    days = notice_working_days(support, stage, meeting_kind, capability_stage)
+    facts = []
+    if days:
+        facts.append(
+            f"The policy gives you at least {days} working day{'s' if days != 1 else ''}' "
+            "notice of this meeting."
+        )
+    if meeting_kind == MeetingKind.CAPABILITY:
+        if support.accompanied_at_capability_meeting:
+            facts.append(
+                "You may be accompanied at the meeting by a trade union representative or a "
+                "work colleague. A copy of the capability procedure is sent with this letter."
+            )
+        return facts
+    rule = support.stage(stage)
+    if rule is not None:
+        if rule.right_to_representation:
+            facts.append(
+                "You may be represented at the meeting by a trade union representative or a "
+                "work colleague."
+            )
+        if rule.written_feedback_first:
+            facts.append("Written feedback on the concerns is sent to you before the meeting.")
+        if rule.draft_plan_first:
+            facts.append("A draft support plan is sent to you before the meeting.")
+    return facts
+
+
+def letter_refusal(kind: str, meeting_kind: str, held: bool) -> str | None:
+    """Why a letter of ``kind`` may not be written for this meeting, or None."""
+    if kind not in LETTER_MEETINGS:
+        return "Choose the kind of letter."
+    if meeting_kind not in LETTER_MEETINGS[kind]:
+        return "An invitation letter is written for a formal or capability meeting."
+    if kind == LetterKind.INVITATION and held:
+        return "The meeting has been held: write the outcome letter instead."
+    if kind == LetterKind.OUTCOME and not held:
+        return "Record the meeting as held before writing its outcome letter."
+    return None

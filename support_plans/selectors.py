@@ -20,6 +20,7 @@ from .models import (
     Concern,
     PlanComment,
     PlanEvent,
+    PlanLetter,
     PlanStatus,
     SupportMeeting,
     SupportPlan,
@@ -147,6 +148,8 @@ class PlanPage:
     written_plans: list[WrittenPlan]
     earlier_within_sustain: SupportPlan | None
     progress_meeting_due: dt.date | None
+    letters: list[PlanLetter]
+    capability_stages: list[StageRow]
 
 
 def written_plan_of(plan: SupportPlan) -> WrittenPlan | None:
@@ -175,6 +178,8 @@ def _calendar_dates(plan: SupportPlan) -> tuple[dt.date | None, dt.date | None]:
 def plan_page(plan: SupportPlan) -> PlanPage:
     support = plan.policy_version.rules.support
     following = rules.next_stage(support, plan.stage) if plan.is_open else None
+    if plan.in_capability:
+        following = rules.next_capability_stage(support, plan.capability_stage)
     rule = support.stage(plan.stage)
     ends, letter = _calendar_dates(plan)
     meetings = list(plan.meetings.all())
@@ -192,7 +197,13 @@ def plan_page(plan: SupportPlan) -> PlanPage:
         comments=list(plan.comments.select_related("author")),
         events=list(plan.events.select_related("actor").order_by("-at", "-pk")),
         next_stage=following,
-        next_stage_name=rules.stage_name(support, following) if following else "",
+        next_stage_name=(
+            ""
+            if not following
+            else rules.capability_stage_name(support, following)
+            if plan.in_capability
+            else rules.stage_name(support, following)
+        ),
         may_bypass=plan.is_open and rules.may_bypass(support, plan.stage),
         skip_reasons=support.skip_informal_when,
         record_contents=rule.record_contents if rule is not None else (),
@@ -202,7 +213,36 @@ def plan_page(plan: SupportPlan) -> PlanPage:
         written_plans=list(plan.written_plans.order_by("pk")),
         earlier_within_sustain=earlier_plan_within_sustain(plan),
         progress_meeting_due=due,
+        letters=list(plan.letters.order_by("created_at", "pk")),
+        capability_stages=capability_stage_rows(plan),
     )
+
+
+def capability_stage_rows(plan: SupportPlan) -> list[StageRow]:
+    """The capability procedure's own stages (``support.capability_stages``), once the
+    plan has entered it."""
+    if plan.capability_started_on is None:
+        return []
+    support = plan.policy_version.rules.support
+    keys = rules.capability_stage_keys(support)
+    at = keys.index(plan.capability_stage) if plan.capability_stage in keys else -1
+    rows = []
+    for i, step in enumerate(support.capability_stages):
+        days = rules.notice_working_days(support, CAPABILITY, "capability", step.key)
+        detail = (
+            f"At least {days} working days' notice of the meeting." if step.holds_meeting else ""
+        )
+        rows.append(
+            StageRow(
+                key=step.key,
+                name=step.name,
+                formal=step.holds_meeting,
+                current=step.key == plan.capability_stage and plan.in_capability,
+                done=i < at or (not plan.in_capability and i <= at),
+                detail=detail,
+            )
+        )
+    return rows
 
 
 def earlier_plan_within_sustain(plan: SupportPlan) -> SupportPlan | None:

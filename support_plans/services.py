@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import logging
+import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -30,16 +34,18 @@ from organisation.principal import principal_for
 from policies.models import PolicyVersion
 from policies.selectors import policy_for
 
-from . import rules, termly
+from . import letters, rules, termly
 from .models import (
     CAPABILITY,
     AppraisalEffect,
     Concern,
     ConcernAbout,
+    LetterKind,
     PauseReason,
     PlanComment,
     PlanEvent,
     PlanEventKind,
+    PlanLetter,
     PlanStatus,
     SupportMeeting,
     SupportPlan,
@@ -74,6 +80,7 @@ class Phase(enum.StrEnum):
 TRANSITIONS: dict[tuple[Phase, Phase], str] = {
     (Phase.SUPPORT, Phase.SUPPORT): "Move to the next stage of support",
     (Phase.SUPPORT, Phase.CAPABILITY): "Start the capability procedure",
+    (Phase.CAPABILITY, Phase.CAPABILITY): "Move to the next stage of the capability procedure",
     (Phase.SUPPORT, Phase.CLOSED): "Close the plan: the support has succeeded",
     (Phase.CAPABILITY, Phase.CLOSED): "End capability and return to appraisal",
     (Phase.SUPPORT, Phase.PAUSED): "Pause the plan",
@@ -321,6 +328,7 @@ def _enter_capability(plan: SupportPlan, on: dt.date) -> None:
     plan.cycle = cycle
     plan.appraisal_effect = effect
     plan.capability_started_on = on
+    plan.capability_stage = rules.first_capability_stage(plan.policy_version.rules.support)
 
 
 def _leave_capability(plan: SupportPlan) -> None:
@@ -347,11 +355,15 @@ def _leave_capability(plan: SupportPlan) -> None:
 def plan_move(*, actor: User, plan: SupportPlan, to: str, bypass_reason: str = "") -> SupportPlan:
     """Move the plan to stage ``to``: the next of the pinned policy's stages, or straight
     to capability with one of the bypass reasons the policy lists. Entering capability
-    applies the policy's rule to the appraisal cycle in the same transaction."""
+    applies the policy's rule to the appraisal cycle in the same transaction and opens the
+    capability procedure's first stage; in capability, ``to`` is the procedure's next
+    stage (``support.capability_stages``)."""
     locked = _lock(plan)
     _require_manage(actor, locked)
     _require_running(locked)
     support = locked.policy_version.rules.support
+    if locked.stage == CAPABILITY:
+        return _capability_move(actor, locked, to)
     refusal = rules.move_refusal(support, locked.stage, to, bypass_reason)
     if refusal is not None:
         field = "bypass_reason" if "reason" in refusal and support.skip_informal_when else "to"
@@ -375,7 +387,7 @@ def plan_move(*, actor: User, plan: SupportPlan, to: str, bypass_reason: str = "
         fields.append("bypass_reason")
     if target == Phase.CAPABILITY:
         _enter_capability(locked, today)
-        fields += ["cycle", "appraisal_effect", "capability_started_on"]
+        fields += ["cycle", "appraisal_effect", "capability_started_on", "capability_stage"]
     locked.version += 1
     _history(locked, actor, label)
     locked.save(update_fields=fields)
@@ -396,6 +408,29 @@ def plan_move(*, actor: User, plan: SupportPlan, to: str, bypass_reason: str = "
             plan=locked,
             reason=locked.get_appraisal_effect_display(),
         )
+    return locked
+
+
+def _capability_move(actor: User, locked: SupportPlan, to: str) -> SupportPlan:
+    """One stage on along the capability procedure, in the caller's transaction."""
+    support = locked.policy_version.rules.support
+    refusal = rules.capability_move_refusal(support, locked.capability_stage, to)
+    if refusal is not None:
+        raise SupportPlanError(refusal, field="to")
+    frm = locked.capability_stage
+    locked.capability_stage = to
+    locked.stage_started_on = timezone.localdate()
+    locked.version += 1
+    _history(locked, actor, TRANSITIONS[(Phase.CAPABILITY, Phase.CAPABILITY)])
+    locked.save(update_fields=["capability_stage", "stage_started_on", "version"])
+    _event(
+        trust_id=locked.trust_id,
+        kind=PlanEventKind.CAPABILITY_MOVED,
+        actor=actor,
+        plan=locked,
+        from_stage=frm,
+        to_stage=to,
+    )
     return locked
 
 
@@ -498,9 +533,10 @@ def meeting_schedule(
     _require_manage(actor, locked)
     _require_running(locked)
     support = locked.policy_version.rules.support
-    if kind not in rules.meeting_kinds(support, locked.stage):
+    step = locked.capability_stage if locked.stage == CAPABILITY else ""
+    if kind not in rules.meeting_kinds(support, locked.stage, step):
         raise SupportPlanError("Choose a kind of meeting for this stage.", field="kind")
-    days = rules.notice_working_days(support, locked.stage, kind)
+    days = rules.notice_working_days(support, locked.stage, kind, step)
     try:
         calendar = load_calendar(locked.academy_id, notice_given_on, scheduled_for)
         refusal = rules.notice_refusal(calendar, notice_given_on, scheduled_for, days)
@@ -512,6 +548,7 @@ def meeting_schedule(
         trust_id=locked.trust_id,
         plan=locked,
         stage=locked.stage,
+        capability_stage=step,
         kind=kind,
         scheduled_for=scheduled_for,
         notice_given_on=notice_given_on,
@@ -623,6 +660,116 @@ def comment_add(*, actor: User, plan: SupportPlan, text: str) -> PlanComment:
     comment.save()
     _event(trust_id=plan.trust_id, kind=PlanEventKind.COMMENTED, actor=actor, plan=plan)
     return comment
+
+
+# ----- Letters -------------------------------------------------------------------------------
+
+
+def letter_write(
+    *,
+    actor: User,
+    plan: SupportPlan,
+    meeting: SupportMeeting,
+    kind: str,
+    answers: list[str],
+    details: str = "",
+) -> PlanLetter:
+    """Write a letter of the plan for ``meeting``: the invitation to a formal or capability
+    meeting not yet held, or the outcome of one held. ``answers`` are one for each thing
+    the pinned policy says the letter includes (``rules.letter_items``), in its order. The
+    letter is laid out as a tagged PDF, signed with the writer's name, and kept on the
+    plan; the member of staff reads it there."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _letter_write(actor, plan, meeting, kind, answers, details, stored)
+    except Exception:
+        # The change did not commit: its file goes too.
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def _letter_write(
+    actor: User,
+    plan: SupportPlan,
+    meeting: SupportMeeting,
+    kind: str,
+    answers: list[str],
+    details: str,
+    stored: list[str],
+) -> PlanLetter:
+    locked = _lock(plan)
+    _require_manage(actor, locked)
+    _require_running(locked)
+    found = (
+        SupportMeeting.objects.select_for_update(of=("self",))
+        .filter(pk=meeting.pk, plan=locked)
+        .first()
+    )
+    if found is None:
+        raise SupportPlanError("Choose a meeting of this plan.", field="kind")
+    meeting = found
+    support = locked.policy_version.rules.support
+    refusal = rules.letter_refusal(kind, meeting.kind, meeting.held_on is not None)
+    if refusal is not None:
+        raise SupportPlanError(refusal, field="kind")
+    if kind == LetterKind.INVITATION and not details.strip():
+        raise SupportPlanError(
+            "Say the time and place of the meeting, and what it is about.", field="details"
+        )
+    items = rules.letter_items(support, kind, meeting.kind)
+    if len(answers) != len(items):
+        raise SupportPlanError(STALE)
+    for index, (item, text) in enumerate(zip(items, answers, strict=True)):
+        if not text.strip():
+            raise SupportPlanError(f"Write what the letter says: {item}.", field=f"item_{index}")
+    principal = principal_for(actor)
+    signer = principal.staff.full_name if principal.staff else actor.get_username()
+    today = timezone.localdate()
+    contents = [
+        {"item": item, "text": text.strip()} for item, text in zip(items, answers, strict=True)
+    ]
+    full = SupportPlan.objects.select_related("staff", "academy", "policy_version").get(
+        pk=locked.pk
+    )
+    context = letters.letter_context(
+        plan=full,
+        meeting=meeting,
+        kind=kind,
+        contents=contents,
+        details=details.strip(),
+        signed_by=signer,
+        written_on=today,
+    )
+    pdf = letters.letter_pdf(context)
+    name = default_storage.save(
+        f"support_letters/{locked.trust_id}/{uuid.uuid4().hex}.pdf", ContentFile(pdf)
+    )
+    stored.append(name)
+    letter = PlanLetter(
+        trust_id=locked.trust_id,
+        plan=locked,
+        meeting=meeting,
+        kind=kind,
+        title=context["title"],
+        contents=contents,
+        signed_by=signer,
+        written_by=actor,
+        written_on=today,
+        file=name,
+        file_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    _history(letter, actor, "Letter written")
+    letter.save()
+    _event(
+        trust_id=locked.trust_id,
+        kind=PlanEventKind.LETTER_WRITTEN,
+        actor=actor,
+        plan=locked,
+        reason=letter.title,
+    )
+    return letter
 
 
 # ----- The written plan ----------------------------------------------------------------------

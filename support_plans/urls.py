@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import concerns, escalations, meetings, plans, termly
+from .views import concerns, escalations, letters, meetings, plans, termly
 
 app_name = "support_plans"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("plans/<int:pk>/comments/new/", plans.comment_add, name="comment_add"),
     path("plans/<int:pk>/meetings/new/", meetings.meeting_add, name="meeting_add"),
     path("plans/<int:pk>/meetings/<int:meeting_id>/", meetings.meeting_edit, name="meeting_edit"),
+    path(
+        "plans/<int:pk>/meetings/<int:meeting_id>/letters/<str:kind>/new/",
+        letters.letter_add,
+        name="letter_add",
+    ),
+    path("plans/<int:pk>/letters/<int:letter_id>/", letters.letter_download, name="letter"),
 ]

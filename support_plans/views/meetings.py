@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from submissions.guard import submit_once
 
 from .. import forms, permissions, rules, services
-from ..models import SupportPlan
+from ..models import CAPABILITY, SupportPlan
 from ._common import add_error, principal_of, require
 
 
@@ -20,11 +20,16 @@ def notice_hint(plan: SupportPlan) -> str:
     """The notice each kind of meeting at the plan's stage needs, for the date's hint."""
     support = plan.policy_version.rules.support
     parts = []
-    for kind in rules.meeting_kinds(support, plan.stage):
-        days = rules.notice_working_days(support, plan.stage, kind)
+    step = capability_step(plan)
+    for kind in rules.meeting_kinds(support, plan.stage, step):
+        days = rules.notice_working_days(support, plan.stage, kind, step)
         if days:
             parts.append(f"{kind.label}: at least {days} working days' notice.")
     return " ".join(parts) or "The policy sets no minimum notice for these meetings."
+
+
+def capability_step(plan: SupportPlan) -> str:
+    return plan.capability_stage if plan.stage == CAPABILITY else ""
 
 
 @login_required
@@ -37,7 +42,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     support = plan.policy_version.rules.support
     form = forms.MeetingScheduleForm(
         request.POST or None,
-        kinds=rules.meeting_kinds(support, plan.stage),
+        kinds=rules.meeting_kinds(support, plan.stage, capability_step(plan)),
         notice_hint=notice_hint(plan),
     )
     if request.method == "POST" and form.is_valid():

@@ -56,6 +56,9 @@ def _targets(plan: object) -> list[tuple[str, str]]:
 
     assert isinstance(plan, SupportPlan)
     support = plan.policy_version.rules.support
+    if plan.stage == CAPABILITY:
+        step = rules.next_capability_stage(support, plan.capability_stage)
+        return [(step, rules.capability_stage_name(support, step))] if step else []
     following = rules.next_stage(support, plan.stage)
     targets = []
     if following is not None:
@@ -74,7 +77,8 @@ def plan_move(request: HttpRequest, pk: int) -> HttpResponse:
     support = plan.policy_version.rules.support
     targets = _targets(plan)
     require(bool(targets), "The plan is at its last stage.")
-    reasons = support.skip_informal_when if rules.may_bypass(support, plan.stage) else ()
+    bypass = plan.stage != CAPABILITY and rules.may_bypass(support, plan.stage)
+    reasons = support.skip_informal_when if bypass else ()
     form = forms.MoveForm(request.POST or None, targets=targets, reasons=reasons)
     if request.method == "POST" and form.is_valid():
         try:

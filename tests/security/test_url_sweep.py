@@ -35,10 +35,9 @@ from objectives.models import (
 )
 from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
 from policies.models import Policy, PolicyAssignment
-from probation.models import Probation, ProbationReview
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
-from support_plans.models import Concern, SupportMeeting, SupportPlan
+from support_plans.models import Concern, PlanLetter, SupportMeeting, SupportPlan
 from tests.personas import MARKER, STAFF_PERSONAS, World
 
 pytestmark = pytest.mark.django_db
@@ -95,8 +94,8 @@ class Side:
     role_request: RoleRequest
     concern: Concern
     plan: SupportPlan
-    probation: Probation
     support_meeting: SupportMeeting
+    support_letter: PlanLetter
     feedback_round: FeedbackRound
     feedback_request: FeedbackRequest
 
@@ -214,7 +213,6 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         ),
         concern=concern,
         plan=plan,
-        probation=_probation_side(trust, academy, staff, cycle, text),
         support_meeting=SupportMeeting.objects.create(
             trust=trust,
             plan=plan,
@@ -224,6 +222,7 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             notice_given_on=dt.date(2026, 10, 5),
             notes=text,
         ),
+        support_letter=_support_letter(trust, plan, text),
         feedback_round=feedback_round,
         feedback_request=FeedbackRequest.objects.create(
             trust=trust, round=feedback_round, colleague=asked
@@ -231,29 +230,33 @@ def build_side(world: World, *, trust_b: bool) -> Side:
     )
 
 
-def _probation_side(
-    trust: Trust, academy: Academy, staff: StaffMember, cycle: AppraisalCycle, text: str
-) -> Probation:
-    probation = Probation.objects.create(
+def _support_letter(trust: Trust, plan: SupportPlan, text: str) -> PlanLetter:
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    body = f"%PDF-1.7 {text}".encode()
+    name = default_storage.save(f"support_letters/{trust.pk}/sweep.pdf", ContentFile(body))
+    meeting = SupportMeeting.objects.create(
         trust=trust,
-        academy=academy,
-        staff=staff,
-        policy_version=cycle.policy_version,
-        starts_on=dt.date(2026, 9, 1),
-        ends_on=dt.date(2027, 2, 28),
-        original_ends_on=dt.date(2027, 2, 28),
-        extension_reason=text,
-        outcome_note=text,
+        plan=plan,
+        stage="informal_support",
+        kind="formal",
+        scheduled_for=dt.date(2026, 10, 19),
+        notice_given_on=dt.date(2026, 10, 5),
     )
-    ProbationReview.objects.create(
+    return PlanLetter.objects.create(
         trust=trust,
-        probation=probation,
-        held_on=dt.date(2026, 11, 30),
-        successes=text,
-        development_areas=text,
-        training=text,
+        plan=plan,
+        meeting=meeting,
+        kind="invitation",
+        title=text,
+        signed_by=text,
+        written_on=dt.date(2026, 10, 5),
+        file=name,
+        file_sha256=hashlib.sha256(body).hexdigest(),
     )
-    return probation
 
 
 K = Callable[[Side], dict[str, Any]]
@@ -273,7 +276,6 @@ ROUTES: dict[str, K] = {
     # cycles
     "cycles:mine": none,
     "cycles:reviewees": none,
-    "cycles:bulk_move": lambda s: {"move": "start"},
     "cycles:academies": none,
     "cycles:academy": lambda s: {"academy_id": s.academy.pk},
     "cycles:open": none,
@@ -393,13 +395,13 @@ ROUTES: dict[str, K] = {
     "support_plans:comment_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_add": lambda s: {"pk": s.plan.pk},
     "support_plans:meeting_edit": lambda s: {"pk": s.plan.pk, "meeting_id": s.support_meeting.pk},
+    "support_plans:letter_add": lambda s: {
+        "pk": s.plan.pk,
+        "meeting_id": s.support_letter.meeting_id,
+        "kind": "invitation",
+    },
+    "support_plans:letter": lambda s: {"pk": s.plan.pk, "letter_id": s.support_letter.pk},
     "support_plans:termly_review": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
-    "probation:index": none,
-    "probation:trust": none,
-    "probation:start": none,
-    "probation:detail": lambda s: {"pk": s.probation.pk},
-    "probation:review_add": lambda s: {"pk": s.probation.pk},
-    "probation:decide": lambda s: {"pk": s.probation.pk},
     # colleague feedback
     "colleague_feedback:ask": cycle_kw,
     "colleague_feedback:round_detail": lambda s: {"pk": s.feedback_round.pk},
@@ -454,7 +456,6 @@ OBJECT_ROUTES = [name for name, kw in ROUTES.items() if kw not in (none,)]
 # Routes whose only argument is not an object (a staff group, a plan action) are the same
 # for every trust; they are covered by the marker sweep below.
 OBJECT_ROUTES.remove("policies:choose")
-OBJECT_ROUTES.remove("cycles:bulk_move")  # a stage move: the person's own reviewees only
 
 TRUST_A_PERSONAS = (*(p for p in STAFF_PERSONAS if p != "inactive"), "governor", "adviser")
 

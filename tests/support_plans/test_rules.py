@@ -204,3 +204,58 @@ def test_weekly_progress_meetings_are_due_a_week_after_the_last() -> None:
         2027, 3, 17
     )
     assert rules.progress_meeting_due(support("leger-pdp"), "informal_support", start, None) is None
+
+
+# ----- The capability procedure's own stages, and letters ------------------------------------
+
+
+def test_every_preset_runs_the_dfe_model_capability_procedure() -> None:
+    # None of the five policies sets its own capability procedure: the DfE model's stages.
+    for key in ("classic-objectives", "aspire-grow", "leger-pdp", "staploe-associate"):
+        assert rules.capability_stage_keys(support(key)) == [
+            "formal_capability_meeting",
+            "monitoring_and_review",
+            "formal_review_meeting",
+            "decision_meeting",
+            "outcome",
+            "appeal",
+        ]
+
+
+def test_the_capability_procedure_moves_one_stage_at_a_time() -> None:
+    rules_ = support("leger-pdp")
+    assert (
+        rules.capability_move_refusal(rules_, "formal_capability_meeting", "monitoring_and_review")
+        is None
+    )
+    skip = rules.capability_move_refusal(rules_, "formal_capability_meeting", "decision_meeting")
+    assert skip is not None and "“Monitoring and review period” comes next" in skip
+    back = rules.capability_move_refusal(rules_, "decision_meeting", "monitoring_and_review")
+    assert back is not None and "does not go back" in back
+    assert rules.next_capability_stage(rules_, "appeal") is None
+    assert "last stage" in (rules.capability_move_refusal(rules_, "appeal", "outcome") or "")
+
+
+def test_a_capability_stage_without_a_meeting_holds_review_meetings_only() -> None:
+    rules_ = support("aspire-grow")
+    assert rules.meeting_kinds(rules_, CAPABILITY, "monitoring_and_review") == [MeetingKind.REVIEW]
+    assert MeetingKind.CAPABILITY in rules.meeting_kinds(rules_, CAPABILITY, "decision_meeting")
+    # aspire §11.2: at least 10 working days' notice of every capability meeting.
+    assert rules.notice_working_days(rules_, CAPABILITY, MeetingKind.CAPABILITY, "appeal") == 10
+
+
+def test_the_letters_say_what_the_policy_lists() -> None:
+    leger = support("leger-pdp")
+    # leger §11: the invitation to the capability meeting lists six things.
+    items = rules.letter_items(leger, "invitation", MeetingKind.CAPABILITY)
+    assert len(items) == 6 and "The names and roles of those who will be at the meeting" in items
+    assert rules.letter_items(leger, "outcome", MeetingKind.REVIEW) == leger.outcome_letter_contents
+    # leger §9: the formal support plan meeting: representation, feedback and a draft first.
+    facts = rules.letter_facts(leger, "invitation", MeetingKind.FORMAL, "formal_support_plan", "")
+    assert any("at least 5 working days" in f for f in facts)
+    assert any("represented" in f for f in facts)
+    assert any("draft support plan" in f for f in facts)
+    assert rules.letter_refusal("invitation", MeetingKind.REVIEW, held=False) is not None
+    assert rules.letter_refusal("invitation", MeetingKind.FORMAL, held=True) is not None
+    assert rules.letter_refusal("outcome", MeetingKind.REVIEW, held=False) is not None
+    assert rules.letter_refusal("outcome", MeetingKind.REVIEW, held=True) is None

@@ -10,16 +10,20 @@ import pytest
 import time_machine
 from django.core import mail
 
+from accounts.models import User
 from cycles.models import AppraisalCycle, CycleState, SuspensionReason
+from policies.schema.sections.support import SupportSettings
 from support_plans import rules, selectors, services
 from support_plans.models import (
     CAPABILITY,
     AppraisalEffect,
     Concern,
+    LetterKind,
     MeetingKind,
     PlanEvent,
     PlanEventKind,
     PlanStatus,
+    SupportMeeting,
     SupportPlan,
 )
 from tests.objectives.support import PRESETS, School, make_cycle, user, version_with
@@ -47,32 +51,95 @@ def open_plan(school: School, key: str) -> tuple[SupportPlan, AppraisalCycle]:
     return plan, cycle
 
 
-@time_machine.travel(TODAY, tick=False)
+def _capability_meeting_with_too_short_notice_refused(
+    plan: SupportPlan, manager: User, support: SupportSettings
+) -> SupportMeeting:
+    """The capability meeting, with one working day too little notice refused: the spring
+    bank holiday (31 May 2027) falls inside the notice period, so the earliest date is a
+    day later than counting weekdays alone gives."""
+    days = rules.notice_working_days(
+        support, CAPABILITY, MeetingKind.CAPABILITY, plan.capability_stage
+    )
+    notice = TODAY.date()
+    weekdays = [notice + dt.timedelta(days=n) for n in range(1, 30)]
+    weekdays = [d for d in weekdays if d.weekday() < 5]
+    too_soon = weekdays[days - 1]  # enough notice were 31 May a working day
+    with pytest.raises(services.SupportPlanError) as refused:
+        services.meeting_schedule(
+            actor=manager,
+            plan=plan,
+            kind=MeetingKind.CAPABILITY,
+            scheduled_for=too_soon,
+            notice_given_on=notice,
+        )
+    assert refused.value.field == "scheduled_for"
+    assert f"at least {days} working days" in str(refused.value)
+    earliest = weekdays[days]
+    assert f"{earliest:%-d %B %Y}" in str(refused.value)
+    return services.meeting_schedule(
+        actor=manager,
+        plan=plan,
+        kind=MeetingKind.CAPABILITY,
+        scheduled_for=earliest,
+        notice_given_on=notice,
+    )
+
+
 @pytest.mark.parametrize("key", PRESETS)
 def test_each_preset_walks_every_stage_to_capability_and_back_to_appraisal(
     school: School, key: str
 ) -> None:
-    plan, cycle = open_plan(school, key)
-    support = plan.policy_version.rules.support
-    keys = rules.stage_keys(support)
-    assert plan.stage == keys[0]
-    manager = user(school.reviewer)
-    for target in keys[1:]:
-        plan = services.plan_move(actor=manager, plan=stage_has_run(plan), to=target)
-        assert plan.stage == target
-    cycle.refresh_from_db()
-    assert cycle.state == CycleState.SUSPENDED
-    assert cycle.suspension_reason == SuspensionReason.CAPABILITY
-    assert plan.cycle_id == cycle.pk
-    assert plan.capability_started_on == TODAY.date()
-    assert selectors.staff_in_live_capability(school.trust.pk, TODAY.date()) == {school.teacher.pk}
-    plan = services.plan_close(actor=manager, plan=plan, outcome="Improvement sustained.")
-    cycle.refresh_from_db()
-    assert cycle.state == CycleState.ACTIVE
-    assert plan.status == PlanStatus.CLOSED
-    assert selectors.staff_in_live_capability(school.trust.pk, TODAY.date()) == set()
+    with time_machine.travel(TODAY, tick=False):
+        plan, cycle = open_plan(school, key)
+        support = plan.policy_version.rules.support
+        keys = rules.stage_keys(support)
+        assert plan.stage == keys[0]
+        manager = user(school.reviewer)
+        if len(keys) > 2:  # a support stage to skip: refused without a listed reason
+            with pytest.raises(services.SupportPlanError, match=rules.stage_name(support, keys[1])):
+                services.plan_move(actor=manager, plan=plan, to=CAPABILITY)
+        for target in keys[1:]:
+            plan = services.plan_move(actor=manager, plan=stage_has_run(plan), to=target)
+            assert plan.stage == target
+        cycle.refresh_from_db()
+        assert cycle.state == CycleState.SUSPENDED
+        assert cycle.suspension_reason == SuspensionReason.CAPABILITY
+        assert plan.cycle_id == cycle.pk
+        assert plan.capability_started_on == TODAY.date()
+        assert selectors.staff_in_live_capability(school.trust.pk, TODAY.date()) == {
+            school.teacher.pk
+        }
+        # The capability procedure's own stages, one at a time: a skip is refused.
+        steps = rules.capability_stage_keys(support)
+        assert plan.capability_stage == steps[0]
+        with pytest.raises(services.SupportPlanError, match="may not be skipped"):
+            services.plan_move(actor=manager, plan=plan, to=steps[2])
+        meeting = _capability_meeting_with_too_short_notice_refused(plan, manager, support)
+        items = rules.letter_items(support, LetterKind.INVITATION, MeetingKind.CAPABILITY)
+        letter = services.letter_write(
+            actor=manager,
+            plan=plan,
+            meeting=meeting,
+            kind=LetterKind.INVITATION,
+            answers=[f"Answer to {item}" for item in items],
+            details="At 3.30pm in the main office.",
+        )
+        assert [c["item"] for c in letter.contents] == list(items)
+        for step in steps[1:]:
+            plan = services.plan_move(actor=manager, plan=plan, to=step)
+            assert plan.capability_stage == step
+        with pytest.raises(services.SupportPlanError, match="last stage"):
+            services.plan_move(actor=manager, plan=plan, to=steps[0])
+    with time_machine.travel(TODAY + dt.timedelta(weeks=6), tick=False):
+        plan = services.plan_close(actor=manager, plan=plan, outcome="Improvement sustained.")
+        cycle.refresh_from_db()
+        assert cycle.state == CycleState.ACTIVE
+        assert plan.status == PlanStatus.CLOSED
+        assert selectors.staff_in_live_capability(school.trust.pk, plan.closed_on) == set()
     kinds = list(PlanEvent.objects.filter(plan=plan).values_list("kind", flat=True))
     assert kinds[0] == PlanEventKind.OPENED
+    assert kinds.count(PlanEventKind.CAPABILITY_MOVED) == len(steps) - 1
+    assert PlanEventKind.LETTER_WRITTEN in kinds
     assert PlanEventKind.CAPABILITY_STARTED in kinds and kinds[-1] == PlanEventKind.CAPABILITY_ENDED
 
 

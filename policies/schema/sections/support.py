@@ -89,6 +89,39 @@ class SupportStage(_Frozen):
     )
 
 
+class CapabilityStage(_Frozen):
+    """One stage of the capability procedure itself, after support."""
+
+    key: StageKey = Field(title="Short key", description="Lower-case letters, digits, _.")
+    name: ShortText = Field(title="Name", description="What the trust calls this stage.")
+    holds_meeting: bool = Field(
+        True,
+        title="A formal meeting",
+        description="The stage is a formal meeting the member of staff is invited to.",
+    )
+    meeting_notice_working_days: int | None = Field(
+        None,
+        ge=0,
+        le=30,
+        title="Notice of the meeting (working days)",
+        description="Empty: the notice of a capability meeting.",
+    )
+
+
+# The capability procedure of the Department for Education's model policy, used where the
+# trust's policy does not set its own.
+DFE_CAPABILITY_STAGES: tuple[CapabilityStage, ...] = (
+    CapabilityStage(key="formal_capability_meeting", name="Formal capability meeting"),
+    CapabilityStage(
+        key="monitoring_and_review", name="Monitoring and review period", holds_meeting=False
+    ),
+    CapabilityStage(key="formal_review_meeting", name="Formal review meeting"),
+    CapabilityStage(key="decision_meeting", name="Decision meeting"),
+    CapabilityStage(key="outcome", name="Outcome", holds_meeting=False),
+    CapabilityStage(key="appeal", name="Appeal"),
+)
+
+
 class SupportSettings(_Frozen):
     """Support for staff whose performance is a concern, and the move to capability."""
 
@@ -125,8 +158,8 @@ class SupportSettings(_Frozen):
             "capability meeting is due: the support plan shows the date."
         ),
         "capability_letter_contents": (
-            "Lists what the invitation to the capability meeting includes: a plan in "
-            "capability shows the list (the letter itself is written outside the product)."
+            "Lists what the invitation to the capability meeting includes: the letter form "
+            "asks for each, and the PDF letter stored on the plan has one heading for each."
         ),
         "accompanied_at_capability_meeting": (
             "When on, the support plan's capability stage tells the member of staff and "
@@ -140,6 +173,15 @@ class SupportSettings(_Frozen):
         "sustain_months": (
             "Sets how long improvement must be sustained after a support plan closes "
             "successfully: the closed plan shows the date."
+        ),
+        "capability_stages": (
+            "Sets the capability procedure's own stages, in order: starting capability opens "
+            "the first, the plan moves along them one at a time, and a capability meeting "
+            "at a stage needs that stage's notice (else the capability meeting's notice)."
+        ),
+        "outcome_letter_contents": (
+            "Lists what the letter confirming a meeting's outcome sets out: the letter form "
+            "asks for each, and the PDF letter stored on the plan has one heading for each."
         ),
         "appraisal_in_capability": (
             "Says what starting capability does to the appraisal cycle (it is suspended "
@@ -186,6 +228,23 @@ class SupportSettings(_Frozen):
         title="The invitation letter includes",
         description="One per line.",
     )
+    outcome_letter_contents: tuple[ShortText, ...] = Field(
+        (
+            "The outcome of the meeting",
+            "The reasons for the outcome",
+            "What happens next",
+            "The right of appeal",
+        ),
+        max_length=MAX_LIST_ITEMS,
+        title="The outcome letter includes",
+        description="One per line.",
+    )
+    capability_stages: tuple[CapabilityStage, ...] = Field(
+        DFE_CAPABILITY_STAGES,
+        max_length=8,
+        title="Stages of the capability procedure, in order",
+        description="From the formal capability meeting to the appeal.",
+    )
     accompanied_at_capability_meeting: bool = Field(
         True,
         title="May be accompanied at the capability meeting",
@@ -228,6 +287,21 @@ class SupportSettings(_Frozen):
         if len(set(keys)) != len(keys):
             raise ValueError("Each support stage needs its own short key.")
         return stages
+
+    @field_validator("capability_stages")
+    @classmethod
+    def _unique_capability_keys(
+        cls, stages: tuple[CapabilityStage, ...]
+    ) -> tuple[CapabilityStage, ...]:
+        if not stages:
+            raise ValueError("List at least one stage of the capability procedure.")
+        keys = [s.key for s in stages]
+        if len(set(keys)) != len(keys):
+            raise ValueError("Each capability stage needs its own short key.")
+        return stages
+
+    def capability_stage(self, key: str) -> CapabilityStage | None:
+        return next((s for s in self.capability_stages if s.key == key), None)
 
     def stage(self, key: str) -> SupportStage | None:
         return next((s for s in self.stages if s.key == key), None)
