@@ -35,6 +35,7 @@ from objectives.models import (
 )
 from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
 from policies.models import Policy, PolicyAssignment
+from probation.models import Probation, ProbationReview
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
 from support_plans.models import Concern, PlanLetter, SupportMeeting, SupportPlan
@@ -94,6 +95,7 @@ class Side:
     role_request: RoleRequest
     concern: Concern
     plan: SupportPlan
+    probation: Probation
     support_meeting: SupportMeeting
     support_letter: PlanLetter
     feedback_round: FeedbackRound
@@ -213,6 +215,7 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         ),
         concern=concern,
         plan=plan,
+        probation=_probation_side(trust, academy, staff, cycle, text),
         support_meeting=SupportMeeting.objects.create(
             trust=trust,
             plan=plan,
@@ -228,6 +231,31 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             trust=trust, round=feedback_round, colleague=asked
         ),
     )
+
+
+def _probation_side(
+    trust: Trust, academy: Academy, staff: StaffMember, cycle: AppraisalCycle, text: str
+) -> Probation:
+    probation = Probation.objects.create(
+        trust=trust,
+        academy=academy,
+        staff=staff,
+        policy_version=cycle.policy_version,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 2, 28),
+        original_ends_on=dt.date(2027, 2, 28),
+        extension_reason=text,
+        outcome_note=text,
+    )
+    ProbationReview.objects.create(
+        trust=trust,
+        probation=probation,
+        held_on=dt.date(2026, 11, 30),
+        successes=text,
+        development_areas=text,
+        training=text,
+    )
+    return probation
 
 
 def _support_letter(trust: Trust, plan: SupportPlan, text: str) -> PlanLetter:
@@ -276,6 +304,7 @@ ROUTES: dict[str, K] = {
     # cycles
     "cycles:mine": none,
     "cycles:reviewees": none,
+    "cycles:bulk_move": lambda s: {"move": "start"},
     "cycles:academies": none,
     "cycles:academy": lambda s: {"academy_id": s.academy.pk},
     "cycles:open": none,
@@ -402,6 +431,12 @@ ROUTES: dict[str, K] = {
     },
     "support_plans:letter": lambda s: {"pk": s.plan.pk, "letter_id": s.support_letter.pk},
     "support_plans:termly_review": lambda s: {"academy_id": s.academy.pk, "term_id": s.term.pk},
+    "probation:index": none,
+    "probation:trust": none,
+    "probation:start": none,
+    "probation:detail": lambda s: {"pk": s.probation.pk},
+    "probation:review_add": lambda s: {"pk": s.probation.pk},
+    "probation:decide": lambda s: {"pk": s.probation.pk},
     # colleague feedback
     "colleague_feedback:ask": cycle_kw,
     "colleague_feedback:round_detail": lambda s: {"pk": s.feedback_round.pk},
@@ -456,6 +491,7 @@ OBJECT_ROUTES = [name for name, kw in ROUTES.items() if kw not in (none,)]
 # Routes whose only argument is not an object (a staff group, a plan action) are the same
 # for every trust; they are covered by the marker sweep below.
 OBJECT_ROUTES.remove("policies:choose")
+OBJECT_ROUTES.remove("cycles:bulk_move")  # a stage move: the person's own reviewees only
 
 TRUST_A_PERSONAS = (*(p for p in STAFF_PERSONAS if p != "inactive"), "governor", "adviser")
 
