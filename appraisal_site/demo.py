@@ -450,6 +450,20 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
             password=_set_password(governor),
         )
     )
+    from cycles.demo import seed_leader_reviews
+
+    hr_user = staff["hr"].user
+    assert hr_user is not None
+    people = seed_leader_reviews(
+        trust=trust,
+        academy=academies["first"],
+        headteacher=staff["a_head"],
+        hr=hr_user,
+        domain=domain,
+    )
+    personas += [
+        Persona(key=k, label=t, email=u.email, password=_set_password(u)) for k, t, u in people
+    ]
     return DemoResult(trust=trust, personas=personas, staff_count=len(staff), created=created)
 
 

@@ -204,3 +204,112 @@ class GrantAccessForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
 
 def _staff_label(obj: Any) -> str:
     return f"{obj.full_name}, {obj.job_role.name}"
+
+
+# The longest a committee member or adviser keeps access after the cycle's last day: the
+# leader's review and statement fall due in the months after the year it looks back on.
+ACCESS_AFTER_CYCLE_END = dt.timedelta(days=366)
+
+
+def _access_end(value: dt.date, cycle: AppraisalCycle) -> dt.date:
+    if value <= timezone.localdate():
+        raise forms.ValidationError("The access must end after today.")
+    latest = cycle.ends_on + ACCESS_AFTER_CYCLE_END
+    if value > latest:
+        raise forms.ValidationError(
+            f"The access must end by {latest.day} {latest:%B %Y}, a year after this "
+            "appraisal's last day."
+        )
+    return value
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class CommitteeForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
+    """The whole review committee of a leader's cycle, chosen among its candidates."""
+
+    members = forms.MultipleChoiceField(
+        label="Members of the review committee",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the members of the review committee."},
+    )
+    expires_on = forms.DateField(
+        label="The committee's access ends on",
+        widget=DateInput(),
+        validators=[_check_year],
+        help_text="They lose access at the start of this day: after the review and "
+        "statement are done.",
+    )
+
+    def __init__(
+        self, *args: Any, cycle: AppraisalCycle, candidates: list[Any], hint: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self._users = {str(c.user.pk): c.user for c in candidates}
+        field = self.fields["members"]
+        field.choices = [  # type: ignore[attr-defined]
+            (str(c.user.pk), f"{c.facts.name} ({c.described})") for c in candidates
+        ]
+        field.help_text = hint
+
+    def clean_expires_on(self) -> dt.date:
+        return _access_end(self.cleaned_data["expires_on"], self.cycle)
+
+    def chosen(self) -> list[User]:
+        return [self._users[pk] for pk in self.cleaned_data["members"]]
+
+    def expires_at(self) -> dt.datetime:
+        return _aware(self.cleaned_data["expires_on"])
+
+
+class AdviserForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
+    email = forms.EmailField(
+        label="Email address of the adviser's account",
+        help_text="They need an account in this trust: ask the trust administrator to set "
+        "one up. A governor or trustee cannot be the adviser.",
+    )
+    expires_on = forms.DateField(
+        label="The adviser's access ends on",
+        widget=DateInput(),
+        validators=[_check_year],
+        help_text="They lose access at the start of this day.",
+    )
+    suitability = forms.CharField(
+        label="Why this adviser is suitable",
+        max_length=240,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Their skills, experience and independence from the academy.",
+    )
+
+    def __init__(self, *args: Any, cycle: AppraisalCycle, appointed_by: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.user: User | None = None
+        if appointed_by:
+            self.fields["suitability"].help_text = (
+                f"The policy says the adviser is appointed by: {appointed_by}. "
+                + self.fields["suitability"].help_text
+            )
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        self.user = User.objects.filter(
+            trust_id=self.cycle.trust_id, email__iexact=email, is_active=True
+        ).first()
+        if self.user is None:
+            raise forms.ValidationError("There is no account with that email in this trust.")
+        refusal = permissions.access_grant_refusal(
+            cycle=self.cycle, user=self.user, permission=permissions.ADVISER_GRANT
+        )
+        if refusal is not None:
+            raise forms.ValidationError(refusal)
+        return email
+
+    def clean_expires_on(self) -> dt.date:
+        return _access_end(self.cleaned_data["expires_on"], self.cycle)
+
+    def expires_at(self) -> dt.datetime:
+        return _aware(self.cleaned_data["expires_on"])

@@ -36,7 +36,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from organisation.access_log import refused
-from organisation.models import LineManagementPath, Role
+from organisation.models import LineManagementPath, Role, RoleAssignment
 from organisation.principal import Principal
 from policies.models import PolicyVersion
 from policies.schema import (
@@ -47,6 +47,7 @@ from policies.schema import (
     Reader,
 )
 
+from . import committee as committee_rules
 from .models import AppraisalCycle, CycleAccessGrant, CycleUserObjectPermission
 
 
@@ -70,7 +71,7 @@ def _lists(cycle: AppraisalCycle, reader: Reader) -> bool:
     return policy_lists(cycle.policy_version.rules, reader)
 
 
-def _ceo_reads_headteacher(rules: PolicySettings) -> bool:
+def ceo_reads_headteacher(rules: PolicySettings) -> bool:
     # aspire §5.1 (the CEO with the governing body), leger §7 (committee includes the CEO).
     # Typed settings only: the committee list is wording, never searched for a title.
     return (
@@ -108,15 +109,18 @@ def _reader_versions(principal: Principal) -> dict[str, list[int]]:
         for reader in Reader:
             if policy_lists(rules, reader):
                 found[reader.value].append(version.pk)
-        if _ceo_reads_headteacher(rules):
+        if ceo_reads_headteacher(rules):
             found[_CEO].append(version.pk)
     # Principal is a frozen dataclass: the cache is a private attribute beside its fields.
     object.__setattr__(principal, "_reader_versions", found)
     return found
 
 
+GOVERNING_ROLES = (Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS)
+
+
 def _governs(principal: Principal) -> bool:
-    return Role.TRUSTEE in principal.trust_roles or bool(principal.academies_with(Role.GOVERNOR))
+    return Role.TRUSTEE in principal.trust_roles or bool(principal.academies_with(*GOVERNING_ROLES))
 
 
 def _grant_ids(principal: Principal) -> QuerySet[CycleUserObjectPermission, Any]:
@@ -467,6 +471,14 @@ def access_grant_refusal(*, cycle: AppraisalCycle, user: Any, permission: str) -
                 f"{'have' if members != 1 else 'has'} access to this appraisal: withdraw "
                 "one before giving another."
             )
+        if not is_ceo_cycle(cycle):
+            current = [
+                member_facts(cycle, grant.user)
+                for grant in open_committee_grants(cycle).exclude(user_id=user.pk)
+            ]
+            kept = committee_rules.seat_refusal(headteacher, current, member_facts(cycle, user))
+            if kept is not None:
+                return kept
     principal = principal_for(user)
     if principal.trust_id != cycle.trust_id:
         return "Access can only be granted to an account of the same trust."
@@ -482,16 +494,107 @@ def access_grant_refusal(*, cycle: AppraisalCycle, user: Any, permission: str) -
                 "as members of the review committee, never as its external adviser."
             )
         return None
-    if cycle.academy_id in principal.academies_with(Role.GOVERNOR):
-        return None
     if Role.TRUSTEE in principal.trust_roles:
         return None
-    if principal.is_executive and _ceo_reads_headteacher(cycle.policy_version.rules):
+    if is_ceo_cycle(cycle):
+        return (
+            f"The CEO is appraised by {headteacher.ceo_appraised_by.lower()}: only the "
+            f"trust's trustees sit on the CEO's review committee, and {name} is not one."
+        )
+    if cycle.academy_id in principal.academies_with(*GOVERNING_ROLES):
+        return None
+    if principal.is_executive and ceo_reads_headteacher(cycle.policy_version.rules):
         return None
     return (
         f"Only governors of {cycle.academy} (or the trust's trustees) sit on the "
         f"headteacher's review committee, and {name} is not one."
     )
+
+
+def is_ceo_cycle(cycle: AppraisalCycle) -> bool:
+    """The CEO's own appraisal: a leader's cycle (reviewed by a committee, not a line
+    manager) of someone holding the executive role, appraised by the trust's board."""
+    if not cycle.is_headteacher_cycle:
+        return False
+    user_id = cycle.appraisee.user_id
+    if user_id is None:
+        return False
+    return (
+        RoleAssignment.objects.active()
+        .filter(user_id=user_id, trust_id=cycle.trust_id, role=Role.EXECUTIVE)
+        .exists()
+    )
+
+
+def open_committee_grants(cycle: AppraisalCycle) -> QuerySet[CycleAccessGrant]:
+    return CycleAccessGrant.objects.filter(
+        cycle=cycle,
+        permission=COMMITTEE_GRANT,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).select_related("user")
+
+
+def member_facts(cycle: AppraisalCycle, user: Any) -> committee_rules.MemberFacts:
+    """What the committee rules need to know about ``user`` on ``cycle``'s committee."""
+    from organisation.principal import principal_for
+
+    principal = principal_for(user)
+    same_trust = principal.trust_id == cycle.trust_id
+    return committee_rules.MemberFacts(
+        name=user.get_full_name() or user.email,
+        is_chair=same_trust
+        and cycle.academy_id in principal.academies_with(Role.CHAIR_OF_GOVERNORS),
+        is_governor=same_trust and cycle.academy_id in principal.academies_with(*GOVERNING_ROLES),
+        is_trustee=same_trust and Role.TRUSTEE in principal.trust_roles,
+        is_ceo=same_trust and principal.is_executive,
+    )
+
+
+def committee_cycles(principal: Principal) -> QuerySet[AppraisalCycle]:
+    """The leaders' cycles whose review committee this person sets up: HR every one of
+    the trust; the chair of governors their academy's headteacher's (classic §3.2)."""
+    if not principal.is_authenticated or principal.trust_id is None:
+        return AppraisalCycle.objects.none()
+    cycles = AppraisalCycle.objects.filter(trust_id=principal.trust_id, is_headteacher_cycle=True)
+    if principal.staff is not None:
+        cycles = cycles.exclude(appraisee_id=principal.staff.pk)
+    if principal.is_hr:
+        return cycles
+    chaired = principal.academies_with(Role.CHAIR_OF_GOVERNORS)
+    if not chaired:
+        return cycles.none()
+    return cycles.filter(academy_id__in=chaired)
+
+
+def may_set_up_committee(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """Set up the review committee and appoint the external adviser: HR, or the academy's
+    chair of governors for its headteacher (never for the CEO: HR acts for the board)."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if not cycle.is_headteacher_cycle or _is_appraisee(principal, cycle):
+        return False
+    if principal.is_hr:
+        return True
+    return cycle.academy_id in principal.academies_with(
+        Role.CHAIR_OF_GOVERNORS
+    ) and not is_ceo_cycle(cycle)
+
+
+def get_committee_cycle_for_user(
+    principal: Principal, pk: int, *, request: HttpRequest | None
+) -> AppraisalCycle:
+    """A leader's cycle whose committee ``principal`` sets up, or 404 (logged), as for
+    any cycle they may not see."""
+    cycle = (
+        committee_cycles(principal)
+        .select_related("appraisee__user", "academy", "policy_version")
+        .filter(pk=pk)
+        .first()
+    )
+    if cycle is None or not may_set_up_committee(principal, cycle):
+        raise refused(request, AppraisalCycle, pk, "No such appraisal record.")
+    return cycle
 
 
 def may_grant_access(principal: Principal, cycle: AppraisalCycle) -> bool:

@@ -12,16 +12,25 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from organisation.models import Academy, LineManagementPath
+from accounts.models import User
+from organisation.models import Academy, LineManagementPath, Role, RoleAssignment, StaffMember
 from organisation.principal import Principal
-from policies.schema import Reader
+from policies.schema import Decider, Reader
 
+from .committee import MemberFacts
 from .deadlines import Deadline, all_deadlines, deadlines_by_cycle, next_due, recipient_label
 from .models import AppraisalCycle, CycleAccessGrant, CycleOpening, CycleState
 from .permissions import (
     ACADEMY_LEADS,
+    ADVISER_GRANT,
+    COMMITTEE_GRANT,
+    GOVERNING_ROLES,
     academies_for_opening,
+    ceo_reads_headteacher,
+    committee_cycles,
+    is_ceo_cycle,
     listed_cycles,
+    may_set_up_committee,
     policy_lists,
     visible_cycles,
 )
@@ -255,4 +264,146 @@ def grants_for(cycle: AppraisalCycle) -> list[CycleAccessGrant]:
         CycleAccessGrant.objects.filter(cycle=cycle)
         .select_related("user", "granted_by")
         .order_by("-granted_at")
+    )
+
+
+# ----- A leader's review committee ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who may be offered a seat on a leader's review committee."""
+
+    user: User
+    facts: MemberFacts
+
+    @property
+    def described(self) -> str:
+        roles = []
+        if self.facts.is_chair:
+            roles.append("chair of governors")
+        elif self.facts.is_governor:
+            roles.append("governor")
+        if self.facts.is_trustee:
+            roles.append("trustee")
+        if self.facts.is_ceo:
+            roles.append("CEO")
+        return ", ".join(roles)
+
+
+def committee_candidates(cycle: AppraisalCycle) -> list[Candidate]:
+    """The accounts that may sit on ``cycle``'s committee, in one query: the academy's
+    governors (the chair among them), the trust's trustees, and the CEO where the policy
+    puts the CEO on it; for the CEO's own cycle, trustees only. Nobody who works at the
+    academy (the headteacher manages them) and never the appraisee."""
+    ceo_cycle = is_ceo_cycle(cycle)
+    wanted = Q(role=Role.TRUSTEE)
+    if not ceo_cycle:
+        wanted |= Q(academy_id=cycle.academy_id, role__in=GOVERNING_ROLES)
+        if ceo_reads_headteacher(cycle.policy_version.rules):
+            wanted |= Q(role=Role.EXECUTIVE)
+    rows = (
+        RoleAssignment.objects.active()
+        .filter(wanted, trust_id=cycle.trust_id, user__is_active=True)
+        .exclude(user_id=cycle.appraisee.user_id or 0)
+        .exclude(
+            user_id__in=StaffMember.objects.filter(
+                academy_id=cycle.academy_id, user_id__isnull=False
+            ).values("user_id")
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    roles: dict[int, set[str]] = {}
+    users: dict[int, User] = {}
+    for row in rows:
+        users.setdefault(row.user_id, row.user)
+        roles.setdefault(row.user_id, set()).add(row.role)
+    return [
+        Candidate(
+            user=user,
+            facts=MemberFacts(
+                name=user.get_full_name() or user.email,
+                is_chair=Role.CHAIR_OF_GOVERNORS in roles[pk],
+                is_governor=bool(roles[pk] & set(GOVERNING_ROLES)),
+                is_trustee=Role.TRUSTEE in roles[pk],
+                is_ceo=Role.EXECUTIVE in roles[pk],
+            ),
+        )
+        for pk, user in users.items()
+    ]
+
+
+@dataclass(frozen=True)
+class LeaderReview:
+    cycle: AppraisalCycle
+    sets_up: bool  # sets up its committee (HR, the chair)
+    as_member: bool  # sits on its committee
+    as_adviser: bool
+
+
+def leader_reviews(principal: Principal) -> list[LeaderReview]:
+    """The leaders' appraisals this person takes part in, in a fixed number of queries:
+    those whose committee they set up, and those they sit on or advise."""
+    if not principal.is_authenticated:
+        return []
+    now = timezone.now()
+    grants = CycleAccessGrant.objects.filter(
+        user_id=principal.user_id or 0,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        cycle__in=visible_cycles(principal),
+    ).values_list("cycle_id", "permission")
+    held: dict[int, set[str]] = {}
+    for cycle_id, permission in grants:
+        held.setdefault(cycle_id, set()).add(permission)
+    sets_up = set(committee_cycles(principal).values_list("pk", flat=True))
+    cycles = with_page_relations(
+        AppraisalCycle.objects.filter(pk__in=sets_up | set(held)).exclude(state=CycleState.CLOSED)
+    ).order_by("academy__name", "-starts_on")
+    return [
+        LeaderReview(
+            cycle=cycle,
+            sets_up=cycle.pk in sets_up,
+            as_member=COMMITTEE_GRANT in held.get(cycle.pk, set()),
+            as_adviser=ADVISER_GRANT in held.get(cycle.pk, set()),
+        )
+        for cycle in cycles
+    ]
+
+
+@dataclass(frozen=True)
+class LeaderSummary:
+    """The reviewer line of a leader's cycle page: its committee and adviser by name."""
+
+    is_ceo: bool
+    ceo_appraised_by: str
+    members: list[str]
+    adviser: str
+    objectives_set_by: str
+    sets_up: bool
+
+
+def leader_summary(principal: Principal, cycle: AppraisalCycle) -> LeaderSummary:
+    headteacher = cycle.policy_version.rules.headteacher
+    now = timezone.now()
+    names: dict[str, list[str]] = {COMMITTEE_GRANT: [], ADVISER_GRANT: []}
+    for grant in (
+        CycleAccessGrant.objects.filter(cycle=cycle, revoked_at__isnull=True, expires_at__gt=now)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name")
+    ):
+        names.setdefault(grant.permission, []).append(
+            grant.user.get_full_name() or grant.user.email
+        )
+    ceo = is_ceo_cycle(cycle)
+    sets_objectives = headteacher.objectives_set_by
+    return LeaderSummary(
+        is_ceo=ceo,
+        ceo_appraised_by=headteacher.ceo_appraised_by,
+        members=names[COMMITTEE_GRANT],
+        adviser=", ".join(names[ADVISER_GRANT]),
+        # headteacher.objectives_set_by: said for the headteacher, not for the CEO.
+        objectives_set_by="" if ceo or sets_objectives == Decider.NOBODY else sets_objectives.label,
+        sets_up=may_set_up_committee(principal, cycle),
     )

@@ -17,4 +17,12 @@ urlpatterns = [
     path("<int:pk>/first-period/", views.first_period, name="first_period"),
     path("<int:pk>/access/", views.access, name="access"),
     path("<int:pk>/access/<int:grant_id>/revoke/", views.revoke_access, name="revoke_access"),
+    path("leaders/", views.leader_reviews, name="leader_reviews"),
+    path("<int:pk>/committee/", views.committee, name="committee"),
+    path("<int:pk>/committee/adviser/", views.committee_adviser, name="committee_adviser"),
+    path(
+        "<int:pk>/committee/adviser/<int:grant_id>/withdraw/",
+        views.committee_adviser_withdraw,
+        name="committee_adviser_withdraw",
+    ),
 ]

@@ -28,7 +28,9 @@ from . import extensions, permissions, rules, selectors, services
 from .deadlines import all_deadlines
 from .forms import (
     WHOLE_TRUST,
+    AdviserForm,
     ChangeReviewerForm,
+    CommitteeForm,
     FirstPeriodForm,
     GrantAccessForm,
     OpenCyclesForm,
@@ -236,6 +238,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         # Exceptional access is for a headteacher's own appraisal only (access_grant_refusal).
         "can_grant": cycle.is_headteacher_cycle and permissions.may_grant_access(principal, cycle),
+        # A leader's appraisal: who sits on its committee, and who may set it up.
+        "leader": selectors.leader_summary(principal, cycle)
+        if cycle.is_headteacher_cycle
+        else None,
         "can_change_reviewer": permissions.may_change_reviewer(principal, cycle)
         and cycle.state != CycleState.CLOSED
         and not cycle.is_headteacher_cycle,
@@ -414,3 +420,158 @@ def revoke_access(request: HttpRequest, pk: int, grant_id: int) -> HttpResponse:
     services.cycle_revoke_access(grant=grant, revoked_by=request.user)  # type: ignore[arg-type]
     messages.success(request, f"{grant.user.email} can no longer see this record.")
     return redirect("cycles:access", pk=cycle.pk)
+
+
+# ----- A leader's review committee -------------------------------------------------------
+
+
+@login_required
+def leader_reviews(request: HttpRequest) -> HttpResponse:
+    """The headteachers' (and CEO's) appraisals this person sets up or takes part in."""
+    principal = _principal(request)
+    reviews = selectors.leader_reviews(principal)
+    if not reviews and not permissions.committee_cycles(principal).exists():
+        raise Http404("No leader's appraisal for you.")
+    return render(request, "cycles/leader_reviews.html", {"reviews": reviews})
+
+
+def _committee_hint(cycle: AppraisalCycle, *, ceo: bool) -> str:
+    headteacher = cycle.policy_version.rules.headteacher
+    size = headteacher.committee_size
+    seats = f"{size} member{'s' if size != 1 else ''}"
+    if ceo:
+        return (
+            f"The CEO is appraised by {headteacher.ceo_appraised_by.lower()}: choose "
+            f"trustees, at most {seats}."
+        )
+    from .committee import exact_size, required_missing
+
+    text = f"The policy's review committee has {'' if exact_size(headteacher) else 'at most '}"
+    text += seats
+    always = required_missing(headteacher, [])
+    if always:
+        text += ", always including " + " and ".join(always)
+    return text + "."
+
+
+def _committee_page(
+    request: HttpRequest,
+    cycle: AppraisalCycle,
+    *,
+    committee_form: CommitteeForm | None = None,
+    adviser_form: AdviserForm | None = None,
+) -> HttpResponse:
+    headteacher = cycle.policy_version.rules.headteacher
+    ceo = permissions.is_ceo_cycle(cycle)
+    candidates = selectors.committee_candidates(cycle)
+    now = timezone.now()
+    grants = selectors.grants_for(cycle)
+    active = [g for g in grants if g.revoked_at is None and g.expires_at > now]
+    members = [g for g in active if g.permission == permissions.COMMITTEE_GRANT]
+    advisers = [g for g in active if g.permission == permissions.ADVISER_GRANT]
+    if committee_form is None:
+        committee_form = CommitteeForm(
+            cycle=cycle,
+            candidates=candidates,
+            hint=_committee_hint(cycle, ceo=ceo),
+            initial={
+                "members": [str(g.user_id) for g in members],
+                "expires_on": members[0].expires_at.date() if members else None,
+            },
+        )
+    offered = permissions.adviser_offered(headteacher) and not ceo
+    if adviser_form is None and offered:
+        adviser_form = AdviserForm(cycle=cycle, appointed_by=headteacher.adviser_appointed_by)
+    return render(
+        request,
+        "cycles/committee.html",
+        {
+            "cycle": cycle,
+            "is_ceo_cycle": ceo,
+            "headteacher": headteacher,
+            "members": members,
+            "advisers": advisers,
+            "adviser_offered": offered,
+            "adviser_missing": offered
+            and headteacher.external_adviser == AdviserUse.REQUIRED
+            and not advisers,
+            "committee_form": committee_form,
+            "adviser_form": adviser_form,
+            "reads": permissions.can(_principal(request), CycleAction.VIEW, cycle),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def committee(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = _principal(request)
+    cycle = permissions.get_committee_cycle_for_user(principal, pk, request=request)
+    record_access(request=request, obj=cycle, action="view", label=f"Committee: {_label(cycle)}")
+    if request.method != "POST":
+        return _committee_page(request, cycle)
+    ceo = permissions.is_ceo_cycle(cycle)
+    form = CommitteeForm(
+        request.POST,
+        cycle=cycle,
+        candidates=selectors.committee_candidates(cycle),
+        hint=_committee_hint(cycle, ceo=ceo),
+    )
+    if form.is_valid():
+        try:
+            services.cycle_committee_set_up(
+                cycle=cycle,
+                members=form.chosen(),
+                expires_at=form.expires_at(),
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except services.CycleError as exc:
+            form.add_error("members", str(exc))
+        else:
+            messages.success(request, "The review committee is set up.")
+            return redirect("cycles:committee", pk=cycle.pk)
+    return _committee_page(request, cycle, committee_form=form)
+
+
+@login_required
+@require_POST
+@submit_once
+def committee_adviser(request: HttpRequest, pk: int) -> HttpResponse:
+    principal = _principal(request)
+    cycle = permissions.get_committee_cycle_for_user(principal, pk, request=request)
+    headteacher = cycle.policy_version.rules.headteacher
+    if not permissions.adviser_offered(headteacher) or permissions.is_ceo_cycle(cycle):
+        raise Http404("No external adviser for this appraisal.")
+    form = AdviserForm(request.POST, cycle=cycle, appointed_by=headteacher.adviser_appointed_by)
+    if form.is_valid():
+        assert form.user is not None
+        try:
+            services.cycle_adviser_appoint(
+                cycle=cycle,
+                adviser=form.user,
+                expires_at=form.expires_at(),
+                suitability=form.cleaned_data["suitability"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except services.CycleError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(request, f"{form.user.email} is the external adviser.")
+            return redirect("cycles:committee", pk=cycle.pk)
+    return _committee_page(request, cycle, adviser_form=form)
+
+
+@login_required
+@require_POST
+def committee_adviser_withdraw(request: HttpRequest, pk: int, grant_id: int) -> HttpResponse:
+    principal = _principal(request)
+    cycle = permissions.get_committee_cycle_for_user(principal, pk, request=request)
+    grant = CycleAccessGrant.objects.filter(
+        pk=grant_id, cycle=cycle, permission=permissions.ADVISER_GRANT
+    ).first()
+    if grant is None:
+        raise Http404("No such adviser.")
+    services.cycle_adviser_withdraw(cycle=cycle, grant=grant, actor=request.user)  # type: ignore[arg-type]
+    messages.success(request, f"{grant.user.email} is no longer the external adviser.")
+    return redirect("cycles:committee", pk=cycle.pk)

@@ -84,6 +84,7 @@ class Academy(models.Model):
             ("lead_academy", "Headteacher of the academy"),
             ("appraise_academy", "Lead appraisal in the academy (delegated by the headteacher)"),
             ("govern_academy", "See the academy's anonymised reports as a governor"),
+            ("chair_academy", "Chair the governing body: set up the headteacher's review"),
         ]
 
     def __str__(self) -> str:
@@ -226,12 +227,14 @@ class Role(models.TextChoices):
     HEADTEACHER = "headteacher", "Headteacher"
     APPRAISAL_DELEGATE = "appraisal_delegate", "Delegated appraisal lead (deputy / administrator)"
     GOVERNOR = "governor", "Governor (anonymised reports)"
+    # Held beside the governor role: the chair sets up the headteacher's review committee.
+    CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of governors (the headteacher's review)"
 
 
 # Listed in a fixed order (not built from the sets below) so the check constraint reads the
 # same on every run and makemigrations sees no change.
 _TRUST_ROLE_VALUES = ["trust_admin", "hr", "executive", "trustee"]
-_ACADEMY_ROLE_VALUES = ["headteacher", "governor", "appraisal_delegate"]
+_ACADEMY_ROLE_VALUES = ["headteacher", "governor", "appraisal_delegate", "chair_of_governors"]
 TRUST_ROLES = {Role(v) for v in _TRUST_ROLE_VALUES}
 ACADEMY_ROLES = {Role(v) for v in _ACADEMY_ROLE_VALUES}
 # The guardian permission each role grants on its Trust or Academy.
@@ -243,6 +246,7 @@ ROLE_PERMISSION = {
     Role.HEADTEACHER: "lead_academy",
     Role.APPRAISAL_DELEGATE: "appraise_academy",
     Role.GOVERNOR: "govern_academy",
+    Role.CHAIR_OF_GOVERNORS: "chair_academy",
 }
 
 

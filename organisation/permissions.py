@@ -79,7 +79,9 @@ CONTENT_READING_ROLES = frozenset(
 # administrator could reach appraisal records by giving themself (or an account they made)
 # such a role, or by taking over the account of someone who holds one. Administration is
 # among them because an administrator approves the others.
-GUARDED_ROLES = CONTENT_READING_ROLES | {Role.TRUST_ADMIN}
+# The chair of governors is among them because the chair lets governors into the
+# headteacher's own appraisal (the review committee).
+GUARDED_ROLES = CONTENT_READING_ROLES | {Role.TRUST_ADMIN, Role.CHAIR_OF_GOVERNORS}
 
 _ADMIN_ACTIONS = frozenset(
     {

@@ -72,8 +72,9 @@ class Principal:
     def is_governor_only(self) -> bool:
         """Governors and trustees with no other role: anonymised reports only."""
         other_trust = self.trust_roles - {Role.TRUSTEE}
-        other_academy = {r for r, ids in self.academy_roles.items() if ids} - {Role.GOVERNOR}
-        governs = Role.TRUSTEE in self.trust_roles or bool(self.academy_roles.get(Role.GOVERNOR))
+        governing = {Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS}
+        other_academy = {r for r, ids in self.academy_roles.items() if ids} - governing
+        governs = Role.TRUSTEE in self.trust_roles or bool(self.academies_with(*governing))
         return governs and not other_trust and not other_academy and self.staff is None
 
 

@@ -8,8 +8,10 @@ Trust A ("Alder") has two academies and a central team:
   ``appraisee`` (a teacher reviewed by ``line_manager``), ``colleague`` (a teacher in
   another team, reviewed by ``senior_leader``)
 - academy A2: ``sibling_staff`` (teacher at a sibling academy), ``sibling_head``
-- ``governor`` (academy A1; anonymised reports only), ``adviser`` (an external adviser with
-  a grant on the headteacher's cycle only), ``inactive`` (a deactivated teacher account)
+- ``governor`` (academy A1; anonymised reports only), ``chair`` (chair of governors of
+  academy A1: a governor who sets up the headteacher's review committee, not on it),
+  ``adviser`` (an external adviser with a grant on the headteacher's cycle only),
+  ``inactive`` (a deactivated teacher account)
 
 Trust B ("Birch") mirrors the shape with ``b_hr``, ``b_headteacher``, ``b_staff``; every text
 field of trust B's data that a page could show carries ``MARKER``, so a leak is a substring.
@@ -53,7 +55,7 @@ STAFF_PERSONAS = (
     "sibling_head",
     "inactive",
 )
-OTHER_PERSONAS = ("governor", "adviser")
+OTHER_PERSONAS = ("governor", "chair", "adviser")
 TRUST_B_PERSONAS = ("b_hr", "b_headteacher", "b_staff")
 ALL_PERSONAS = STAFF_PERSONAS + OTHER_PERSONAS + TRUST_B_PERSONAS
 
@@ -131,6 +133,7 @@ def build_world() -> World:
 
     world.users["governor"] = UserFactory(trust=trust, email="governor@alder.example.org")
     world.users["adviser"] = UserFactory(trust=trust, email="adviser@alder.example.org")
+    world.users["chair"] = UserFactory(trust=trust, email="chair@alder.example.org")
 
     role_grant(user=world.users["hr"], role=Role.HR, trust=trust)
     role_grant(user=world.users["trust_admin"], role=Role.TRUST_ADMIN, trust=trust)
@@ -151,6 +154,8 @@ def build_world() -> World:
         expires_at=timezone.now() + dt.timedelta(days=200),
     )
     role_grant(user=world.users["governor"], role=Role.GOVERNOR, trust=trust, academy=world.academy)
+    for role in (Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS):
+        role_grant(user=world.users["chair"], role=role, trust=trust, academy=world.academy)
 
     # Trust B.
     b_role = JobRoleFactory(trust=other, name=f"Teacher {MARKER}")

@@ -22,6 +22,8 @@ LABELS = [
     "Teacher",
     "Teaching assistant",
     "Governor",
+    "Chair of governors",
+    "External adviser",
 ]
 
 

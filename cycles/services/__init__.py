@@ -8,7 +8,8 @@ actor and reason in history, and queue any follow-up work once the change is com
 Where each lives: ``opening`` (opening a year) and ``opening_queue`` (in the background),
 ``transitions`` (moving between stages), ``reviewer`` (changing the reviewer),
 ``first_period`` (a part-year starter's first cycle), ``access`` (exceptional per-cycle
-access), ``history``; ``errors`` holds ``CycleError``.
+access), ``committee`` (a leader's review committee and adviser), ``history``;
+``errors`` holds ``CycleError``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .access import (
     cycle_revoke_access,
     expire_access_grants,
 )
+from .committee import cycle_adviser_appoint, cycle_adviser_withdraw, cycle_committee_set_up
 from .errors import CycleError
 from .first_period import (
     cycle_set_first_period_end,
@@ -60,7 +62,10 @@ __all__ = [
     "OpeningResult",
     "PersonRef",
     "S",
+    "cycle_adviser_appoint",
+    "cycle_adviser_withdraw",
     "cycle_change_reviewer",
+    "cycle_committee_set_up",
     "cycle_grant_access",
     "cycle_opening_request",
     "cycle_opening_run",

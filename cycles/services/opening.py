@@ -169,6 +169,13 @@ def cycles_open(
             .filter(trust=trust, role=Role.HEADTEACHER)
             .values_list("user_id", "academy_id")
         )
+        # The CEO is appraised like a headteacher, by a committee (of the board: aspire
+        # §5.1, ``headteacher.ceo_appraised_by``), never by a line manager.
+        executives = set(
+            RoleAssignment.objects.active()
+            .filter(trust=trust, role=Role.EXECUTIVE)
+            .values_list("user_id", flat=True)
+        )
         in_capability = _staff_in_capability(staff_qs, trust)
         probation_ends = _probation_ends(staff_qs)
         existing: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
@@ -197,7 +204,8 @@ def cycles_open(
                 is_ect=row["is_ect"],
                 probation_ends_on=probation_ends.get(row["id"], row["probation_ends_on"]),
                 in_capability=row["id"] in in_capability,
-                is_headteacher=(row["user_id"], row["academy_id"]) in headteachers,
+                is_headteacher=(row["user_id"], row["academy_id"]) in headteachers
+                or row["user_id"] in executives,
                 line_manager_id=row["line_manager_id"],
             )
             outcome, version = _plan_with_version(

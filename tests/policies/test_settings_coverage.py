@@ -39,10 +39,6 @@ AWAITING: dict[str, str] = {
     "confidentiality.small_number_threshold": REPORTS,
     "confidentiality.sensitive_small_number_threshold": REPORTS,
     "confidentiality.headteacher_commitments_shared_with_governors": REPORTS,
-    # Who sets the headteacher's objectives is one edit right with the review today; the
-    # CEO has no appraisal cycle of their own yet.
-    "headteacher.objectives_set_by": HEADTEACHER,
-    "headteacher.ceo_appraised_by": HEADTEACHER,
 }
 
 # The phrase the policy page uses for a setting that is recorded but not yet read.

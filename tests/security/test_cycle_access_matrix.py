@@ -44,6 +44,7 @@ VIEW = {
     "sibling_head": {"sibling_staff"},
     "inactive": set(),
     "governor": set(),
+    "chair": set(),  # sets up the headteacher's committee; reads it only as a member
     "adviser": {"headteacher"},  # granted on that one cycle only
     "b_hr": set(),
     "b_headteacher": {"b_staff"},

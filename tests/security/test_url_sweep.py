@@ -315,6 +315,10 @@ ROUTES: dict[str, K] = {
     "cycles:first_period": lambda s: {"pk": s.cycle.pk},
     "cycles:access": lambda s: {"pk": s.cycle.pk},
     "cycles:revoke_access": lambda s: {"pk": s.cycle.pk, "grant_id": s.grant.pk},
+    "cycles:leader_reviews": none,
+    "cycles:committee": lambda s: {"pk": s.cycle.pk},
+    "cycles:committee_adviser": lambda s: {"pk": s.cycle.pk},
+    "cycles:committee_adviser_withdraw": lambda s: {"pk": s.cycle.pk, "grant_id": s.grant.pk},
     # organisation
     "organisation:trust": none,
     "organisation:trust_edit": none,
@@ -493,7 +497,12 @@ OBJECT_ROUTES = [name for name, kw in ROUTES.items() if kw not in (none,)]
 OBJECT_ROUTES.remove("policies:choose")
 OBJECT_ROUTES.remove("cycles:bulk_move")  # a stage move: the person's own reviewees only
 
-TRUST_A_PERSONAS = (*(p for p in STAFF_PERSONAS if p != "inactive"), "governor", "adviser")
+TRUST_A_PERSONAS = (
+    *(p for p in STAFF_PERSONAS if p != "inactive"),
+    "governor",
+    "chair",
+    "adviser",
+)
 
 
 @pytest.mark.parametrize("persona", TRUST_A_PERSONAS)

@@ -23,16 +23,20 @@ class HeadteacherSettings(_Frozen):
         "committee_includes": "Shown on the headteacher's access form beside the committee "
         "choice, as wording for the record; it never decides who reads the appraisal.",
         "ceo_on_committee": "Lets the CEO read the headteacher's own appraisal, and be given "
-        "committee membership on it, as a member of the review committee.",
+        "committee membership on it, as a member of the review committee; the committee "
+        "cannot be set up without the CEO.",
+        "chair_on_committee": "The review committee cannot be set up without the academy's "
+        "chair of governors, and its last seat is kept for the chair.",
         "external_adviser": "With no external adviser, adviser access to the headteacher's "
         "appraisal is not offered and is refused; when an adviser supports every review, the "
         "access page warns until one has access.",
         "adviser_appointed_by": "Shown on the headteacher's access form beside the adviser "
         "choice, so whoever gives the adviser access sees who appoints them.",
-        "objectives_set_by": "Recorded for the headteacher's own appraisal pages, which are "
-        "not built yet: changing it changes nothing yet.",
-        "ceo_appraised_by": "Recorded for the CEO's own appraisal, which is not built yet: "
-        "changing it changes nothing yet.",
+        "objectives_set_by": "With the governing body setting the headteacher's objectives, "
+        "the review committee cannot be set up without a governor of the academy; the "
+        "headteacher's appraisal page says who sets them.",
+        "ceo_appraised_by": "Names who reviews the CEO on the CEO's own appraisal page and "
+        "its committee page, where only the trust's trustees sit.",
         "review_due": "Sets the day the headteacher's own review is due: the reminders, the "
         "overdue flag and the academy overview use it instead of the staff date.",
         "statement_due": "Sets the day the headteacher's own statement is due, instead of "
@@ -67,6 +71,11 @@ class HeadteacherSettings(_Frozen):
         description="The CEO (the trust's executive) reads the headteacher's appraisal as "
         "a member of the committee. Whatever this says, the CEO reads it when the CEO "
         "appraises the headteacher, alone or with the governing body.",
+    )
+    chair_on_committee: bool = Field(
+        False,
+        title="The chair of governors sits on the review committee",
+        description="The academy's chair of governors is always one of the committee.",
     )
     external_adviser: AdviserUse = Field(
         AdviserUse.OPTIONAL,
