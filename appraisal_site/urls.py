@@ -28,6 +28,7 @@ urlpatterns = [
     path("objectives/", include("objectives.urls")),
     path("reviews/", include("reviews.urls")),
     path("support/", include("support_plans.urls")),
+    path("reports/", include("reports.urls")),
     path("probation/", include("probation.urls")),
     path("pay/", include("pay_progression.urls")),
     path("feedback/", include("colleague_feedback.urls")),

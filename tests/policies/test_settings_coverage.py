@@ -36,8 +36,6 @@ AWAITING: dict[str, str] = {
     "confidentiality.outside_parties_anonymised": REPORTS,
     "confidentiality.governors_may_request_sample": REPORTS,
     "confidentiality.governor_reports_without_individuals": REPORTS,
-    "confidentiality.small_number_threshold": REPORTS,
-    "confidentiality.sensitive_small_number_threshold": REPORTS,
     "confidentiality.headteacher_commitments_shared_with_governors": REPORTS,
 }
 

@@ -417,6 +417,9 @@ ROUTES: dict[str, K] = {
     "support_plans:index": none,
     "support_plans:escalations": none,
     "support_plans:escalations_csv": none,
+    # reports
+    "reports:year": none,
+    "reports:year_csv": none,
     "support_plans:concern_add": none,
     "support_plans:concern_detail": lambda s: {"pk": s.concern.pk},
     "support_plans:plan_open": lambda s: {"pk": s.concern.pk},

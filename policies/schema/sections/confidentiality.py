@@ -35,10 +35,12 @@ class ConfidentialitySettings(_Frozen):
         "on a member of staff see the request only once that member of staff has agreed "
         "on their own page, and the member of staff sees who was asked; when off, the "
         "request goes to the colleagues at once and the member of staff is not shown who.",
-        "small_number_threshold": "Recorded for the reports to governors, which are not "
-        "built yet: changing it changes nothing yet.",
-        "sensitive_small_number_threshold": "Recorded for the reports to governors, which "
-        "are not built yet: changing it changes nothing yet.",
+        "small_number_threshold": "Decides which figures of the governors' and trustees' "
+        "reports are hidden: a count from 1 to one below this number is shown as hidden, "
+        "with enough other figures that no total gives it away (the strictest value among "
+        "the policies of the year's appraisals counts).",
+        "sensitive_small_number_threshold": "The same for support and capability figures "
+        "of the governors' and trustees' reports, which are more sensitive.",
     }
 
     readers: tuple[Reader, ...] = Field(

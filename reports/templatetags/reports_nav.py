@@ -1,0 +1,16 @@
+"""Whether the reports open for this person, for the home page's links."""
+
+from __future__ import annotations
+
+from django import template
+
+from organisation.principal import Principal
+
+from ..permissions import may_see_reports
+
+register = template.Library()
+
+
+@register.filter
+def sees_reports(principal: Principal) -> bool:
+    return may_see_reports(principal)

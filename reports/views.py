@@ -1,0 +1,145 @@
+"""The reports' pages: the appraisal-year report and its CSV export of the same
+suppressed tables. Every view and export is noted in the access log against the trust."""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from organisation.access_log import record_access
+from organisation.models import StaffGroup, Trust
+from organisation.principal import Principal, principal_for
+
+from . import charts, permissions, selectors
+from .forms import ReportFilterForm
+
+# A cell a spreadsheet would read as a formula is written as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HIDDEN = "[hidden]"
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _principal(request: HttpRequest) -> Principal:
+    return principal_for(request.user)  # type: ignore[arg-type]
+
+
+def _read(
+    request: HttpRequest,
+) -> tuple[Principal, permissions.Scope, ReportFilterForm, selectors.Filters]:
+    principal = _principal(request)
+    scope = permissions.report_scope(principal)
+    if scope is None:
+        raise Http404("No such page.")
+    trust_id = principal.tenant_id
+    years = selectors.report_years(trust_id)
+    academies = selectors.report_academies(trust_id, scope)
+    if not academies:
+        raise Http404("No such page.")
+    initial_year = selectors.default_year(years)
+    form = ReportFilterForm(
+        request.GET or None,
+        years=[(y, selectors.academic_year_label(y)) for y in years],
+        academies=academies,
+        staff_groups=[(g.value, g.label) for g in StaffGroup],
+        whole_trust=scope.whole_trust,
+        initial={"year": initial_year, "academy": None if scope.whole_trust else academies[0][0]},
+    )
+    filters = selectors.Filters(
+        year=initial_year, academy_id=None if scope.whole_trust else academies[0][0]
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.Filters(
+            year=data["year"],
+            academy_id=data["academy"] if data["academy"] is not None else filters.academy_id,
+            staff_group=data["staff_group"] or "",
+        )
+    return principal, scope, form, filters
+
+
+def _query(form: ReportFilterForm) -> str:
+    if not form.is_bound or not form.is_valid():
+        return ""
+    return urlencode({k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+
+
+@login_required
+@require_http_methods(["GET"])
+def year_report(request: HttpRequest) -> HttpResponse:
+    """The appraisal year in figures for the reader's academy or the trust, never a person."""
+    principal, scope, form, filters = _read(request)
+    report = selectors.year_report(principal.tenant_id, scope, filters)
+    trust = Trust.objects.get(pk=principal.tenant_id)
+    record_access(
+        request=request,
+        obj=trust,
+        action="view",
+        label=f"Appraisal year report {report.year_label}: {report.where}",
+    )
+    query = _query(form)
+    return render(
+        request,
+        "reports/year.html",
+        {
+            "form": form,
+            "report": report,
+            "charts": charts.report_charts(report),
+            "whole_trust": scope.whole_trust,
+            "by_academy": filters.academy_id is None,
+            "export_url": reverse("reports:year_csv") + (f"?{query}" if query else ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def year_report_csv(request: HttpRequest) -> HttpResponse:
+    """The same suppressed tables as the page, one block per table; hidden figures stay
+    hidden."""
+    principal, scope, _form, filters = _read(request)
+    report = selectors.year_report(principal.tenant_id, scope, filters)
+    trust = Trust.objects.get(pk=principal.tenant_id)
+    record_access(
+        request=request,
+        obj=trust,
+        action="export",
+        label=f"Appraisal year report {report.year_label} (CSV): {report.where}",
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="appraisal-year-{report.year}-{report.year + 1}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow([_cell(f"Appraisal year {report.year_label}"), _cell(report.where)])
+    writer.writerow(
+        [
+            _cell(
+                f"Figures below {report.thresholds.ordinary} "
+                f"({report.thresholds.sensitive} for sensitive figures) and any figure that "
+                f"would reveal one are shown as {HIDDEN}."
+            )
+        ]
+    )
+    for table in report.tables():
+        writer.writerow([])
+        writer.writerow([_cell(table.measure.title), _cell(report.group_label)])
+        writer.writerow(["", *(_cell(h) for h in table.headers), "Total"])
+        for row in table.rows:
+            writer.writerow(
+                [
+                    _cell(row.label),
+                    *(HIDDEN if v is None else v for v in row.cells),
+                    HIDDEN if row.total is None else row.total,
+                ]
+            )
+    return response
