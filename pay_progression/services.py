@@ -515,6 +515,26 @@ def pay_review_open(*, actor: User, academy: Academy, pay_year: int) -> PayRevie
     return review
 
 
+def pay_reviews_open_for_trust(*, actor: User, pay_year: int) -> list[PayReview]:
+    """HR opens the pay year's review of every academy (and the central team) that has
+    none yet; the reviews already open are left as they are."""
+    principal = principal_for(actor)
+    if not principal.is_hr:
+        raise PayError("Only HR opens the pay reviews of the whole trust.")
+    if scale_set_for_year(principal.tenant_id, pay_year) is None:
+        raise PayError(
+            f"Enter the pay scales for {pay_year_label(pay_year)} first (Administration, "
+            "Pay scales).",
+            field="pay_year",
+        )
+    opened = []
+    for academy in Academy.objects.filter(trust_id=principal.tenant_id).exclude(
+        pk__in=PayReview.objects.filter(pay_year=pay_year).values("academy_id")
+    ):
+        opened.append(pay_review_open(actor=actor, academy=academy, pay_year=pay_year))
+    return opened
+
+
 # ----- The recommendation's workflow -------------------------------------------------------
 
 # Every allowed move, and what it is. Classic §5.7.7: a recommendation is approved by the
@@ -571,7 +591,8 @@ def move_refusal(rec: PayRecommendation, to: Stage) -> str | None:
     return None
 
 
-def _facts_now(rec: PayRecommendation) -> rules.Facts:
+def recommendation_facts(rec: PayRecommendation) -> rules.Facts:
+    """The facts the rules read for ``rec``, as they stand now (four queries)."""
     staff = StaffMember.objects.filter(pk=rec.staff_id)
     starts = pay_year_starts(rec.review.pay_year)
     person = staff.select_related("job_role").get()
@@ -630,7 +651,7 @@ def recommendation_draft(
             )
         pay = rec.policy_version.rules.pay
         starts = pay_year_starts(rec.review.pay_year)
-        facts = _facts_now(rec)
+        facts = recommendation_facts(rec)
         if outcome not in Outcome.values:
             raise PayError("Choose whether they move to the next point.", field="outcome")
         reason_text = ""

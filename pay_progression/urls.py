@@ -13,6 +13,7 @@ urlpatterns = [
     path("scales/<int:pk>/<str:pay_range>/", views.scale_range_edit, name="scale_range_edit"),
     path("staff/<int:staff_id>/", views.pay_history, name="pay_history"),
     path("staff/<int:staff_id>/new/", views.placement_add, name="placement_add"),
+    path("open/", views.review_open_trust, name="review_open_trust"),
     path("academies/<int:academy_id>/open/", views.review_open, name="review_open"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/<int:pk>/payroll.csv", views.payroll_csv, name="payroll_csv"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -261,6 +262,35 @@ def review_open(request: HttpRequest, academy_id: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def review_open_trust(request: HttpRequest) -> HttpResponse:
+    """HR opens the pay year's review of every academy of the trust at once."""
+    principal = principal_of(request)
+    if not principal.is_hr:
+        raise Http404("No such page.")
+    years = forms.pay_year_choices(timezone.localdate(), back=1)
+    form = forms.OpenReviewForm(request.POST or None, years=years)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["pay_year"]
+        try:
+            opened = services.pay_reviews_open_for_trust(
+                actor=request.user,  # type: ignore[arg-type]
+                pay_year=year,
+            )
+        except services.PayError as error:
+            add_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"{len(opened)} pay review{'s' if len(opened) != 1 else ''} opened for "
+                f"{dict(years)[year]}.",
+            )
+            return redirect(f"{reverse('pay_progression:index')}?year={year}")
+    return render(request, "pay_progression/review_open.html", {"academy": None, "form": form})
+
+
+@login_required
 @require_http_methods(["GET"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     principal = principal_of(request)
@@ -355,7 +385,7 @@ def recommendation_draft(request: HttpRequest, pk: int) -> HttpResponse:
     rec, access = permissions.get_recommendation_for_user(principal, pk, request=request)
     require(access.may_draft, "This recommendation is no longer a draft you may change.")
     pay = rec.policy_version.rules.pay
-    facts = services._facts_now(rec)
+    facts = services.recommendation_facts(rec)
     starts = services.pay_year_starts(rec.review.pay_year)
     choices = rules.reason_choices(pay, facts, starts)
     initial = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from tests.organisation.test_imports import HEADER, check, person, problems_by_row, to_csv
@@ -32,3 +33,21 @@ def test_a_bad_or_future_date_is_a_problem_on_its_row() -> None:
     found = problems_by_row(check(to_csv(rows, WITH_SINCE)))
     assert "is not a date" in found[2]
     assert "in the future" in found[3]
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False)
+def test_the_import_writes_the_date_to_the_staff_record() -> None:
+    from organisation.models import Role, StaffMember
+    from organisation.services import role_grant, staff_import_csv
+    from tests.factories import AcademyFactory, StaffMemberFactory, TrustFactory
+
+    trust = TrustFactory(slug="since")
+    AcademyFactory(trust=trust, name="Oak Primary")
+    central = AcademyFactory(trust=trust, name="Central team", is_central_team=True)
+    admin = StaffMemberFactory(academy=central, staff_number="ADM1")
+    role_grant(user=admin.user, role=Role.TRUST_ADMIN, trust=trust)
+    data = to_csv([person("T1", **{"On this point since": "01/09/2024"})], WITH_SINCE)
+    assert staff_import_csv(trust=trust, data=data, actor=admin.user).imported
+    member = StaffMember.objects.get(trust=trust, staff_number="T1")
+    assert (member.pay_point, member.pay_point_since) == ("M3", dt.date(2024, 9, 1))

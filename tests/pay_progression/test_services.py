@@ -275,3 +275,14 @@ def test_the_headteacher_never_sees_or_decides_their_own_pay(school: School) -> 
     assert not visible_to(school.headteacher, rec)
     assert visible_to(school.hr, rec)
     assert not permissions.can(principal_for(user(school.headteacher)), "decide", rec)
+
+
+@time_machine.travel(AUTUMN, tick=False)
+def test_hr_opens_every_academys_review_at_once(school: School) -> None:
+    first = open_review(school)
+    opened = services.pay_reviews_open_for_trust(actor=user(school.hr), pay_year=PAY_YEAR)
+    # The other academy and the central team; the one already open is left alone.
+    assert {r.academy_id for r in opened} == {school.other_academy.pk, school.hr.academy_id}
+    assert first.recommendations.count() == 7
+    with pytest.raises(services.PayError, match="Only HR"):
+        services.pay_reviews_open_for_trust(actor=user(school.headteacher), pay_year=PAY_YEAR)

@@ -34,6 +34,7 @@ from objectives.models import (
     WellbeingNote,
 )
 from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMember, Trust
+from pay_progression.models import PayRecommendation, PayReview, PayScaleSet
 from policies.models import Policy, PolicyAssignment
 from probation.models import Probation, ProbationReview
 from retention.models import LegalHold
@@ -97,6 +98,7 @@ class Side:
     plan: SupportPlan
     probation: Probation
     support_meeting: SupportMeeting
+    pay: PaySide
     support_letter: PlanLetter
     feedback_round: FeedbackRound
     feedback_request: FeedbackRequest
@@ -213,6 +215,7 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         role_request=RoleRequest.objects.create(
             trust=trust, user=staff.user, role="hr", reason=text, requested_by=observer.user
         ),
+        pay=_pay_side(trust, academy, staff, cycle, text),
         concern=concern,
         plan=plan,
         probation=_probation_side(trust, academy, staff, cycle, text),
@@ -285,6 +288,64 @@ def _support_letter(trust: Trust, plan: SupportPlan, text: str) -> PlanLetter:
         file=name,
         file_sha256=hashlib.sha256(body).hexdigest(),
     )
+
+
+@dataclass
+class PaySide:
+    scale_set: PayScaleSet
+    review: PayReview
+    recommendation: PayRecommendation
+
+
+def _pay_side(
+    trust: Trust, academy: Academy, staff: StaffMember, cycle: AppraisalCycle, text: str
+) -> PaySide:
+    """A pay review with the member of staff's recommendation decided and its statement
+    issued (a stored file holding the marker), so every pay page has something to show."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from pay_progression.models import PayPoint, PayStatementFile
+
+    scale_set = PayScaleSet.objects.create(
+        trust=trust, pay_year=2026, effective_from=dt.date(2026, 9, 1), name=text[:120]
+    )
+    PayPoint.objects.create(
+        trust=trust, scale_set=scale_set, pay_range="MPR", code="M3", position=2, grade=text[:40]
+    )
+    review = PayReview.objects.create(
+        trust=trust, academy=academy, pay_year=2026, scale_set=scale_set
+    )
+    rec = PayRecommendation.objects.create(
+        trust=trust,
+        academy=academy,
+        review=review,
+        staff=staff,
+        policy_version=cycle.policy_version,
+        stage="statement_issued",
+        current_range="MPR",
+        current_point="M3",
+        suggested_outcome="no_progression",
+        outcome="no_progression",
+        reason=text[:300],
+        evidence=text,
+        rule_basis=text[:300],
+        decision_note=text,
+        decided_at=timezone.now(),
+        effective_from=dt.date(2026, 9, 1),
+    )
+    body = f"%PDF-1.7 {text}".encode()
+    name = default_storage.save(f"pay_statements/{trust.pk}/sweep.pdf", ContentFile(body))
+    PayStatementFile.objects.create(
+        trust=trust,
+        recommendation=rec,
+        file=name,
+        file_sha256=hashlib.sha256(body).hexdigest(),
+        rendered_at=timezone.now(),
+    )
+    return PaySide(scale_set=scale_set, review=review, recommendation=rec)
 
 
 K = Callable[[Side], dict[str, Any]]
@@ -413,6 +474,26 @@ ROUTES: dict[str, K] = {
     "retention:index": none,
     "retention:hold_add": none,
     "retention:hold_lift": lambda s: {"pk": s.hold.pk},
+    # pay progression
+    "pay_progression:index": none,
+    "pay_progression:mine": none,
+    "pay_progression:scales": none,
+    "pay_progression:scale_set_add": none,
+    "pay_progression:scale_set": lambda s: {"pk": s.pay.scale_set.pk},
+    "pay_progression:scale_range_edit": lambda s: {"pk": s.pay.scale_set.pk, "pay_range": "MPR"},
+    "pay_progression:pay_history": lambda s: {"staff_id": s.staff.pk},
+    "pay_progression:placement_add": lambda s: {"staff_id": s.staff.pk},
+    "pay_progression:review_open_trust": none,
+    "pay_progression:review_open": lambda s: {"academy_id": s.academy.pk},
+    "pay_progression:review": lambda s: {"pk": s.pay.review.pk},
+    "pay_progression:payroll_csv": lambda s: {"pk": s.pay.review.pk},
+    "pay_progression:recommendation": lambda s: {"pk": s.pay.recommendation.pk},
+    "pay_progression:draft": lambda s: {"pk": s.pay.recommendation.pk},
+    "pay_progression:approve": lambda s: {"pk": s.pay.recommendation.pk},
+    "pay_progression:share": lambda s: {"pk": s.pay.recommendation.pk},
+    "pay_progression:decide": lambda s: {"pk": s.pay.recommendation.pk},
+    "pay_progression:statement_issue": lambda s: {"pk": s.pay.recommendation.pk},
+    "pay_progression:statement_pdf": lambda s: {"pk": s.pay.recommendation.pk},
     # support plans
     "support_plans:index": none,
     "support_plans:escalations": none,
