@@ -422,7 +422,10 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
 
     # Open this year's appraisal cycles, so reviewers have reviewees from the first page.
     from cycles.services import cycles_open
+    from probation.demo import seed_probation
 
+    # Before the year opens, so the probationer is left out of it where the policy says so.
+    seed_probation(staff=staff, academic_year=academic_year)
     cycles_open(trust=trust, year=academic_year, actor=None)
     _support_cases(preset=preset, staff=staff)
     from colleague_feedback.demo import seed_colleague_feedback
