@@ -13,7 +13,7 @@ class SupportPlansConfig(AppConfig):
         from retention.roots import CYCLE_ROOT
 
         from . import deadlines, selectors
-        from .retention import SUPPORT_PLAN_ROOT
+        from .retention import CONCERN_ROOT, SUPPORT_PLAN_ROOT
 
         # A new policy version may not start before one that support plans run under.
         register_pin_source(selectors.latest_version_start_pinned_by_plans)
@@ -33,6 +33,7 @@ class SupportPlansConfig(AppConfig):
         # which registers it, starts after this app): registering it again does nothing.
         retention_registry.register_root(CYCLE_ROOT)
         retention_registry.register_root(SUPPORT_PLAN_ROOT)
+        retention_registry.register_root(CONCERN_ROOT)
         # Meetings, notice, letters, stage and sustain ends remind the plan's manager, the
         # headteacher and HR; a suspended cycle does not stop them.
         extensions.deadline_sources.register(deadlines)
@@ -43,9 +44,3 @@ class SupportPlansConfig(AppConfig):
         from . import todo
 
         step_sources.register(todo)
-        # The governors' and trustees' reports count plans by stage (sensitive figures).
-        from reports.sections import register_section
-
-        from .report_section import SECTION
-
-        register_section(SECTION)

@@ -6,20 +6,25 @@ the policy counts from then). A plan that reached the capability procedure is th
 capability record too, and is kept for ``retention.capability_years`` where that is
 longer. A legal hold on the plan, or on the person, keeps it.
 
+A concern that never became a plan is a root of its own (``"support_concern"``), kept for
+the support plan years from the day it was raised with the person.
+
 Registered from ``SupportPlansConfig.ready()``; the key ``"support_plan"`` is stored in
 holds and the ledger, and is the same word its reminders name it by."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 
+from policies.schema import RetentionFrom
 from retention.registry import ModelRoot, RootFacts
 
-from .models import SupportPlan
+from .models import Concern, SupportPlan
 
 SUPPORT_PLAN = "support_plan"
 
@@ -48,6 +53,46 @@ SUPPORT_PLAN_ROOT = SupportPlanRoot(
     # An open plan has no end yet, so it is never a candidate.
     ends_on="closed_on",
     starts_on="opened_on",
+    academy="academy_id",
+    person="staff_id",
+    left_on="staff__left_on",
+)
+
+
+@dataclass(frozen=True)
+class ConcernRoot(ModelRoot):
+    """Concerns that never became a support plan: their own retention root, kept for the
+    policy's support plan years from the day the concern was raised with the person. A
+    concern a plan was opened from goes with that plan's record instead, so it is never a
+    candidate while a plan names it."""
+
+    def candidates(
+        self, policy_version_id: int, counted_from: RetentionFrom, latest: dt.date, /
+    ) -> Iterable[RootFacts]:
+        rows = self.model._base_manager.filter(
+            policy_version_id=policy_version_id, plans__isnull=True
+        ).filter(raised_with_them_on__lte=latest)
+        if counted_from == RetentionFrom.END_OF_EMPLOYMENT:
+            rows = rows.filter(staff__left_on__lte=latest)
+        return self._facts(rows.order_by("raised_with_them_on", "pk"))
+
+    def facts(self, pks: Collection[int], /, *, lock: bool = False) -> dict[int, RootFacts]:
+        rows = self.model._base_manager.filter(pk__in=list(pks), plans__isnull=True)
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        return {f.pk: f for f in self._facts(rows.order_by("pk"))}
+
+
+CONCERN = "support_concern"
+
+CONCERN_ROOT = ConcernRoot(
+    key=CONCERN,
+    record_type="support_concern_record",
+    label="Concern (no support plan)",
+    model=Concern,
+    retention_field="support_plan",
+    ends_on="raised_with_them_on",
+    starts_on="raised_with_them_on",
     academy="academy_id",
     person="staff_id",
     left_on="staff__left_on",

@@ -17,13 +17,15 @@ from retention.models import PurgeLedgerEntry
 from retention.registry import retention_registry
 from support_plans.models import (
     CAPABILITY,
+    Concern,
     MeetingKind,
     PlanComment,
+    PlanEvent,
     PlanStatus,
     SupportMeeting,
     SupportPlan,
 )
-from support_plans.retention import SUPPORT_PLAN_ROOT
+from support_plans.retention import CONCERN_ROOT, SUPPORT_PLAN_ROOT
 from tests.objectives.support import School, user, version_with
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +129,40 @@ def test_a_legal_hold_keeps_the_plan_and_an_open_plan_is_never_destroyed(school:
     SupportPlan.objects.filter(pk=still_open.pk).update(status=PlanStatus.OPEN, closed_on=None)
     services.purge_expired_records(as_of=AS_OF)
     assert SupportPlan.objects.filter(pk=still_open.pk).exists()
+
+
+def _concern(school: School, plan_version: PolicyVersion) -> Concern:
+    concern = Concern.objects.create(
+        trust=school.trust,
+        academy=school.academy,
+        staff=school.teacher,
+        raised_by=school.reviewer,
+        policy_version=plan_version,
+        about="standard",
+        about_detail="Standard 4",
+        evidence="Lessons without structure.",
+        raised_with_them_on=CLOSED,
+    )
+    PlanEvent.objects.create(trust=school.trust, concern=concern, kind="concern_recorded")
+    return concern
+
+
+@pytest.mark.policy_setting("retention.support_plan_years")
+def test_a_concern_that_never_became_a_plan_is_kept_for_the_support_plan_years(
+    school: School,
+) -> None:
+    assert retention_registry.root("support_concern") is CONCERN_ROOT
+    short, long = version(school, support_plan_years=2), version(school, support_plan_years=4)
+    gone, kept = _concern(school, short), _concern(school, long)
+    # A concern a plan was opened from goes with the plan, never on its own.
+    with_plan = _concern(school, short)
+    plan = closed_plan(school, long)
+    SupportPlan.objects.filter(pk=plan.pk).update(concern=with_plan)
+    services.purge_expired_records(as_of=AS_OF)
+    assert not Concern.objects.filter(pk=gone.pk).exists()
+    assert not Concern.history.filter(id=gone.pk).exists()
+    assert not PlanEvent.objects.filter(concern_id=gone.pk).exists()
+    assert PurgeLedgerEntry.objects.filter(
+        record_type="support_concern_record", record_id=gone.pk
+    ).exists()
+    assert Concern.objects.filter(pk__in=[kept.pk, with_plan.pk]).count() == 2
