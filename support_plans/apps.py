@@ -44,3 +44,9 @@ class SupportPlansConfig(AppConfig):
         from . import todo
 
         step_sources.register(todo)
+        # The governors' and trustees' reports count plans by stage (sensitive figures).
+        from reports.sections import register_section
+
+        from .report_section import SECTION
+
+        register_section(SECTION)
