@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from appraisal_site.forms import PlainTextMixin
 from organisation.models import StaffMember
+from submissions.guard import SubmitOnceMixin
 
 from .models import ANSWER_MAX
 
@@ -25,7 +26,7 @@ class ColleagueChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{obj.full_name}{role}, {obj.academy.name}{own}"
 
 
-class AskForm(PlainTextMixin, forms.Form):
+class AskForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     colleagues = forms.ModelMultipleChoiceField(
         queryset=StaffMember.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -53,7 +54,7 @@ class AskForm(PlainTextMixin, forms.Form):
         )
 
 
-class AnswerForm(PlainTextMixin, forms.Form):
+class AnswerForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     text = forms.CharField(
         label="Your feedback",
         max_length=ANSWER_MAX,

@@ -17,6 +17,7 @@ from cycles.models import AppraisalCycle
 from cycles.permissions import get_cycle_for_user
 from organisation.access_log import record_access
 from organisation.principal import Principal, principal_for
+from submissions.guard import submit_once
 
 from . import forms, permissions, rules, selectors, services
 from .models import FeedbackRequest, FeedbackRound, RoundStatus
@@ -42,6 +43,7 @@ def _noted(request: HttpRequest, obj: FeedbackRound | FeedbackRequest) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def ask(request: HttpRequest, cycle_id: int) -> HttpResponse:
     principal = _principal(request)
     cycle, _ = get_cycle_for_user(
@@ -149,6 +151,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     principal = _principal(request)
     feedback_request = permissions.get_request_for_user(principal, pk, request=request)

@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.datetime(2026, 11, 2, 9, 0)
 
 
+def token(client: Client, url: str) -> str:
+    """The one-time token of the form on ``url``, as a person's browser would send it."""
+    page = client.get(url).content.decode()
+    return page.split('name="submission_token" value="')[1].split('"')[0]
+
+
 def signed_in(member: object) -> Client:
     client = Client()
     client.force_login(user(member))  # type: ignore[arg-type]
@@ -40,17 +46,31 @@ def test_the_reviewer_asks_from_the_cycle_page(school: School) -> None:
     assert school.outsider.full_name not in form
     assert school.reviewer.full_name not in form.split("<form", 1)[1]
     # Nothing chosen: the message is next to the field and in the summary; nothing saved.
-    answer = client.post(ask_url, {"question": "Teamwork?"})
+    answer = client.post(
+        ask_url, {"question": "Teamwork?", "submission_token": token(client, ask_url)}
+    )
     assert answer.status_code == 200
     body = answer.content.decode()
     assert "Choose at least one colleague to ask." in body
     assert 'href="#id_colleagues' in body
     # Too few for the threshold: the domain rule, shown by the same field.
-    answer = client.post(ask_url, {"question": "Teamwork?", "colleagues": [school.colleague.pk]})
+    answer = client.post(
+        ask_url,
+        {
+            "question": "Teamwork?",
+            "colleagues": [school.colleague.pk],
+            "submission_token": token(client, ask_url),
+        },
+    )
     assert "Ask at least 3 colleagues" in answer.content.decode()
     assert not FeedbackRound.objects.exists()
     done = client.post(
-        ask_url, {"question": "Teamwork?", "colleagues": [c.pk for c in colleagues(school)]}
+        ask_url,
+        {
+            "question": "Teamwork?",
+            "colleagues": [c.pk for c in colleagues(school)],
+            "submission_token": token(client, ask_url),
+        },
     )
     round_ = FeedbackRound.objects.get()
     assert done.status_code == 302
@@ -78,15 +98,18 @@ def test_the_colleague_answers_from_their_home_page(school: School) -> None:
     listing = client.get(reverse("colleague_feedback:my_requests")).content.decode()
     url = reverse("colleague_feedback:request_detail", args=[request.pk])
     assert url in listing
-    empty = client.post(url, {"text": ""})
+    empty = client.post(url, {"text": "", "submission_token": token(client, url)})
     assert "Enter your feedback, or decline the request." in empty.content.decode()
-    sent = client.post(url, {"text": "A generous colleague."})
+    sent = client.post(
+        url, {"text": "A generous colleague.", "submission_token": token(client, url)}
+    )
     assert sent.status_code == 302
     request.refresh_from_db()
     assert request.status == RequestStatus.ANSWERED
     assert FeedbackAnswer.objects.filter(round=round_, text="A generous colleague.").exists()
     assert "You have answered" in client.get(url).content.decode()
-    assert client.post(url, {"text": "Again"}).status_code == 403
+    again = client.post(url, {"text": "Again", "submission_token": "x"})
+    assert again.status_code == 403
     other = round_.requests.get(colleague=school.leader)
     declined = signed_in(school.leader).post(
         reverse("colleague_feedback:request_decline", args=[other.pk])

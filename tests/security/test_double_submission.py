@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, User
 from calendars.models import Term
+from colleague_feedback.models import FeedbackAnswer, FeedbackRequest, FeedbackRound
 from cycles.models import CycleAccessGrant, CycleOpening
 from objectives.models import (
     Conversation,
@@ -206,6 +207,22 @@ def _cases(school: School) -> list[Case]:
         about_detail="Standard 4",
         evidence="Lessons without structure.",
         raised_with_them_on=dt.date(2026, 9, 20),
+    )
+    # A request for feedback already sent to a colleague (the support assistant), about
+    # the colleague in another team.
+    feedback_round = FeedbackRound.objects.create(
+        trust=trust,
+        academy=school.academy,
+        cycle=school.cycle("classic-objectives", appraisee=school.colleague),
+        asked_by=school.reviewer,
+        question="How do they work with the team?",
+        status="open",
+        asked_on=timezone.localdate(),
+        opened_on=timezone.localdate(),
+        closes_on=timezone.localdate() + dt.timedelta(days=20),
+    )
+    feedback_request = FeedbackRequest.objects.create(
+        trust=trust, round=feedback_round, colleague=school.support
     )
     csv = (
         "First name,Last name,Email,Staff number,Academy,Job title,Staff group,QTS,Pay range,"
@@ -495,6 +512,25 @@ def _cases(school: School) -> list[Case]:
             lambda: {"scheduled_for": (timezone.localdate() + dt.timedelta(days=5)).isoformat()},
             lambda: TermlyReview.objects.filter(term=termly_term).count(),
         ),
+        Case(
+            "colleague_feedback_ask",
+            reviewer,
+            reverse("colleague_feedback:ask", args=[classic.pk]),
+            lambda: {
+                "question": "Teamwork?",
+                "colleagues": [
+                    str(p.pk) for p in (school.ups_teacher, school.leader, school.colleague)
+                ],
+            },
+            lambda: FeedbackRound.objects.filter(cycle=classic).count(),
+        ),
+        Case(
+            "colleague_feedback_answer",
+            user(school.support),
+            reverse("colleague_feedback:request_detail", args=[feedback_request.pk]),
+            lambda: {"text": "Always helpful."},
+            lambda: FeedbackAnswer.objects.filter(round=feedback_round).count(),
+        ),
     ]
 
 
@@ -618,4 +654,6 @@ CASE_ROUTES = {
     "support_plans:meeting_add",
     "support_plans:comment_add",
     "support_plans:termly_review",
+    "colleague_feedback:ask",
+    "colleague_feedback:request_detail",
 }
