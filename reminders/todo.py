@@ -248,10 +248,13 @@ def _whose(cycle: AppraisalCycle, principal: Principal) -> str:
 
 
 def _mine(
-    principal: Principal, cycles: Sequence[AppraisalCycle], on: dt.date
+    principal: Principal,
+    cycles: Sequence[AppraisalCycle],
+    deadlines: Iterable[Deadline],
+    on: dt.date,
 ) -> list[tuple[ToDoItem, Deadline]]:
     by_id = {c.pk: c for c in cycles}
-    pending = [d for d in all_deadlines(cycles) if not d.done and d.cycle_id in by_id]
+    pending = [d for d in deadlines if not d.done and d.cycle_id in by_id]
     steps = steps_by_deadline(pending, by_id)
     # Who holds each step's role, asked of the same resolvers the reminders use.
     asked = [replace(d, recipient=s.role) for d, group in steps.items() for s in group]
@@ -331,7 +334,8 @@ def team_scope(principal: Principal) -> str:
     return ""
 
 
-def _team(principal: Principal, on: dt.date, limit: int) -> tuple[list[TeamRow], int]:
+def _team_cycles(principal: Principal, on: dt.date, limit: int) -> tuple[list[AppraisalCycle], int]:
+    """The ``limit`` cycles with the oldest overdue work, and how many have some."""
     staff = principal.staff
     scope = listed_cycles(principal).exclude(state__in=NO_DEADLINES_IN)
     if staff is not None:
@@ -358,10 +362,15 @@ def _team(principal: Principal, on: dt.date, limit: int) -> tuple[list[TeamRow],
     total = scope.filter(
         Q(pk__in=late.values("cycle_id")) | Q(pk__in=not_started.values("pk"))
     ).count()
-    cycles = _load(Q(pk__in=chosen), principal, on)
+    return _load(Q(pk__in=chosen), principal, on), total
+
+
+def _team(
+    cycles: Sequence[AppraisalCycle], deadlines: Iterable[Deadline], on: dt.date, total: int
+) -> tuple[list[TeamRow], int]:
     by_id = {c.pk: c for c in cycles}
     overdue: dict[int, list[ToDoItem]] = defaultdict(list)
-    for deadline in all_deadlines(cycles):
+    for deadline in deadlines:
         if deadline.done or deadline.due_on >= on or deadline.cycle_id not in by_id:
             continue
         cycle = by_id[deadline.cycle_id]
@@ -403,15 +412,21 @@ def todo_for(
     on = on or timezone.localdate()
     if not principal.is_authenticated or principal.trust_id is None or principal.is_governor_only:
         return ToDo()
-    mine = _mine(principal, _my_cycles(principal, on), on)
+    mine_cycles = _my_cycles(principal, on)
+    scope = team_scope(principal)
+    team_cycles, total = _team_cycles(principal, on, team_limit) if scope else ([], 0)
+    # One pass over the deadlines of both, as the sources answer for any batch.
+    together = list({c.pk: c for c in [*mine_cycles, *team_cycles]}.values())
+    deadlines = all_deadlines(together)
+    mine = _mine(principal, mine_cycles, deadlines, on)
     todo = ToDo(
         now=[item for item, _ in mine if item.status != "later"],
         bulk=_bulk_offers(mine),
+        team_scope=scope,
     )
     later = [item for item, _ in mine if item.status == "later"]
     todo.coming = later[:coming_limit]
     todo.coming_more = len(later) - len(todo.coming)
-    todo.team_scope = team_scope(principal)
-    if todo.team_scope:
-        todo.team, todo.team_more = _team(principal, on, team_limit)
+    if scope:
+        todo.team, todo.team_more = _team(team_cycles, deadlines, on, total)
     return todo
