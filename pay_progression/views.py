@@ -240,8 +240,11 @@ def placement_add(request: HttpRequest, staff_id: int) -> HttpResponse:
 def review_open(request: HttpRequest, academy_id: int) -> HttpResponse:
     principal = principal_of(request)
     academy = permissions.get_review_academy(principal, academy_id, request=request)
-    years = forms.pay_year_choices(timezone.localdate(), back=1)
-    form = forms.OpenReviewForm(request.POST or None, years=years)
+    today = timezone.localdate()
+    years = forms.pay_year_choices(today, back=1)
+    form = forms.OpenReviewForm(
+        request.POST or None, years=years, initial={"pay_year": selectors.current_pay_year(today)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review = services.pay_review_open(
@@ -269,8 +272,11 @@ def review_open_trust(request: HttpRequest) -> HttpResponse:
     principal = principal_of(request)
     if not principal.is_hr:
         raise Http404("No such page.")
-    years = forms.pay_year_choices(timezone.localdate(), back=1)
-    form = forms.OpenReviewForm(request.POST or None, years=years)
+    today = timezone.localdate()
+    years = forms.pay_year_choices(today, back=1)
+    form = forms.OpenReviewForm(
+        request.POST or None, years=years, initial={"pay_year": selectors.current_pay_year(today)}
+    )
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["pay_year"]
         try:
