@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from organisation.models import Academy
 
 from .models import CalendarDay, CalendarDayKind, Term
+from .selectors import load_calendar
+from .working_days import inset_day_refusal
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,7 +28,12 @@ _LONGEST_TERM = dt.timedelta(days=366)
 
 
 class CalendarError(Exception):
-    """A refused change to a calendar, with a message fit to show on the page."""
+    """A refused change to a calendar, with a message fit to show on the page; ``field``
+    names the form field the message belongs next to."""
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _lock_academy(academy: Academy) -> Academy:
@@ -133,6 +140,10 @@ def calendar_day_add(
     """Mark ``date`` as an INSET or closure day. One entry per academy per day."""
     if kind not in CalendarDayKind.values:
         raise CalendarError("Choose whether the day is an INSET day or a closure day.")
+    if kind == CalendarDayKind.INSET:
+        refusal = inset_day_refusal(date, load_calendar(academy, date, date).bank_holidays)
+        if refusal is not None:
+            raise CalendarError(refusal, field="date")
     academy = _lock_academy(academy)
     existing = CalendarDay.objects.filter(academy=academy, date=date).first()
     if existing is not None:

@@ -213,7 +213,7 @@ def day_add(request: HttpRequest, academy_id: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except services.CalendarError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, f"{_day_label(day)} added.")
             return redirect(_calendar_url(academy, day.date))

@@ -111,6 +111,17 @@ def england_bank_holidays(
     return dict(sorted(found.items()))
 
 
+def inset_day_refusal(day: dt.date, bank_holidays: Mapping[dt.date, str]) -> str | None:
+    """Why ``day`` cannot be an INSET (training) day: staff train on a working weekday, so
+    not on a Saturday, a Sunday or a bank holiday."""
+    label = f"{day:%A} {day.day} {day:%B %Y}"
+    if day.weekday() >= 5:
+        return f"{label} is a weekend day: an INSET day is a weekday."
+    if day in bank_holidays:
+        return f"{label} is a bank holiday ({bank_holidays[day]}): an INSET day is a working day."
+    return None
+
+
 # ----- The calendar ----------------------------------------------------------------------
 
 

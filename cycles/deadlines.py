@@ -38,6 +38,7 @@ from organisation.models import ACADEMY_ROLES, Role, RoleAssignment
 
 from .extensions import deadline_sources, recipient_roles
 from .models import AppraisalCycle, CycleState
+from .order import in_order
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class Deadline:
     subject: Subject = field(default=_CYCLE_OF_ITSELF)
     policy_version_id: int | None = None
     academy_id: int | None = None
+    # Set for a deadline due at a time of day (staploe: feedback within 48 hours): it is
+    # overdue from that moment, not from the next day.
+    due_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.subject is _CYCLE_OF_ITSELF:
@@ -105,7 +109,15 @@ class Deadline:
             object.__setattr__(self, "subject", Subject(CYCLE, self.cycle_id))
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        return not self.done and self.due_on < (today or timezone.localdate())
+        """Past its due day; a deadline due at a time (``due_at``) is overdue from that
+        moment on its due day. Every page and the reminders ask this one question."""
+        if self.done:
+            return False
+        current = timezone.localdate()
+        on = today or current
+        if self.due_at is not None and on == current == self.due_on:
+            return timezone.now() > self.due_at
+        return self.due_on < on
 
     def status(self, today: dt.date | None = None) -> str:
         """ "done", "overdue" or "due", for a tag on the page."""
@@ -170,6 +182,8 @@ def all_deadlines(cycles: Iterable[AppraisalCycle]) -> list[Deadline]:
         asked = running if source.STOPPED_BY_SUSPENSION else live
         if asked:
             found.extend(source.deadlines_for_cycles(asked, calendars))
+    # A later step done means each earlier one is done or was skipped (cycles.order).
+    found = in_order(found)
     found.sort(key=lambda d: (d.due_on, d.cycle_id or 0, d.kind))
     return found
 

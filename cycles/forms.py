@@ -14,7 +14,7 @@ from appraisal_site.forms import PlainTextMixin
 from organisation.models import Academy, StaffMember
 from submissions.guard import SubmitOnceMixin
 
-from . import permissions
+from . import order, permissions
 from .models import AppraisalCycle
 from .rules import academic_year_of
 from .services import GRANT_PERMISSIONS
@@ -55,6 +55,13 @@ class OpenCyclesForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         help_text="Every cycle that starts in this year, from 1 September to 31 August "
         "(a January or June cycle opens in the year it starts).",
     )
+    # Asked only when the year starts more than a term from now (cycles.order): shown,
+    # with the warning, once the first try is refused.
+    confirm_early = forms.BooleanField(
+        label="Yes, open this year's cycles now",
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(
         self, *args: Any, academies: QuerySet[Academy], whole_trust: bool, **kwargs: Any
@@ -70,6 +77,29 @@ class OpenCyclesForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
             (y, year_label(y)) for y in years
         ]
         self.fields["year"].initial = current
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        year = cleaned.get("year")
+        starts = (
+            order.opening_is_early(today=timezone.localdate(), year=year)
+            if isinstance(year, int)
+            else None
+        )
+        if starts is not None and not cleaned.get("confirm_early"):
+            field = self.fields["confirm_early"]
+            field.widget = forms.CheckboxInput()
+            field.help_text = (
+                f"{year_label(year)} starts on {order.long_date(starts)}, more than a term "  # type: ignore[arg-type]
+                "from now. Opening it early fixes each person's reviewer and policy version "
+                "now; staff changes before then are not picked up."
+            )
+            self.add_error(
+                "confirm_early",
+                f"{year_label(year)} starts on {order.long_date(starts)}: "  # type: ignore[arg-type]
+                "confirm you want to open its cycles now.",
+            )
+        return cleaned
 
     def academy(self) -> Academy | None:
         """The chosen academy, or None for the whole trust (after ``is_valid``)."""

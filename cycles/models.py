@@ -61,6 +61,11 @@ class AppraisalCycle(models.Model):
         max_length=12, choices=SuspensionReason.choices, blank=True
     )
     suspended_at = models.DateTimeField(null=True, blank=True)
+    review_begun_early_reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why the annual review began before the policy's window opened.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -90,6 +95,13 @@ class AppraisalCycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appraisee} {self.starts_on:%Y}-{self.ends_on:%y}"
+
+    @property
+    def period_label(self) -> str:
+        """The year in words: "2026 to 2027", or "2027" for a January to December year."""
+        if self.starts_on.year == self.ends_on.year:
+            return str(self.starts_on.year)
+        return f"{self.starts_on.year} to {self.ends_on.year}"
 
 
 class CycleAccessGrant(models.Model):
@@ -156,6 +168,10 @@ class CycleOpening(models.Model):
     # [{"staff_id", "name", "academy"}]: cycles opened with nobody to review them yet.
     without_reviewer = models.JSONField(default=list, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    confirmed_early = models.BooleanField(
+        default=False,
+        help_text="The person opening confirmed opening the year more than a term ahead.",
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -24,7 +24,7 @@ from organisation.principal import Principal, principal_for
 from policies.schema import AdviserUse
 from submissions.guard import submit_once
 
-from . import extensions, permissions, rules, selectors, services
+from . import extensions, order, permissions, rules, selectors, services
 from .deadlines import all_deadlines
 from .forms import (
     WHOLE_TRUST,
@@ -218,10 +218,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if move.needs_reason
             else []
         )
+        early = to == CycleState.REVIEW and services.early_review_possible(cycle)
         moves.append(
             {
                 "to": to,
                 "label": move.label,
+                "early": early,
+                "opens_on": order.review_window_opens(
+                    cycle.policy_version.rules, ends_on=cycle.ends_on
+                )
+                if early
+                else None,
                 "needs_reason": move.needs_reason,
                 "reasons": reasons,
                 "warning": to == CycleState.SUSPENDED,
@@ -250,6 +257,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_appraisee": staff is not None and cycle.appraisee_id == staff.pk,
         "is_reviewer": staff is not None and cycle.reviewer_id == staff.pk,
         "transitions": moves,
+        "early_error": early_error,
         "deadlines": selectors.deadline_rows(all_deadlines([cycle]), today),
         "policy_url": _policy_url(principal, cycle),
         "how_the_year_runs": rules.how_the_year_runs(
@@ -269,7 +277,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         # people, access) and see none of the record's content.
         context["cycle_sections"] = []
         context["not_a_reader"] = True
-    return render(request, "cycles/cycle_detail.html", context)
+    return render(request, "cycles/cycle_detail.html", context, status=status)
 
 
 def _policy_url(principal: Principal, cycle: AppraisalCycle) -> str:

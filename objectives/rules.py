@@ -13,7 +13,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from policies.schema import AppraisalModel, ObjectiveKind, PolicySettings
+from policies.schema import AppraisalModel, ConversationTerm, ObjectiveKind, PolicySettings
 
 from .models import MeetingKind
 
@@ -37,6 +37,8 @@ class RuleBreach:
     message: str
     setting: str
     paragraph: str = ""
+    # The form field the message belongs next to, when there is one.
+    field: str = ""
 
     def __str__(self) -> str:
         where = f" (policy {self.paragraph})" if self.paragraph else ""
@@ -414,6 +416,16 @@ def check_meeting(
     """Why a meeting cannot be planned this way (staploe: the annual review meeting needs
     at least two weeks' notice and about an hour)."""
     breaches: list[RuleBreach] = []
+    if notice_given_on is not None and notice_given_on > scheduled_for:
+        breaches.append(
+            RuleBreach(
+                rule="Notice given after the meeting",
+                message=f"Notice is given before the meeting: enter a date on or before "
+                f"{scheduled_for.day} {scheduled_for:%B %Y}.",
+                setting="meetings",
+                field="notice_given_on",
+            )
+        )
     if kind not in meeting_kinds(rules):
         breaches.append(
             RuleBreach(
@@ -434,6 +446,7 @@ def check_meeting(
                         f"{notice_given_on:%d %B %Y} allows a meeting on or after "
                         f"{notice_given_on + dt.timedelta(days=notice):%d %B %Y}.",
                         setting="meetings.annual_review_notice_days",
+                        field="notice_given_on",
                     )
                 )
         minutes = rules.meetings.annual_review_minutes
@@ -443,6 +456,7 @@ def check_meeting(
                     rule="Too little time set aside for the annual review meeting",
                     message=f"Set aside at least {minutes} minutes.",
                     setting="meetings.annual_review_minutes",
+                    field="planned_minutes",
                 )
             )
     return with_paragraphs(breaches, sources or {})
@@ -460,3 +474,54 @@ def _or_list(items: Iterable[str]) -> str:
     if len(values) <= 1:
         return "".join(values)
     return ", ".join(values[:-1]) + " or " + values[-1]
+
+
+# ----- When a conversation is held -----------------------------------------------------
+
+# The season of a day when the academy has not entered its terms: the English school year
+# (autumn from September, spring from January, summer from April). No policy sets these.
+_SEASON_OF_MONTH = {
+    **dict.fromkeys((9, 10, 11, 12), "autumn"),
+    **dict.fromkeys((1, 2, 3), "spring"),
+    **dict.fromkeys((4, 5, 6, 7, 8), "summer"),
+}
+_SEASONS_OF = {
+    ConversationTerm.AUTUMN: ("autumn",),
+    ConversationTerm.SPRING: ("spring",),
+    ConversationTerm.SUMMER: ("summer",),
+    ConversationTerm.SPRING_OR_SUMMER: ("spring", "summer"),
+}
+
+
+def season_of(day: dt.date, terms: Iterable[tuple[dt.date, dt.date]] = ()) -> str:
+    """ "autumn", "spring" or "summer": the academy's term ``day`` falls in (by the month
+    the term starts), else the usual season of its month."""
+    for start, end in terms:
+        if start <= day <= end:
+            return _SEASON_OF_MONTH[start.month] if start.month != 8 else "autumn"
+    return _SEASON_OF_MONTH[day.month]
+
+
+def conversation_date_refusal(
+    *,
+    term: str,
+    name: str,
+    held_on: dt.date,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    terms: Iterable[tuple[dt.date, dt.date]] = (),
+) -> str | None:
+    """Why a conversation cannot have been held on ``held_on``: outside the cycle, or in a
+    term other than the one the policy gives it (aspire §6.3: autumn, then spring or
+    summer)."""
+    if not starts_on <= held_on <= ends_on:
+        return (
+            f"Enter a date within this appraisal year, {starts_on.day} {starts_on:%B %Y} to "
+            f"{ends_on.day} {ends_on:%B %Y}."
+        )
+    wanted = _SEASONS_OF[ConversationTerm(term)]
+    if season_of(held_on, terms) not in wanted:
+        return (
+            f"The {name} is held in the {ConversationTerm(term).label.lower()}: enter a date in it."
+        )
+    return None

@@ -39,8 +39,8 @@ def mine(request: HttpRequest) -> HttpResponse:
         request,
         "reminders/my_deadlines.html",
         {
-            "overdue": [d for d in deadlines if d.deadline.due_on < today],
-            "upcoming": [d for d in deadlines if d.deadline.due_on >= today],
+            "overdue": [d for d in deadlines if d.deadline.is_overdue(today)],
+            "upcoming": [d for d in deadlines if not d.deadline.is_overdue(today)],
             "today": today,
             "feed_url": feed_url,
         },

@@ -153,6 +153,9 @@ def deadlines_for_cycles(
                     due_on=_local_date(due_at),
                     recipient="reviewer",
                     done=given_at is not None,
+                    # Due at a moment (staploe: within 48 hours; working days: the end of
+                    # the day), so every page calls it overdue at the same moment.
+                    due_at=due_at,
                 )
             )
     return found

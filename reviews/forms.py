@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from appraisal_site.forms import PlainTextMixin
+from cycles import order
 from cycles.models import AppraisalCycle
 from organisation.models import Academy, StaffMember
 from submissions.guard import SubmitOnceMixin
@@ -103,12 +104,20 @@ class ObservationForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         self, *args: Any, cycle: AppraisalCycle, extra_observer_ids: list[int], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.cycle = cycle
         self.fields["observer"].queryset = observer_choices(cycle, extra_observer_ids)  # type: ignore[attr-defined]
 
     def clean_observed_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["observed_at"]
         if value > timezone.now() + dt.timedelta(minutes=5):
             raise forms.ValidationError("Record an observation once it has taken place.")
+        outside = order.outside_cycle(
+            timezone.localtime(value).date(),
+            starts_on=self.cycle.starts_on,
+            ends_on=self.cycle.ends_on,
+        )
+        if outside is not None:
+            raise forms.ValidationError(outside)
         return value
 
 

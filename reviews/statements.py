@@ -90,6 +90,9 @@ def statement_context(
         "framework_label": framework.label,
         "objective_assessments": list(review.objective_assessments.all()),
         "standard_assessments": list(review.standard_assessments.select_related("standard")),
+        # A draft nobody has saved yet shows no outcome, even where the policy starts every
+        # standard at "met" (aspire §6.3): nothing has been assessed so far.
+        "assessed_yet": review.is_completed or review.version > 1,
         # What applies in the new cycle: the same framework for the role.
         "next_standards": _next_standards(framework, review),
         "evidence": list(selectors.evidence_for_cycle(cycle)),

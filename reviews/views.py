@@ -120,7 +120,7 @@ def observation_add(request: HttpRequest, cycle_id: int) -> HttpResponse:
         except services.ObservationNeedsConfirmation as exc:
             warnings = exc.warnings
         except services.ReviewError as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field, str(exc))
         else:
             if observation.usable_for_appraisal:
                 messages.success(request, "Observation recorded.")
@@ -379,6 +379,7 @@ def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
         form=form,
         review=review,
         pay_required=pay_required,
+        complete_refusal=services.review_complete_refusal(cycle),
         anchor="review",
     )
 

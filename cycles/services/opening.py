@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -164,6 +164,7 @@ def cycles_open(
         # in force when their cycle starts (picked below).
         assigned = policy_versions_for_staff(staff_qs, window_end)
         versions = _versions_by_policy((v.policy_id for v in assigned.values()), window_end)
+        not_yet = _policies_not_yet_in_force(staff_qs.exclude(pk__in=list(assigned)), window_end)
         headteachers = set(
             RoleAssignment.objects.active()
             .filter(trust=trust, role=Role.HEADTEACHER)
@@ -277,9 +278,19 @@ def _plan_with_version(
     year: int,
     academy: rules.AcademyFacts,
     today: dt.date,
+    *,
+    not_yet: tuple[str, dt.date] | None = None,
 ) -> tuple[rules.CyclePlan | rules.Exclusion, PolicyVersion | None]:
     """The plan from the version in force on the day the cycle starts (a new version that
     takes effect between September and a January start governs that January cycle)."""
+    if assigned is None and not_yet is not None:
+        name, first = not_yet
+        return rules.Exclusion(
+            staff_id=facts.staff_id,
+            reason=rules.ExclusionReason.NO_POLICY,
+            detail=f"“{name}” applies to their staff group from {first.day} {first:%B %Y}, "
+            "after this year's cycles start.",
+        ), None
     if assigned is None:
         return rules.Exclusion(
             staff_id=facts.staff_id,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organisation.models import Academy, Trust
 
+from .. import order
 from ..models import CycleOpening, OpeningStatus
 from ._common import _require_may_open, logger
 from .errors import CycleError
@@ -20,13 +21,29 @@ if TYPE_CHECKING:
 
 
 def cycle_opening_request(
-    *, trust: Trust, year: int, actor: User, academy: Academy | None = None
+    *,
+    trust: Trust,
+    year: int,
+    actor: User,
+    academy: Academy | None = None,
+    confirmed_early: bool = False,
 ) -> CycleOpening:
     """Record a request to open ``year``'s cycles. One academy opens at once; the whole
-    trust is queued (its page shows progress, then the outcome)."""
+    trust is queued (its page shows progress, then the outcome). A year that starts more
+    than a term ahead opens only when the person opening confirmed it, which is recorded."""
     _require_may_open(actor, trust, academy)
+    starts = order.opening_is_early(today=timezone.localdate(), year=year)
+    if starts is not None and not confirmed_early:
+        raise CycleError(
+            f"This year starts on {order.long_date(starts)}: confirm you want to open its "
+            "cycles now."
+        )
     opening = CycleOpening.objects.create(
-        trust=trust, academy=academy, year=year, requested_by=actor
+        trust=trust,
+        academy=academy,
+        year=year,
+        requested_by=actor,
+        confirmed_early=starts is not None,
     )
     if academy is None:
         from ..tasks import open_cycles

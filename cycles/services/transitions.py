@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from organisation.principal import principal_for
 
-from .. import permissions
+from .. import order, permissions
 from ..models import AppraisalCycle, CycleState, SuspensionReason
 from ._common import _after_change
 from .errors import CycleError
@@ -54,8 +54,10 @@ def suspension_reasons_allowed(cycle: AppraisalCycle) -> list[SuspensionReason]:
     return allowed
 
 
-def move_refusal(cycle: AppraisalCycle, to: str) -> str | None:
-    """Why the cycle cannot move to ``to`` now, or None if it can (whoever asks)."""
+def move_refusal(cycle: AppraisalCycle, to: str, *, early_reason: str = "") -> str | None:
+    """Why the cycle cannot move to ``to`` now, or None if it can (whoever asks). The
+    annual review begins in the window the pinned policy gives it (or early with
+    ``early_reason`` where the policy allows); the year closes after its last day."""
     current = CycleState(cycle.state)
     try:
         target = CycleState(to)
@@ -66,7 +68,30 @@ def move_refusal(cycle: AppraisalCycle, to: str) -> str | None:
     if current == S.SUSPENDED and target != cycle.suspended_from:
         resume = CycleState(cycle.suspended_from).label if cycle.suspended_from else "?"
         return f"A suspended cycle resumes at the stage it was suspended from ({resume})."
+    today = timezone.localdate()
+    if (current, target) == (S.ACTIVE, S.REVIEW):
+        return order.review_begin_refusal(
+            cycle.policy_version.rules,
+            today=today,
+            ends_on=cycle.ends_on,
+            early_reason=early_reason,
+        )
+    if (current, target) == (S.REVIEW, S.CLOSED):
+        return order.close_refusal(
+            today=today, ends_on=cycle.ends_on, begun_early=bool(cycle.review_begun_early_reason)
+        )
     return None
+
+
+def early_review_possible(cycle: AppraisalCycle) -> bool:
+    """Whether "Begin the annual review" needs a reason today (its window is not open yet)
+    and the policy allows one."""
+    rules = cycle.policy_version.rules
+    return (
+        cycle.state == S.ACTIVE
+        and rules.review.early_review_with_reason
+        and timezone.localdate() < order.review_window_opens(rules, ends_on=cycle.ends_on)
+    )
 
 
 def _may_move(actor: User | None, cycle: AppraisalCycle, move: Move) -> bool:
@@ -83,7 +108,9 @@ def moves_for(actor: User, cycle: AppraisalCycle) -> list[tuple[str, Move]]:
     return [
         (to, move)
         for (frm, to), move in TRANSITIONS.items()
-        if frm == cycle.state and move_refusal(cycle, to) is None and _may_move(actor, cycle, move)
+        if frm == cycle.state
+        and (move_refusal(cycle, to) is None or (to == S.REVIEW and early_review_possible(cycle)))
+        and _may_move(actor, cycle, move)
     ]
 
 
@@ -104,14 +131,14 @@ def cycle_transition(
         .select_related("policy_version")
         .get(pk=cycle.pk)
     )
-    refusal = move_refusal(locked, to)
+    note = note.strip()[:200]
+    refusal = move_refusal(locked, to, early_reason=note)
     if refusal is not None:
         raise CycleError(refusal)
     frm, target = CycleState(locked.state), CycleState(to)
     move = TRANSITIONS[(frm, target)]
     if not _may_move(actor, locked, move):
         raise CycleError("You cannot move this appraisal to that stage.")
-    note = note.strip()[:200]
     fields = ["state", "suspended_from", "suspension_reason", "suspended_at"]
     if target == S.SUSPENDED:
         allowed = suspension_reasons_allowed(locked)
@@ -131,6 +158,10 @@ def cycle_transition(
         locked.suspended_from = ""
         locked.suspension_reason = ""
         locked.suspended_at = None
+    elif (frm, target) == (S.ACTIVE, S.REVIEW) and early_review_possible(locked):
+        locked.review_begun_early_reason = note
+        why, note = f"{move.label} early: {note}", ""
+        fields = ["state", "review_begun_early_reason"]
     else:
         why = move.label
         fields = ["state"]

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from calendars.selectors import load_calendar
 from cycles.models import AppraisalCycle
 from policies.schema import AppraisalModel
 
 from .. import permissions
 from ..models import Conversation
+from ..rules import conversation_date_refusal
 from ._common import (
     _check_open,
     _check_version,
@@ -67,8 +69,20 @@ def conversation_record(
     _require(permissions.can_edit(principal, cycle), "Only the reviewer records the conversation.")
     cycle = _lock_cycle(cycle)
     _check_open(cycle)
-    _conversation_rule(cycle, key)
+    rule = _conversation_rule(cycle, key)
     _not_in_future(held_on, "The date the conversation was held")
+    if held_on is not None:
+        calendar = load_calendar(cycle.academy_id, held_on, held_on)
+        refusal = conversation_date_refusal(
+            term=rule.term,
+            name=rule.name,
+            held_on=held_on,
+            starts_on=cycle.starts_on,
+            ends_on=cycle.ends_on,
+            terms=calendar.terms,
+        )
+        if refusal is not None:
+            raise ObjectivesError(refusal, field="held_on")
     rules = _rules(cycle)
     agreed_notes = agreed_notes.strip()
     if agreed_notes and rules.conversations.notes_need_consent and not notes_consent:

@@ -15,9 +15,12 @@ class ObjectivesError(Exception):
     """A refused change, with a message fit to show on the page and, when the policy's
     rules refused it, each rule broken."""
 
-    def __init__(self, message: str, breaches: Sequence[RuleBreach] = ()) -> None:
+    def __init__(
+        self, message: str, breaches: Sequence[RuleBreach] = (), *, field: str = ""
+    ) -> None:
         super().__init__(message)
         self.breaches = list(breaches)
+        self.field = field  # the form field the message belongs next to, if any
 
     @property
     def messages(self) -> list[str]:

@@ -75,6 +75,8 @@ def _page(
 
 
 def _add_errors(form: Any, error: services.ObjectivesError) -> None:
-    form.add_error(None, str(error))
+    """The error, and each rule broken, next to the field it names (else above the
+    form); the error summary links to each."""
+    form.add_error(error.field if error.field in form.fields else None, str(error))
     for breach in error.breaches:
-        form.add_error(None, str(breach))
+        form.add_error(breach.field if breach.field in form.fields else None, str(breach))

@@ -48,6 +48,7 @@ from .review import (  # noqa: F401
     _sync_accountabilities,
     _sync_objectives,
     review_comment,
+    review_complete_refusal,
     review_may_start,
     review_missing_for_completion,
     review_save,

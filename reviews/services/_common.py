@@ -17,7 +17,12 @@ logger = logging.getLogger(__name__)
 
 
 class ReviewError(Exception):
-    """A refused change, with a message fit to show on the page."""
+    """A refused change, with a message fit to show on the page; ``field`` names the form
+    field the message belongs next to, when there is one."""
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ObservationNeedsConfirmation(ReviewError):

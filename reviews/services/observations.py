@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from calendars.selectors import load_calendar
+from cycles import order
 from cycles.models import AppraisalCycle
 from organisation.models import StaffMember
 
@@ -83,6 +84,13 @@ def observation_record(
         raise ReviewError("Enter when the observation took place.")
     if data.observed_at > timezone.now() + dt.timedelta(minutes=5):
         raise ReviewError("An observation is recorded after it has taken place, not before.")
+    outside = order.outside_cycle(
+        timezone.localtime(data.observed_at).date(),
+        starts_on=cycle.starts_on,
+        ends_on=cycle.ends_on,
+    )
+    if outside is not None:
+        raise ReviewError(outside, field="observed_at")
     rules = cycle.policy_version.rules
     appraisee = cycle.appraisee
     facts = review_rules.ObservationFacts(

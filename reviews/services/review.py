@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from cycles.models import AppraisalCycle
+from cycles import order
+from cycles.models import AppraisalCycle, CycleState
 
 from .. import rules as review_rules
 from .. import selectors
@@ -87,6 +88,18 @@ class Assessment:
     comment: str = ""
 
 
+def review_complete_refusal(cycle: AppraisalCycle) -> str | None:
+    """Why the review cannot be completed (and its statement issued) today: not before
+    the window the pinned policy gives the annual review, unless the annual review was
+    begun (early, with its reason recorded on the cycle)."""
+    return order.review_complete_refusal(
+        cycle.policy_version.rules,
+        today=timezone.localdate(),
+        ends_on=cycle.ends_on,
+        review_begun=cycle.state == CycleState.REVIEW,
+    )
+
+
 def _lock_review(review: AnnualReview, expected_version: int) -> AnnualReview:
     locked = AnnualReview.objects.select_for_update(of=("self",)).get(pk=review.pk)
     if locked.version != expected_version:
@@ -153,6 +166,9 @@ def review_save(
         raise ReviewError("The review's objectives changed while you were editing it.")
     rules = cycle.policy_version.rules
     if complete:
+        refusal = review_complete_refusal(cycle)
+        if refusal is not None:
+            raise ReviewError(refusal)
         merged_obj = {
             pk: objectives.get(pk, Assessment(row.outcome, row.comment))
             for pk, row in objective_rows.items()

@@ -117,3 +117,20 @@ def test_calendar_day_remove(academy: Academy, headteacher) -> None:  # type: ig
     services.calendar_day_remove(day=day, actor=headteacher)
     assert not CalendarDay.objects.exists()
     assert CalendarDay.history.get(history_type="-").history_user == headteacher
+
+
+def test_an_inset_day_is_a_working_weekday() -> None:
+    """Staff train on a working day: not a Saturday, a Sunday or a bank holiday."""
+    from calendars.working_days import england_bank_holidays, inset_day_refusal
+
+    holidays = england_bank_holidays(D(2026, 1, 1), D(2027, 12, 31))
+    assert inset_day_refusal(D(2026, 10, 30), holidays) is None
+    assert "weekend" in (inset_day_refusal(D(2026, 10, 31), holidays) or "")
+    assert "Christmas Day" in (inset_day_refusal(D(2026, 12, 25), holidays) or "")
+
+
+def test_a_closure_day_may_fall_on_any_day(academy: Academy) -> None:
+    day = services.calendar_day_add(
+        academy=academy, date=D(2026, 12, 26), kind=CalendarDayKind.CLOSURE
+    )
+    assert day.pk is not None

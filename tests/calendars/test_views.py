@@ -322,3 +322,27 @@ def test_date_checker_errors_are_shown_not_raised(academy: Academy, teacher) -> 
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "check-answer" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        ("2027-05-01", "Saturday 1 May 2027 is a weekend day"),
+        ("2027-05-03", "Monday 3 May 2027 is a bank holiday (May Day)"),
+    ],
+)
+def test_an_inset_day_on_a_weekend_or_bank_holiday_is_refused_by_the_field(
+    academy: Academy,
+    headteacher,  # type: ignore[no-untyped-def]
+    day: str,
+    why: str,
+) -> None:
+    response = client_for(headteacher).post(
+        reverse("calendars:day_add", args=[academy.pk]),
+        with_token({"date": day, "kind": "inset", "description": "Training"}),
+    )
+    assert response.status_code == 200
+    assert why in response.text
+    assert 'href="#id_date"' in response.text  # the error summary links to the field
+    assert 'id="id_date-error"' in response.text
+    assert not CalendarDay.objects.exists()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 
 from cycles.models import AppraisalCycle, CycleState
 from cycles.services import (
@@ -45,6 +48,13 @@ def reasons(cycle: AppraisalCycle) -> list[str]:
     return [h.history_change_reason for h in cycle.history.order_by("history_id")]
 
 
+# Inside the annual review's window (it opens 12 weeks before the cycle's 31 August end),
+# and after the year's last day, for closing it.
+IN_REVIEW_WINDOW = dt.datetime(2027, 7, 1, 12, tzinfo=dt.UTC)
+AFTER_THE_YEAR = dt.datetime(2027, 9, 6, 12, tzinfo=dt.UTC)
+
+
+@time_machine.travel(IN_REVIEW_WINDOW, tick=False)
 def test_the_reviewer_starts_the_year_and_begins_the_review(
     cycle: AppraisalCycle, manager: StaffMember
 ) -> None:
@@ -52,12 +62,13 @@ def test_the_reviewer_starts_the_year_and_begins_the_review(
     cycle = cycle_transition(cycle=cycle, to=S.REVIEW, actor=manager.user)
     cycle.refresh_from_db()
     assert cycle.state == S.REVIEW
-    latest = cycle.history.order_by("-history_date").first()
+    latest = cycle.history.order_by("-history_id").first()
     assert latest is not None
     assert latest.history_user == manager.user
     assert latest.history_change_reason == "Begin the annual review"
 
 
+@time_machine.travel(AFTER_THE_YEAR, tick=False)
 def test_only_whoever_manages_closes_the_year(
     cycle: AppraisalCycle, manager: StaffMember, head: StaffMember
 ) -> None:

@@ -138,15 +138,52 @@ def test_external_adviser_until_the_grant_expires(w: World) -> None:
 
 def test_reviewer_begins_the_review_from_the_page(w: World) -> None:
     cycle = w.cycles["appraisee"]
-    page = client_for(w, "line_manager").get(detail_url(cycle)).content.decode()
-    assert "Begin the annual review" in page
-    assert "Suspend appraisal" not in page  # only whoever manages suspends
-    response = client_for(w, "line_manager").post(
-        reverse("cycles:transition", args=[cycle.pk]), {"to": "review"}, follow=True
-    )
+    # The classic policy's review window opens 12 weeks before the cycle's 31 August end.
+    with time_machine.travel(dt.datetime(2027, 7, 1, 12, tzinfo=dt.UTC), tick=False):
+        page = client_for(w, "line_manager").get(detail_url(cycle)).content.decode()
+        assert "Begin the annual review" in page
+        assert "Begin the annual review early" not in page
+        assert "Suspend appraisal" not in page  # only whoever manages suspends
+        response = client_for(w, "line_manager").post(
+            reverse("cycles:transition", args=[cycle.pk]), {"to": "review"}, follow=True
+        )
     assert "The appraisal is now at “Annual review”" in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.REVIEW
+
+
+def test_beginning_the_review_early_asks_why_next_to_the_field(w: World) -> None:
+    """Months before the window opens the button asks for the reason; without one the
+    error is shown by the field and nothing moves; with one it is kept and shown."""
+    cycle = w.cycles["appraisee"]
+    url = reverse("cycles:transition", args=[cycle.pk])
+    with time_machine.travel(dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC), tick=False):
+        page = client_for(w, "line_manager").get(detail_url(cycle)).content.decode()
+        assert "Begin the annual review early" in page
+        assert "opens on 9 June 2027" in page
+        refused = client_for(w, "line_manager").post(url, {"to": "review", "note": " "})
+        assert refused.status_code == 400
+        body = refused.content.decode()
+        assert 'href="#early-reason"' in body
+        assert 'id="early-reason-error"' in body
+        assert "can begin from 9 June 2027" in body
+        cycle.refresh_from_db()
+        assert cycle.state == CycleState.ACTIVE
+        moved = client_for(w, "line_manager").post(
+            url, {"to": "review", "note": "Leaves the trust on 31 December"}, follow=True
+        )
+    assert "The appraisal is now at “Annual review”" in moved.content.decode()
+    assert "Annual review begun early" in moved.content.decode()
+    cycle.refresh_from_db()
+    assert (cycle.state, cycle.review_begun_early_reason) == (
+        CycleState.REVIEW,
+        "Leaves the trust on 31 December",
+    )
+    latest = cycle.history.order_by("-history_id").first()
+    assert latest is not None
+    assert latest.history_change_reason == (
+        "Begin the annual review early: Leaves the trust on 31 December"
+    )
 
 
 def test_refused_move_shows_why(w: World) -> None:
@@ -447,16 +484,29 @@ def test_headteacher_opens_their_academy(w: World) -> None:
     form_page = client.get(reverse("cycles:open")).content.decode()
     assert "The whole trust" not in form_page
     assert w.sibling_academy.name not in form_page
-    response = client.post(
-        reverse("cycles:open"),
-        with_token({"where": str(w.academy.pk), "year": "2027"}),
-        follow=True,
-    )
+    # 2027 to 2028 starts more than a term from now: the first try asks to confirm.
+    with time_machine.travel(dt.datetime(2027, 1, 15, 12, tzinfo=dt.UTC), tick=False):
+        client = client_for(w, "headteacher")  # signed in on the day
+        warned = client.post(
+            reverse("cycles:open"), with_token({"where": str(w.academy.pk), "year": "2027"})
+        )
+        assert warned.status_code == 200
+        warning = warned.content.decode()
+        assert 'href="#id_confirm_early"' in warning
+        assert "2027 to 2028 starts on 1 September 2027: confirm" in warning
+        assert 'name="confirm_early"' in warning and 'type="checkbox"' in warning
+        assert not CycleOpening.objects.exists()
+        response = client.post(
+            reverse("cycles:open"),
+            with_token({"where": str(w.academy.pk), "year": "2027", "confirm_early": "on"}),
+            follow=True,
+        )
     page = response.content.decode()
     assert "cycles opened" in page
     assert "Early career teacher in induction" in page
     opening = CycleOpening.objects.get()
     assert opening.academy == w.academy
+    assert opening.confirmed_early
     assert AppraisalCycle.objects.filter(starts_on=dt.date(2027, 9, 1)).count() == (
         opening.created_count
     )
@@ -481,7 +531,8 @@ def test_hr_opens_the_whole_trust_in_the_background(
     client = client_for(w, "hr")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("cycles:open"), with_token({"where": "trust", "year": "2027"})
+            reverse("cycles:open"),
+            with_token({"where": "trust", "year": "2027", "confirm_early": "on"}),
         )
     opening = CycleOpening.objects.get()
     assert response["Location"] == reverse("cycles:opening", args=[opening.pk])

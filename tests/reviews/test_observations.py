@@ -224,3 +224,40 @@ def test_feedback_page_only_for_the_cycles_observation(client, s) -> None:  # ty
     )
     wrong = reverse("reviews:observation_feedback", args=[other_cycle.pk, obs.pk])
     assert client.get(wrong).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_observation_dated_outside_the_cycle_is_refused_by_the_field(client, s) -> None:  # type: ignore[no-untyped-def]
+    """The cycle runs 1 September 2025 to 31 August 2026: a year earlier is a typing slip."""
+    with pytest.raises(ReviewError, match="within this appraisal year") as refused:
+        observation_record(
+            actor=s.reviewer.user,
+            cycle=s.cycle,
+            data=ObservationInput(
+                s.reviewer,
+                timezone.make_aware(dt.datetime(2024, 10, 9, 10, 0)),
+                45,
+                ObservationKind.FORMAL,
+                "",
+                True,
+            ),
+        )
+    assert refused.value.field == "observed_at"
+    client.force_login(s.reviewer.user)
+    response = client.post(
+        reverse("reviews:observation_add", args=[s.cycle.pk]),
+        with_token(
+            {
+                "observer": s.reviewer.pk,
+                "observed_at": "2024-10-09T10:00",
+                "duration_minutes": "40",
+                "kind": "formal",
+                "advance_notice_given": "on",
+            }
+        ),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1 September 2025 to 31 August 2026" in body
+    assert 'href="#id_observed_at"' in body
+    assert not Observation.objects.exists()

@@ -141,6 +141,26 @@ def test_standards_start_as_met_only_where_the_policy_says_so(s) -> None:  # typ
     assert outcomes(classic_with(s, standards_met_unless_concerns=False)) == {""}
 
 
+def test_a_draft_statement_shows_no_outcome_before_the_review_is_written(s) -> None:  # type: ignore[no-untyped-def]
+    """Under "met unless concerns" every standard starts at met, but a draft nobody has
+    saved says so for none of them; once the reviewer saves, the outcomes show."""
+    cycle = cycle_under(s, classic_with(s, standards_met_unless_concerns=True))
+    review = review_start(actor=s.reviewer.user, cycle=cycle)
+    assert {a.outcome for a in review.standard_assessments.all()} == {Outcome.MET}
+    draft = statement_html(cycle, review)
+    assert "Not yet assessed" in draft
+    assert "<td>Met</td>" not in draft
+    saved = review_save(
+        actor=s.reviewer.user,
+        review=review,
+        expected_version=review.version,
+        data=ReviewInput(evidence_summary="Evidence."),
+        objectives={},
+        standards={},
+    )
+    assert "<td>Met</td>" in statement_html(cycle, saved)
+
+
 # ----- The overview shared with the member of staff -----------------------------------------
 
 

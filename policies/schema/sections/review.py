@@ -40,6 +40,12 @@ class ReviewSettings(_Frozen):
         "alignment_sample_check": "When on, objectives under this policy can be drawn into an "
         "alignment sample, and the moderation form asks whether the objectives are aligned "
         "with the improvement plans.",
+        "opens_weeks_before_cycle_ends": "Sets the first day the annual review can begin and "
+        "be completed (and so its statement issued): this many weeks before the cycle's last "
+        "day.",
+        "early_review_with_reason": "When on, a reviewer may begin the annual review before "
+        "its window opens by recording why (for example, the member of staff is leaving); "
+        "when off, it cannot begin early.",
         "colleague_feedback": "When on, the reviewer is offered, on the cycle page, to ask "
         "colleagues (peers, and a line manager's own staff) for feedback on the member of "
         "staff's work; when off, the offer and its pages are not there.",
@@ -120,6 +126,19 @@ class ReviewSettings(_Frozen):
         title="Random samples checked for alignment",
         description="Random samples of whole-school or team objectives are checked against "
         "the improvement plans.",
+    )
+    opens_weeks_before_cycle_ends: int = Field(
+        12,
+        ge=0,
+        le=52,
+        title="The annual review can begin (weeks before the cycle ends)",
+        description="How many weeks before the cycle's last day the end-of-year review may "
+        "begin and be completed. 0: only once the cycle has ended.",
+    )
+    early_review_with_reason: bool = Field(
+        True,
+        title="The review may begin early, with a recorded reason",
+        description="For example when the member of staff leaves before the window opens.",
     )
     colleague_feedback: bool = Field(
         False,
