@@ -167,6 +167,7 @@ def open_cycles(request: HttpRequest) -> HttpResponse:
                 academy=form.academy(),
                 year=form.cleaned_data["year"],
                 actor=request.user,  # type: ignore[arg-type]
+                confirmed_early=form.cleaned_data["confirm_early"],
             )
         except services.CycleError as exc:
             form.add_error(None, str(exc))
@@ -207,6 +208,14 @@ def _section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, A
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, pk)
+
+
+def _detail_page(
+    request: HttpRequest, pk: int, *, early_error: str = "", status: int = 200
+) -> HttpResponse:
+    """The cycle page; ``early_error`` is the message next to the reason for beginning the
+    annual review early."""
     principal, cycle, access = _cycle_and_access(request, pk)
     record_access(request=request, obj=cycle, action="view", label=_label(cycle))
     today = timezone.localdate()
@@ -312,6 +321,9 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
         )
     except services.CycleError as exc:
+        if form.cleaned_data["to"] == CycleState.REVIEW and services.early_review_possible(cycle):
+            # The reason for beginning early is a field on this page: the error goes by it.
+            return _detail_page(request, pk, early_error=str(exc), status=400)
         messages.error(request, str(exc))
     else:
         messages.success(request, f"The appraisal is now at “{moved.get_state_display()}”.")

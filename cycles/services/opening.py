@@ -216,6 +216,7 @@ def cycles_open(
                 year,
                 academies[row["academy_id"]],
                 today,
+                not_yet=not_yet.get(row["id"]),
             )
             if isinstance(outcome, rules.Exclusion):
                 result.excluded.append(
@@ -268,6 +269,31 @@ def _academy_terms(academy_ids: Iterable[int], year: int) -> dict[int, rules.Aca
     return {
         academy_id: rules.academy_facts(calendar.terms, (year, year + 1, year + 2))
         for academy_id, calendar in calendars.items()
+    }
+
+
+def _policies_not_yet_in_force(
+    staff_qs: QuerySet[StaffMember], window_end: dt.date
+) -> dict[int, tuple[str, dt.date]]:
+    """staff id -> (policy name, the day its first version takes effect) for staff whose
+    group has a policy none of whose versions is in force by ``window_end``: they are
+    left out because the policy starts later, not because none is assigned. Three
+    queries, whatever the number of staff."""
+    from policies.selectors import policy_versions_for_staff
+
+    later = policy_versions_for_staff(staff_qs, dt.date.max)
+    if not later:
+        return {}
+    first_from = dict(
+        PolicyVersion.objects.filter(policy_id__in={v.policy_id for v in later.values()})
+        .values("policy_id")
+        .annotate(first=Min("effective_from"))
+        .values_list("policy_id", "first")
+    )
+    return {
+        staff_id: (version.policy.name, first_from[version.policy_id])
+        for staff_id, version in later.items()
+        if first_from.get(version.policy_id, window_end) > window_end
     }
 
 
