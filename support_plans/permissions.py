@@ -2,9 +2,11 @@
 
 A plan is read by HR of the trust, the headteacher of the person's academy (never about
 themselves: the headteacher's own case is handled outside the academy), the person who
-manages the plan, and the member of staff it is about. Nobody else: not delegated appraisal
-leads, not governors, not the reviewer's line managers. A concern is read by the same
-people, with whoever recorded it in the manager's place.
+manages the plan, and the member of staff it is about. The headteacher's own case is handled
+by HR with the academy's chair of governors, who reads and runs the concerns and plans about
+their academy's headteacher and nobody else's. Nobody else: not delegated appraisal leads, not
+other governors, not the reviewer's line managers. A concern is read by the same people, with
+whoever recorded it in the manager's place.
 
 ``visible_plans`` / ``visible_concerns`` answer "which", ``can`` answers "may they do this",
 and ``get_plan_for_user`` / ``get_concern_for_user`` / ``get_meeting_for_user`` fetch one
@@ -23,7 +25,7 @@ from django.http import HttpRequest
 from calendars.models import Term
 from cycles.models import AppraisalCycle, CycleState
 from organisation.access_log import refused
-from organisation.models import Academy, Role, StaffMember
+from organisation.models import Academy, Role, RoleAssignment, StaffMember
 from organisation.principal import Principal
 
 from .models import Concern, PlanLetter, SupportMeeting, SupportPlan
@@ -44,6 +46,36 @@ def _head_of(principal: Principal) -> frozenset[int]:
     return principal.academies_with(Role.HEADTEACHER)
 
 
+def _chaired(principal: Principal) -> frozenset[int]:
+    return principal.academies_with(Role.CHAIR_OF_GOVERNORS)
+
+
+def _headteachers_of(academy_ids: frozenset[int]) -> Q:
+    """Cases (a filter on a plan or a concern) about the current headteacher of one of
+    ``academy_ids``, at that academy."""
+    heads = RoleAssignment.objects.active().filter(
+        role=Role.HEADTEACHER, academy_id__in=academy_ids
+    )
+    return Q(academy_id__in=academy_ids, staff__user_id__in=heads.values("user_id"))
+
+
+def _is_headteacher_case(academy_id: int, staff_id: int) -> bool:
+    return (
+        RoleAssignment.objects.active()
+        .filter(
+            role=Role.HEADTEACHER,
+            academy_id=academy_id,
+            user__staff_member__pk=staff_id,
+        )
+        .exists()
+    )
+
+
+def _chairs_case(principal: Principal, academy_id: int, staff_id: int) -> bool:
+    """The academy's chair of governors, on a case about its headteacher."""
+    return academy_id in _chaired(principal) and _is_headteacher_case(academy_id, staff_id)
+
+
 def _relationship(principal: Principal, *, manager_field: str) -> Q:
     me = _staff_id(principal)
     rule = Q(staff_id=me) | Q(**{f"{manager_field}_id": me})
@@ -52,12 +84,22 @@ def _relationship(principal: Principal, *, manager_field: str) -> Q:
     heads = _head_of(principal)
     if heads:
         rule |= Q(academy_id__in=heads) & ~Q(staff_id=me)
+    chaired = _chaired(principal)
+    if chaired:
+        rule |= _headteachers_of(chaired) & ~Q(staff_id=me)
     return rule
+
+
+def _reads_nothing(principal: Principal) -> bool:
+    """Governors read no named case, but a chair of governors reads their headteacher's."""
+    return not principal.is_authenticated or (
+        principal.is_governor_only and not _chaired(principal)
+    )
 
 
 def visible_plans(principal: Principal) -> QuerySet[SupportPlan]:
     """The support plans ``principal`` may read, scoped to their trust."""
-    if not principal.is_authenticated or principal.is_governor_only:
+    if _reads_nothing(principal):
         return SupportPlan.objects.none()
     return SupportPlan.objects.filter(trust_id=principal.tenant_id).filter(
         _relationship(principal, manager_field="manager")
@@ -66,7 +108,7 @@ def visible_plans(principal: Principal) -> QuerySet[SupportPlan]:
 
 def visible_concerns(principal: Principal) -> QuerySet[Concern]:
     """The concerns ``principal`` may read, scoped to their trust."""
-    if not principal.is_authenticated or principal.is_governor_only:
+    if _reads_nothing(principal):
         return Concern.objects.none()
     return Concern.objects.filter(trust_id=principal.tenant_id).filter(
         _relationship(principal, manager_field="raised_by")
@@ -78,13 +120,15 @@ def _is_subject(principal: Principal, staff_id: int) -> bool:
 
 
 def _runs(principal: Principal, academy_id: int, staff_id: int, manager_id: int) -> bool:
-    """HR, the academy's headteacher (not about themselves) or the plan's manager."""
+    """HR, the academy's headteacher (not about themselves), the plan's manager, or for
+    the headteacher's own case the academy's chair of governors."""
     if _is_subject(principal, staff_id):
         return False
     return (
         principal.is_hr
         or academy_id in _head_of(principal)
         or (principal.staff is not None and principal.staff.pk == manager_id)
+        or _chairs_case(principal, academy_id, staff_id)
     )
 
 

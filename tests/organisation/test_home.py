@@ -46,10 +46,11 @@ def test_headteachers_reach_the_academy_overview_and_moderation_from_home(client
     assert reverse("audit:index") not in links
 
 
-def test_governors_are_told_where_their_reports_will_be_and_see_no_person(client, governor) -> None:  # type: ignore[no-untyped-def]
+def test_governors_find_their_reports_and_see_no_person(client, governor) -> None:  # type: ignore[no-untyped-def]
     client.force_login(governor)
     body = client.get(reverse("home")).content.decode()
-    assert "anonymised appraisal reports will appear here" in body
+    assert reverse("reports:year") in body
+    assert reverse("support_plans:index") not in body
     assert reverse("organisation:staff_list") not in body
     assert reverse("cycles:mine") not in body
 

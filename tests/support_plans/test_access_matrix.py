@@ -73,13 +73,48 @@ def test_who_reads_and_manages_a_plan(world: World, persona: str) -> None:
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("headteacher", 403), ("hr", 200), ("delegate", 404), ("sibling_head", 404), ("ceo", 404)],
+    [
+        ("headteacher", 403),
+        ("hr", 200),
+        ("chair", 200),
+        ("governor", 404),
+        ("delegate", 404),
+        ("sibling_head", 404),
+        ("ceo", 404),
+    ],
 )
 def test_the_headteachers_own_case(world: World, persona: str, status: int) -> None:
-    """The headteacher reads their own plan as its subject but never manages it."""
+    """The headteacher reads their own plan as its subject but never manages it; HR and the
+    academy's chair of governors run it; no other governor sees it."""
     plan = make_plan(world, "headteacher", "hr")
     client = Client()
     client.force_login(world.user(persona))
     assert client.get(reverse("support_plans:plan_move", args=[plan.pk])).status_code == status
     reads = client.get(reverse("support_plans:plan_detail", args=[plan.pk])).status_code
-    assert reads == (200 if persona in ("headteacher", "hr") else 404)
+    assert reads == (200 if persona in ("headteacher", "hr", "chair") else 404)
+    concern = client.get(reverse("support_plans:concern_detail", args=[plan.concern_id]))
+    assert concern.status_code == reads
+
+
+def test_the_chair_finds_the_headteachers_case_from_their_home_page(world: World) -> None:
+    plan = make_plan(world, "headteacher", "hr")
+    client = Client()
+    client.force_login(world.user("chair"))
+    home = client.get(reverse("home")).content.decode()
+    assert reverse("support_plans:index") in home
+    index = client.get(reverse("support_plans:index")).content.decode()
+    assert reverse("support_plans:plan_detail", args=[plan.pk]) in index
+
+
+def test_the_chair_loses_the_case_when_the_headteacher_is_no_longer_headteacher(
+    world: World,
+) -> None:
+    from organisation.models import Role, RoleAssignment
+
+    plan = make_plan(world, "headteacher", "hr")
+    RoleAssignment.objects.filter(user=world.user("headteacher"), role=Role.HEADTEACHER).update(
+        revoked_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
+    client = Client()
+    client.force_login(world.user("chair"))
+    assert client.get(reverse("support_plans:plan_detail", args=[plan.pk])).status_code == 404
