@@ -35,6 +35,7 @@ pytestmark = [
 # Wednesday 7 October 2026, 10:00 in London: the observations below took place on the
 # Monday and Tuesday before, and the app refuses observations and feedback in the future.
 AUTUMN = dt.datetime(2026, 10, 7, 9, 0, tzinfo=dt.UTC)
+YEAR_END = dt.datetime(2027, 9, 2, 9, 0, tzinfo=dt.UTC)
 
 OBJECTIVES = (
     ("Raise Year 4 reading ages", "An objective on improving student progress"),
@@ -225,67 +226,73 @@ def test_a_classic_objectives_year_through_the_pages(browser_page: Page) -> None
         expect(formal_row).to_contain_text("Written feedback: given 7 October 2026")
         sign_out(page)
 
-    # 3. The annual review (no page checks the date: it is written now).
-    sign_in_as(page, reviewer)
-    open_reviewee(page, teacher)
-    click(page, "button", "Begin the annual review")
-    expect(page.get_by_text("The appraisal is now at “Annual review”")).to_be_visible()
-    click(page, "link", "Start the review")
-    for (title, _), outcome in zip(OBJECTIVES, ("Met", "Met", "Partly met"), strict=True):
-        page.get_by_label(f"Objective: {title}", exact=True).select_option(label=outcome)
-        page.get_by_label(f"Comment on objective: {title}").fill(f"{title}: {outcome.lower()}.")
-    standards = page.locator("select[name^='standard_']")
-    assert standards.count() >= 8  # Teachers' Standards, part one at least
-    for i in range(standards.count()):
-        standards.nth(i).select_option(label="Met")
-    page.get_by_label("Summary of the evidence considered").fill(
-        "Termly reading assessments, the formal observation and book looks."
-    )
-    page.get_by_label("Overview").fill(OVERVIEW)
-    page.get_by_label("Development needs").fill("Leading adults: coaching the phase team.")
-    page.get_by_label("Training and the action").fill("The trust's middle leaders programme.")
-    page.get_by_label("Pay progression").fill(PAY_REFERENCE)
-    page.get_by_label("Objectives for the new cycle").fill("To be agreed in September 2027.")
-    page.get_by_label("When monitoring will take place").fill("Each half term.")
-    click(page, "button", "Save the draft")
-    expect(page.get_by_text("Review saved.")).to_be_visible()
-    click(page, "link", "Continue the review")
-    expect(page.get_by_label("Overview")).to_have_value(OVERVIEW)
-    click(page, "button", "Complete the review and issue the statement")
-    expect(page.get_by_text("Review completed: the statement is ready.")).to_be_visible()
-    sign_out(page)
+    # 3. The annual review, at the end of the year: after the cycle's last day, so its
+    # window is open and the headteacher may close the year.
+    with time_machine.travel(YEAR_END, tick=True):
+        sign_in_as(page, reviewer)
+        open_reviewee(page, teacher)
+        click(page, "button", "Begin the annual review")
+        expect(page.get_by_text("The appraisal is now at “Annual review”")).to_be_visible()
+        click(page, "link", "Start the review")
+        for (title, _), outcome in zip(OBJECTIVES, ("Met", "Met", "Partly met"), strict=True):
+            page.get_by_label(f"Objective: {title}", exact=True).select_option(label=outcome)
+            page.get_by_label(f"Comment on objective: {title}").fill(f"{title}: {outcome.lower()}.")
+        standards = page.locator("select[name^='standard_']")
+        assert standards.count() >= 8  # Teachers' Standards, part one at least
+        for i in range(standards.count()):
+            standards.nth(i).select_option(label="Met")
+        page.get_by_label("Summary of the evidence considered").fill(
+            "Termly reading assessments, the formal observation and book looks."
+        )
+        page.get_by_label("Overview").fill(OVERVIEW)
+        page.get_by_label("Development needs").fill("Leading adults: coaching the phase team.")
+        page.get_by_label("Training and the action").fill("The trust's middle leaders programme.")
+        page.get_by_label("Pay progression").fill(PAY_REFERENCE)
+        page.get_by_label("Objectives for the new cycle").fill("To be agreed in September 2027.")
+        page.get_by_label("When monitoring will take place").fill("Each half term.")
+        click(page, "button", "Save the draft")
+        expect(page.get_by_text("Review saved.")).to_be_visible()
+        click(page, "link", "Continue the review")
+        expect(page.get_by_label("Overview")).to_have_value(OVERVIEW)
+        click(page, "button", "Complete the review and issue the statement")
+        expect(page.get_by_text("Review completed: the statement is ready.")).to_be_visible()
+        sign_out(page)
 
-    sign_in_as(page, teacher)
-    open_my_appraisal(page)
-    click(page, "link", "Comment on and acknowledge the review")
-    page.get_by_label("Your comments on the review").fill("Thank you: a fair record of the year.")
-    click(page, "button", "Save and acknowledge the review")
-    expect(page.get_by_text("Review acknowledged.")).to_be_visible()
+        sign_in_as(page, teacher)
+        open_my_appraisal(page)
+        click(page, "link", "Comment on and acknowledge the review")
+        page.get_by_label("Your comments on the review").fill(
+            "Thank you: a fair record of the year."
+        )
+        click(page, "button", "Save and acknowledge the review")
+        expect(page.get_by_text("Review acknowledged.")).to_be_visible()
 
-    # 4. The written statement, as the teacher downloads it.
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download the written statement (PDF)").click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".pdf")
-    text = pdf_text(Path(download.path()))
-    for title, _ in OBJECTIVES:
-        assert title in text
-    for expected in (OVERVIEW, PAY_REFERENCE, FORMAL_FOCUS, *STATEMENT_HEADINGS):
-        assert re.sub(r"\s+", " ", expected) in text, expected
-    assert "Thank you: a fair record of the year." in text
-    assert f"Acknowledged by {teacher.full_name}" in text
-    assert "Draft" not in text
-    assert "commute" not in text and "wellbeing" not in text.lower()
-    assert OFSTED_FOCUS not in text and "Ofsted" not in text
-    sign_out(page)
+        # 4. The written statement, as the teacher downloads it.
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Download the written statement (PDF)").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".pdf")
+        text = pdf_text(Path(download.path()))
+        for title, _ in OBJECTIVES:
+            assert title in text
+        for expected in (OVERVIEW, PAY_REFERENCE, FORMAL_FOCUS, *STATEMENT_HEADINGS):
+            assert re.sub(r"\s+", " ", expected) in text, expected
+        assert "Thank you: a fair record of the year." in text
+        assert f"Acknowledged by {teacher.full_name}" in text
+        assert "Draft" not in text
+        assert "commute" not in text and "wellbeing" not in text.lower()
+        assert OFSTED_FOCUS not in text and "Ofsted" not in text
+        sign_out(page)
 
-    # The headteacher closes the year from the academy overview.
-    sign_in_as(page, head)
-    click(page, "link", "Academy overview")
-    click(page, "link", starts_with(teacher.full_name))
-    expect(page.locator("#review")).to_contain_text("Acknowledged")
-    click(page, "button", "Close the appraisal year")
-    expect(page.get_by_text("The appraisal is now at “Closed”")).to_be_visible()
-    expect(page.get_by_role("link", name="Download the written statement (PDF)")).to_be_visible()
-    cycle.refresh_from_db()
-    assert cycle.state == CycleState.CLOSED
+        # The headteacher closes the year from the academy overview.
+        sign_in_as(page, head)
+        click(page, "link", "Academy overview")
+        click(page, "link", starts_with(teacher.full_name))
+        expect(page.locator("#review")).to_contain_text("Acknowledged")
+        click(page, "button", "Close the appraisal year")
+        expect(page.get_by_text("The appraisal is now at “Closed”")).to_be_visible()
+        expect(
+            page.get_by_role("link", name="Download the written statement (PDF)")
+        ).to_be_visible()
+        cycle.refresh_from_db()
+        assert cycle.state == CycleState.CLOSED

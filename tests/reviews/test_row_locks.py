@@ -33,7 +33,11 @@ postgres_only = pytest.mark.skipif(
 def _observation(s, **kw):  # type: ignore[no-untyped-def]
     return services.ObservationInput(
         observer=s.reviewer,
-        observed_at=timezone.now() - dt.timedelta(days=1),
+        # Yesterday, or the cycle's last day if it has ended: observations fall in the year.
+        observed_at=min(
+            timezone.now() - dt.timedelta(days=1),
+            timezone.make_aware(dt.datetime.combine(s.cycle.ends_on, dt.time(10))),
+        ),
         duration_minutes=30,
         kind="formal",
         **kw,
