@@ -82,12 +82,29 @@ def test_version_1_documents_mean_what_they_meant() -> None:
     assert aspire.conversations.notes_need_consent
     assert aspire.headteacher.appraised_by == HeadteacherAppraiser.GOVERNING_BODY_WITH_CEO
     # Everything else is untouched: the upgraded document is the old one, less the dropped
-    # key, plus the version and the typed CEO setting.
+    # key, plus the version and the typed CEO setting; settings added since (with no
+    # upgrade, as additions need none) read their defaults.
     old = stored("v1-classic-objectives")
     new = classic.model_dump(mode="json")
+    defaults = parse_stored({}).model_dump(mode="json")
     del old["wellbeing"]["notes_only_with_consent"]
     del new[SCHEMA_VERSION_KEY], new["headteacher"]["ceo_on_committee"]
-    assert new == old
+    assert _added_since(new, old, defaults) == old
+
+
+def _added_since(new: Any, old: Any, defaults: Any) -> Any:
+    """``new`` with the settings ``old`` lacks taken out, each checked to be its default."""
+    if not isinstance(new, dict) or not isinstance(old, dict):
+        return new
+    if not isinstance(defaults, dict):
+        defaults = {}
+    kept = {}
+    for key, value in new.items():
+        if key in old:
+            kept[key] = _added_since(value, old[key], defaults.get(key, {}))
+        else:
+            assert value == defaults.get(key), key
+    return kept
 
 
 def test_the_dropped_wellbeing_setting_never_changes_the_conversations_one() -> None:
