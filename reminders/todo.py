@@ -196,7 +196,9 @@ def _first_reminder_day(
 
 
 def status_of(deadline: Deadline, step: Step, *, on: dt.date, first_reminder: dt.date) -> str:
-    if deadline.due_on < on:
+    # The same answer as every other page: a deadline due at a time (staploe's 48 hours)
+    # is overdue from that moment on its due day.
+    if deadline.is_overdue(on):
         return "overdue"
     if deadline.due_on == on:
         return "today"

@@ -398,3 +398,26 @@ def test_bulk_move_is_not_found_for_an_unknown_move_or_without_a_staff_record(
     assert client.get(reverse("cycles:bulk_move", args=["close"])).status_code == 404
     client.force_login(people.user("governor"))
     assert client.get(reverse("cycles:bulk_move", args=["start"])).status_code == 404
+
+
+@time_machine.travel(dt.datetime(2027, 3, 10, 15, tzinfo=dt.UTC), tick=False)
+def test_a_deadline_due_at_a_time_is_overdue_from_that_moment_as_on_every_page() -> None:
+    """staploe's 48 hours: the home page says "overdue" when the cycle page does."""
+    from cycles.deadlines import Deadline
+    from reminders.extensions import Step
+    from reminders.todo import status_of
+
+    today = dt.date(2027, 3, 10)
+    step = Step(role="reviewer", label="Give feedback", url="/")
+
+    def due_at(hour: int) -> Deadline:
+        moment = dt.datetime(2027, 3, 10, hour, tzinfo=dt.UTC)
+        return Deadline(
+            1, "observation_verbal_feedback", "Give feedback", today, "reviewer", due_at=moment
+        )
+
+    first = dt.date(2027, 3, 8)
+    assert status_of(due_at(11), step, on=today, first_reminder=first) == "overdue"
+    assert due_at(11).is_overdue(today)
+    assert status_of(due_at(17), step, on=today, first_reminder=first) == "today"
+    assert not due_at(17).is_overdue(today)
