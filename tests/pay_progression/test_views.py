@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from pay_progression import services, statements
 from pay_progression.models import Stage
@@ -43,7 +44,7 @@ def test_the_headteacher_opens_the_review_from_the_pay_page(school: School) -> N
     response = head.post(url, {"pay_year": PAY_YEAR, "submission_token": token})
     assert response.status_code == 302
     review_page = head.get(response["Location"]).content.decode()
-    assert school.teacher.full_name in review_page
+    assert escape(school.teacher.full_name) in review_page
     # The headteacher's own recommendation is not on their list.
     assert "For the governors</td>" not in review_page
     assert "every recommendation above (6)" in review_page
