@@ -25,7 +25,7 @@ from .models import (
     MeetingKind,
     ObjectiveStatus,
 )
-from .rules import conversation_consent_label
+from .rules import conversation_consent_label, kinds_in_use
 
 LONG_TEXT = 5000
 EARLIEST_YEAR = 2000
@@ -86,10 +86,17 @@ class VersionedForm(PlainTextMixin, forms.Form):
 # ----- Objectives -------------------------------------------------------------------------
 
 
-def kind_choices(rules: PolicySettings) -> list[tuple[str, str]]:
+def kind_choices(rules: PolicySettings, current: str = "") -> list[tuple[str, str]]:
+    """Only the kinds the pinned policy speaks of (``objectives.rules.kinds_in_use``), and
+    the kind an objective already has, so editing it never changes it unasked."""
+    kinds = [str(k) for k in kinds_in_use(rules)]
+    if current and current not in kinds:
+        kinds.append(current)
+    known = {str(k) for k in ObjectiveKind}
+    choices = [(k, ObjectiveKind(k).label) for k in kinds if k in known]
     if rules.model == AppraisalModel.PDP:
-        return [(str(k), ObjectiveKind(k).label) for k in rules.pdp.extra_target_kinds]
-    return list(OBJECTIVE_KIND_CHOICES)
+        return choices
+    return [OBJECTIVE_KIND_CHOICES[0], *choices]
 
 
 class ObjectiveForm(VersionedForm):
@@ -127,11 +134,16 @@ class ObjectiveForm(VersionedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _field(self, "kind").choices = kind_choices(rules)
+        _field(self, "kind").choices = kind_choices(
+            rules, str((self.initial or {}).get("kind") or "")
+        )
         if rules.model == AppraisalModel.PDP:
             self.fields["kind"].required = True
             self.fields["kind"].label = "Kind of target"
             self.fields["title"].label = "Target"
+        elif len(_field(self, "kind").choices) <= 1:
+            # The policy names no kind of objective: every one is "another objective".
+            del self.fields["kind"]
         priority_ids = [p.pk for p in priorities]
         _field(self, "priorities").queryset = ImprovementPriority.objects.filter(
             pk__in=priority_ids
@@ -157,7 +169,7 @@ class ObjectiveForm(VersionedForm):
             # The shared text comes from the shared objective (langley §7 VIII); the parts
             # the policy keeps individual are this person's own.
             del self.fields["title"]
-            del self.fields["kind"]
+            self.fields.pop("kind", None)
             self.individual_parts = list(rules.objectives.shared_objective_individual_parts)
             for index, part in enumerate(self.individual_parts):
                 self.fields[f"individual_part_{index}"] = _text(

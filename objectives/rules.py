@@ -251,6 +251,48 @@ def check_objective_plan(
     return with_paragraphs(breaches, sources or {})
 
 
+def adding_refusal(
+    rules: PolicySettings, category: StaffCategory, current: int
+) -> RuleBreach | None:
+    """Why one more objective cannot be added to a plan that already counts ``current``:
+    it would pass the most the policy allows this person (``objectives.maximum_count`` or
+    the leaders' own). None when it fits, or when the policy has no objectives."""
+    if rules.model != AppraisalModel.OBJECTIVES:
+        return None
+    leader = is_leader(rules, category)
+    low, _usual, high = rules.objectives.counts_for(is_leader=leader)
+    if current < high:
+        return None
+    return RuleBreach(
+        rule="Too many objectives",
+        message=f"{_who(rules, leader)} have {_how_many(low, high)} objectives under this "
+        f"policy and this plan already has {current}. Remove or withdraw one before adding "
+        "another.",
+        setting=_leader_setting(rules, leader, "maximum_count"),
+        field="title",
+    )
+
+
+def kinds_in_use(rules: PolicySettings) -> tuple[ObjectiveKind, ...]:
+    """The kinds of objective the policy speaks of: under objectives, the kinds anyone
+    must have (``objectives.required_kinds_*``); under a personal development plan, the
+    extra targets' kinds (``pdp.extra_target_kinds``). Any other objective is "another
+    objective for their role"."""
+    if rules.model == AppraisalModel.PDP:
+        return tuple(rules.pdp.extra_target_kinds)
+    o = rules.objectives
+    return tuple(
+        dict.fromkeys(
+            (
+                *o.required_kinds_everyone,
+                *o.required_kinds_teachers,
+                *o.required_kinds_leaders,
+                *o.required_kinds_headteacher,
+            )
+        )
+    )
+
+
 def check_usual_count(
     rules: PolicySettings, facts: PlanFacts, sources: Mapping[str, str] | None = None
 ) -> RuleBreach | None:

@@ -122,9 +122,16 @@ class UsualCount:
     after_adding: int
     paragraph: str = ""
 
+    most_paragraph: str = ""
+
     @property
     def differs(self) -> bool:
         return self.after_adding != self.usual
+
+    @property
+    def over_most(self) -> bool:
+        """Adding one would pass the most the policy allows: saving it is refused."""
+        return self.after_adding > self.most
 
     @property
     def text(self) -> str:
@@ -148,12 +155,19 @@ def usual_count_for_new_objective(cycle: AppraisalCycle) -> UsualCount | None:
         else "objectives.normal_count"
     )
     who = "Leaders" if leader else "Members of staff"
+    paragraphs = policy_paragraphs(cycle.policy_version)
     return UsualCount(
         who=who,
         usual=usual,
         most=high,
         after_adding=current + 1,
-        paragraph=policy_paragraphs(cycle.policy_version).get(setting, ""),
+        paragraph=paragraphs.get(setting, ""),
+        most_paragraph=paragraphs.get(
+            "objectives.leader_maximum_count"
+            if leader and rules.objectives.leader_maximum_count is not None
+            else "objectives.maximum_count",
+            "",
+        ),
     )
 
 

@@ -10,7 +10,8 @@ from django.db import transaction
 from cycles.models import AppraisalCycle
 from policies.schema import AppraisalModel, PolicySettings
 
-from .. import permissions
+from .. import permissions, selectors
+from .. import rules as objective_rules
 from ..models import (
     SMART_PARTS,
     DevelopmentPlan,
@@ -106,6 +107,18 @@ def _check_kind(rules: PolicySettings, kind: str) -> None:
         )
 
 
+def _check_room_for_one_more(cycle: AppraisalCycle) -> None:
+    """Refuse an objective past the most the pinned policy allows, when it is added (not
+    only when the plan is proposed), with the policy's number and paragraph."""
+    current = len(selectors.counted(cycle.objectives.all()))
+    breach = objective_rules.adding_refusal(_rules(cycle), selectors.staff_category(cycle), current)
+    if breach is not None:
+        (breach,) = objective_rules.with_paragraphs(
+            [breach], selectors.policy_paragraphs(cycle.policy_version)
+        )
+        raise ObjectivesError(str(breach), field=breach.field)
+
+
 def _individual_parts(rules: PolicySettings, texts: Sequence[str]) -> list[dict[str, str]]:
     # The policy's wording is kept with each text, so a later policy version cannot
     # change what was written.
@@ -139,6 +152,7 @@ def objective_create(
     if not title.strip():
         raise ObjectivesError("Enter the objective.")
     _check_kind(_rules(cycle), fields.get("kind", ""))
+    _check_room_for_one_more(cycle)
     priorities = list(priorities)
     _check_priorities(cycle, priorities)
     position = cycle.objectives.count() + 1

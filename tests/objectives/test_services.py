@@ -64,8 +64,17 @@ def propose_and_accept(cycle: AppraisalCycle, school: School) -> None:
 def test_classic_1_4_agree_is_refused_listing_each_breach(school: School) -> None:
     cycle = school.cycle("classic-objectives")
     reviewer = user(school.reviewer)
-    for n in range(5):
+    # A fifth objective is refused when it is added; one withdrawn and taken up again
+    # (a change of progress only) still brings the plan to five, which agreeing refuses.
+    withdrawn = add(cycle, reviewer, title="Objective 0", status="withdrawn")
+    for n in range(1, 5):
         add(cycle, reviewer, title=f"Objective {n}")
+    services.objective_update(
+        actor=reviewer,
+        objective=withdrawn,
+        expected_version=withdrawn.version,
+        status="not_started",
+    )
     with pytest.raises(ObjectivesError) as refused:
         services.plan_agree(actor=reviewer, cycle=cycle, expected_version=version_of(cycle))
     breaches = refused.value.breaches
@@ -76,6 +85,21 @@ def test_classic_1_4_agree_is_refused_listing_each_breach(school: School) -> Non
     assert [b.paragraph for b in breaches] == ["§1.4", "§1.4"]
     assert "2 rules" in str(refused.value)
     assert ObjectivePlan.objects.get(cycle=cycle).state == PlanState.DRAFT
+
+
+def test_a_fifth_objective_under_most_4_is_refused_when_added(school: School) -> None:
+    cycle = school.cycle("classic-objectives")
+    reviewer = user(school.reviewer)
+    most = cycle.policy_version.rules.objectives.maximum_count
+    for n in range(most):
+        add(cycle, reviewer, title=f"Objective {n}")
+    with pytest.raises(ObjectivesError) as refused:
+        add(cycle, reviewer, title="One too many")
+    assert refused.value.field == "title"
+    assert f"between 1 and {most}" in str(refused.value)
+    assert f"already has {most}" in str(refused.value)
+    assert "(policy §1.4)" in str(refused.value)
+    assert cycle.objectives.count() == most
 
 
 def test_classic_a_plan_that_keeps_the_rules_is_agreed_together(school: School) -> None:

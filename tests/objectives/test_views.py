@@ -478,7 +478,11 @@ def test_the_section_takes_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
     for n in range(6):
-        objective = add(cycle, reviewer, title=f"More {n}")
+        # Past the policy's most, which adding refuses: written directly, as the page must
+        # stay flat whatever the number.
+        objective = Objective.objects.create(
+            trust_id=cycle.trust_id, cycle=cycle, title=f"More {n}", position=n + 2
+        )
         services.objective_comment_add(actor=user(school.teacher), objective=objective, text="Ok")
         services.meeting_schedule(
             actor=reviewer, cycle=cycle, kind="interim", scheduled_for=dt.date(2027, 1, n + 1)
@@ -552,3 +556,43 @@ def test_every_policy_s_section_renders_for_everyone_who_may_read_it(
             body = response.content.decode()
             assert "Shown" in body, (key, person, url)
             assert "Another meeting" in body
+
+
+# ----- The policy's number and kinds on the add-an-objective page -------------------------
+
+
+def test_the_kind_list_offers_only_the_kinds_the_pinned_policy_uses(school: School) -> None:
+    from objectives.rules import kinds_in_use
+    from policies.schema import ObjectiveKind
+
+    cycle = school.cycle("classic-objectives")
+    used = {str(k) for k in kinds_in_use(cycle.policy_version.rules)}
+    assert used and used != {str(k) for k in ObjectiveKind}
+    client = client_for(school.reviewer)
+    url = reverse("objectives:objective_add", args=[cycle.pk])
+    page = client.get(url).content.decode()
+    for kind in ObjectiveKind:
+        assert (f'value="{kind}"' in page) == (str(kind) in used), kind
+    assert "Another objective for their role" in page
+    unused = next(str(k) for k in ObjectiveKind if str(k) not in used)
+    response = client.post(url, with_token(objective_post(kind=unused)))
+    assert response.status_code == 200
+    assert 'href="#id_kind"' in response.content.decode()
+    assert not Objective.objects.filter(cycle=cycle).exists()
+
+
+def test_a_fifth_objective_is_refused_at_save_with_the_policy_s_number(school: School) -> None:
+    cycle = school.cycle("classic-objectives")
+    most = cycle.policy_version.rules.objectives.maximum_count
+    for n in range(most):
+        add(cycle, user(school.reviewer), title=f"Objective {n}")
+    client = client_for(school.reviewer)
+    url = reverse("objectives:objective_add", args=[cycle.pk])
+    warning = client.get(url).content.decode()
+    assert f"at most {most} objectives under this policy (policy §1.4)" in warning
+    response = client.post(url, with_token(objective_post(title="One too many")))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and 'href="#id_title"' in page
+    assert f"already has {most}" in page and "(policy §1.4)" in page
+    assert cycle.objectives.count() == most
