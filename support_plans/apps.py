@@ -13,7 +13,7 @@ class SupportPlansConfig(AppConfig):
         from retention.roots import CYCLE_ROOT
 
         from . import deadlines, selectors
-        from .retention import CONCERN_ROOT, SUPPORT_PLAN_ROOT
+        from .retention import CONCERN_ROOT, SUPPORT_PLAN_ROOT, TERMLY_REVIEW_ROOT
 
         # A new policy version may not start before one that support plans run under.
         register_pin_source(selectors.latest_version_start_pinned_by_plans)
@@ -34,6 +34,9 @@ class SupportPlansConfig(AppConfig):
         retention_registry.register_root(CYCLE_ROOT)
         retention_registry.register_root(SUPPORT_PLAN_ROOT)
         retention_registry.register_root(CONCERN_ROOT)
+        # The HR director's termly meetings with headteachers: the same years, from the
+        # end of their term.
+        retention_registry.register_root(TERMLY_REVIEW_ROOT)
         # Meetings, notice, letters, stage and sustain ends remind the plan's manager, the
         # headteacher and HR; a suspended cycle does not stop them.
         extensions.deadline_sources.register(deadlines)

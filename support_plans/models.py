@@ -283,11 +283,19 @@ class WrittenPlan(models.Model):
 class TermlyReview(models.Model):
     """The HR director's termly meeting with an academy's headteacher about the members of
     staff causing concern and the action agreed (langley §7 VII), where the academy's policy
-    asks for it (``support.hr_meets_headteachers_termly``)."""
+    asks for it (``support.hr_meets_headteachers_termly``).
+
+    Pins the academy's policy version in force when it was scheduled: its retention years
+    decide when the purge destroys the meeting (``retention.TERMLY_REVIEW_ROOT``)."""
 
     trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
     academy = models.ForeignKey(Academy, on_delete=models.PROTECT, related_name="+")
     term = models.ForeignKey("calendars.Term", on_delete=models.PROTECT, related_name="+")
+    # Null only for a meeting scheduled before meetings pinned a version whose academy had
+    # no policy in force then: the purge never finds it.
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     scheduled_for = models.DateField()
     held_on = models.DateField(null=True, blank=True)
     attendees = models.TextField(blank=True)

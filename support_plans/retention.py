@@ -9,11 +9,19 @@ longer. A legal hold on the plan, or on the person, keeps it.
 A concern that never became a plan is a root of its own (``"support_concern"``), kept for
 the support plan years from the day it was raised with the person.
 
+The HR director's termly meeting with a headteacher (langley §7 VII) is a root of its own
+too (``"support_termly_review"``): destroyed with its history and the list of whom it
+discussed once the support plan years (else the trust's ``default_years``) of the policy
+version it pinned when scheduled have passed since the end of its term. It is about an
+academy, not one person, so its years count from the end of the term however the policy
+counts; a legal hold on the meeting keeps it.
+
 Registered from ``SupportPlansConfig.ready()``; the key ``"support_plan"`` is stored in
 holds and the ledger, and is the same word its reminders name it by."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -24,7 +32,7 @@ from django.db import models
 from policies.schema import RetentionFrom
 from retention.registry import ModelRoot, RootFacts
 
-from .models import Concern, SupportPlan
+from .models import Concern, SupportPlan, TermlyReview
 
 SUPPORT_PLAN = "support_plan"
 
@@ -96,4 +104,30 @@ CONCERN_ROOT = ConcernRoot(
     academy="academy_id",
     person="staff_id",
     left_on="staff__left_on",
+)
+
+
+@dataclass(frozen=True)
+class TermlyReviewRoot(ModelRoot):
+    """A termly meeting is about an academy, not one person: where the policy counts the
+    years from the day the person left, the meeting's count from the end of its term."""
+
+    def _facts(self, rows: models.QuerySet[Any]) -> Iterator[RootFacts]:
+        for facts in super()._facts(rows):
+            yield dataclasses.replace(facts, left_on=facts.ends_on)
+
+
+TERMLY_REVIEW = "support_termly_review"
+
+TERMLY_REVIEW_ROOT = TermlyReviewRoot(
+    key=TERMLY_REVIEW,
+    record_type="support_termly_review_record",
+    label="Termly meeting with a headteacher",
+    model=TermlyReview,
+    # The policy has no years of its own for these meetings: the support plan years
+    # (else the trust default) apply, as to the plans they discuss.
+    retention_field="support_plan",
+    ends_on="term__ends_on",
+    starts_on="term__starts_on",
+    academy="academy_id",
 )

@@ -811,14 +811,18 @@ STALE = "Someone else saved this since you opened it: reload the page."
 TERMLY_RECORD_FIELDS = ("scheduled_for", "held_on", "attendees", "action_agreed")
 
 
-def _require_termly(actor: User, academy: Academy, term: Term, on: dt.date) -> None:
+def _require_termly(actor: User, academy: Academy, term: Term, on: dt.date) -> PolicyVersion:
+    """The academy's policy version in force on ``on``, when it asks for the termly
+    meeting and the actor is the trust's HR."""
     principal = principal_for(actor)
     if not may_arrange_termly_reviews(principal) or academy.trust_id != principal.trust_id:
         raise SupportPlanError("Only HR arranges the termly meetings with headteachers.")
     if term.academy_id != academy.pk:
         raise SupportPlanError("That term is not on the academy's calendar.")
-    if not termly.meets_termly(academy, on):
+    version = termly.academy_policy(academy, on)
+    if version is None or not version.rules.support.hr_meets_headteachers_termly:
         raise SupportPlanError("The academy's policy does not ask for a termly meeting.")
+    return version
 
 
 def _within_term(term: Term, day: dt.date, field: str) -> None:
@@ -834,14 +838,20 @@ def _within_term(term: Term, day: dt.date, field: str) -> None:
 def termly_review_schedule(
     *, actor: User, academy: Academy, term: Term, scheduled_for: dt.date
 ) -> TermlyReview:
-    """Schedule HR's meeting with the academy's headteacher for ``term`` (one a term)."""
+    """Schedule HR's meeting with the academy's headteacher for ``term`` (one a term). It
+    pins the academy's policy version in force today, as a plan pins its own: that
+    version's retention years decide when the meeting is destroyed."""
     locked = Academy.objects.select_for_update(of=("self",)).get(pk=academy.pk)
-    _require_termly(actor, locked, term, timezone.localdate())
+    version = _require_termly(actor, locked, term, timezone.localdate())
     if TermlyReview.objects.filter(academy=locked, term=term).exists():
         raise SupportPlanError("This term's meeting is already scheduled.")
     _within_term(term, scheduled_for, "scheduled_for")
     review = TermlyReview(
-        trust_id=locked.trust_id, academy=locked, term=term, scheduled_for=scheduled_for
+        trust_id=locked.trust_id,
+        academy=locked,
+        term=term,
+        scheduled_for=scheduled_for,
+        policy_version=version,
     )
     _history(review, actor, "Termly meeting scheduled")
     review.save()

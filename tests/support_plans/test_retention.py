@@ -1,7 +1,8 @@
 """A closed support plan is its own retention root: destroyed whole (meetings, comments,
 events, written plans and their history) once its pinned policy's support plan years, or
 capability years for a plan that reached capability, have passed; held by a legal hold;
-an open plan is never destroyed."""
+an open plan is never destroyed. The HR director's termly meetings with headteachers are a
+root of their own, kept for the same years from the end of their term."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from calendars.models import Term
 from organisation.principal import principal_for
 from policies.models import PolicyVersion
 from retention import services
@@ -24,8 +26,9 @@ from support_plans.models import (
     PlanStatus,
     SupportMeeting,
     SupportPlan,
+    TermlyReview,
 )
-from support_plans.retention import CONCERN_ROOT, SUPPORT_PLAN_ROOT
+from support_plans.retention import CONCERN_ROOT, SUPPORT_PLAN_ROOT, TERMLY_REVIEW_ROOT
 from tests.objectives.support import School, user, version_with
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +169,83 @@ def test_a_concern_that_never_became_a_plan_is_kept_for_the_support_plan_years(
         record_type="support_concern_record", record_id=gone.pk
     ).exists()
     assert Concern.objects.filter(pk__in=[kept.pk, with_plan.pk]).count() == 2
+
+
+def _termly(school: School, review_version: PolicyVersion) -> TermlyReview:
+    """A meeting held in a summer term that ended with the plan above."""
+    term = Term.objects.create(
+        academy=school.academy,
+        name=f"Summer 2021 ({review_version.pk})",
+        starts_on=dt.date(2021, 4, 19),
+        ends_on=CLOSED,
+    )
+    review = TermlyReview.objects.create(
+        trust=school.trust,
+        academy=school.academy,
+        term=term,
+        policy_version=review_version,
+        scheduled_for=dt.date(2021, 6, 14),
+        held_on=dt.date(2021, 6, 14),
+        attendees="HR director, headteacher",
+        action_agreed="Formal support plan for one teacher.",
+    )
+    review.staff_discussed.set([school.teacher])
+    return review
+
+
+def termly_survives(school: School, review_version: PolicyVersion) -> bool:
+    review = _termly(school, review_version)
+    services.purge_expired_records(as_of=AS_OF)
+    gone = not TermlyReview.objects.filter(pk=review.pk).exists()
+    if gone:
+        assert not TermlyReview.history.filter(id=review.pk).exists()
+        assert not TermlyReview.staff_discussed.through.objects.filter(
+            termlyreview_id=review.pk
+        ).exists()
+        assert PurgeLedgerEntry.objects.filter(
+            record_type="support_termly_review_record", record_id=review.pk
+        ).exists()
+        Term.objects.filter(pk=review.term_id).delete()
+    return not gone
+
+
+def test_termly_meetings_are_a_registered_root() -> None:
+    assert retention_registry.root("support_termly_review") is TERMLY_REVIEW_ROOT
+    assert retention_registry.root_for_model(TermlyReview) is TERMLY_REVIEW_ROOT
+
+
+@pytest.mark.policy_setting("retention.support_plan_years")
+def test_the_support_plan_years_decide_when_a_termly_meeting_is_destroyed(
+    school: School,
+) -> None:
+    assert not termly_survives(school, version(school, support_plan_years=2))
+    assert termly_survives(school, version(school, support_plan_years=4))
+
+
+def test_a_termly_meeting_with_no_support_plan_years_keeps_the_trust_default(
+    school: School,
+) -> None:
+    assert not termly_survives(school, version(school, default_years=2))
+    assert termly_survives(school, version(school, default_years=4))
+
+
+def test_a_termly_meeting_counts_from_its_term_when_the_policy_counts_from_leaving(
+    school: School,
+) -> None:
+    # It is about an academy, not one person: nobody's leaving day keeps it for ever.
+    counted = version(school, support_plan_years=2, counted_from="end_of_employment")
+    assert not termly_survives(school, counted)
+
+
+def test_a_legal_hold_keeps_a_termly_meeting(
+    school: School,
+) -> None:
+    held = _termly(school, version(school, support_plan_years=1))
+    services.legal_hold_set(
+        principal=principal_for(user(school.hr)),
+        actor=user(school.hr),
+        reason="Employment tribunal claim",
+        record=held,
+    )
+    services.purge_expired_records(as_of=AS_OF)
+    assert TermlyReview.objects.filter(pk=held.pk).exists()

@@ -173,3 +173,22 @@ def test_the_termly_section_makes_as_many_queries_for_many_academies_as_for_one(
         rows = termly_rows(hr, TODAY.date())
     assert len(rows) == before + 5
     assert all(row.term is not None for row in rows if row.academy.name.startswith("Extra"))
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_scheduled_meeting_pins_the_academys_policy_version_in_force(school: School) -> None:
+    from support_plans import services
+
+    term = setup(school, on=True)
+    policy = PolicyAssignment.objects.get(trust=school.trust).policy
+    # A later version, not yet in force, is not the one the meeting runs under.
+    policy.versions.create(
+        number=2,
+        effective_from=dt.date(2027, 9, 1),
+        settings=policy.versions.get(number=1).settings,
+    )
+    review = services.termly_review_schedule(
+        actor=user(school.hr), academy=school.academy, term=term, scheduled_for=dt.date(2027, 2, 10)
+    )
+    assert review.policy_version == policy.versions.get(number=1)
+    assert review.history.get().policy_version_id == review.policy_version_id

@@ -32,7 +32,9 @@ class RetentionSettings(_Frozen):
         "support_plan_years": (
             "Sets when the nightly purge destroys a closed support plan (its meetings, "
             "written plans, comments and history), counted from the day it closed or the "
-            "day the person left, as set below; empty uses the years above."
+            "day the person left, as set below; empty uses the years above. HR's termly "
+            "meetings with headteachers are kept for the same years from the end of their "
+            "term."
         ),
         "capability_years": (
             "Sets how long a support plan that reached the capability procedure is kept: "
