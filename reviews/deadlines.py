@@ -1,6 +1,7 @@
-"""Due dates this app sets: observation feedback, the annual review and the statement.
+"""Due dates this app sets: observation feedback, the annual review, the statement and
+a change moderation asked for.
 
-Read by ``cycles.deadlines.all_deadlines``. Three queries whatever the number of cycles.
+Read by ``cycles.deadlines.all_deadlines``. Four queries whatever the number of cycles.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from organisation.models import StaffMember
 from policies.schema import MonthDay, PolicySettings
 
 from .models import AnnualReview, Observation
+from .selectors import change_asked_by_moderation
 
 if TYPE_CHECKING:
     from calendars.working_days import WorkingCalendar
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 # A suspended cycle (capability or grievance) stops the appraisal year's clock, and with it
 # these deadlines, until it resumes.
 STOPPED_BY_SUSPENSION = True
+
+MODERATION_CHANGE = "moderation_change"
 
 
 def review_due_day(
@@ -105,6 +109,19 @@ def deadlines_for_cycles(
                     done=done,
                 )
             )
+    # Moderation asked for a change to the statement: the reviewer's, from the day it was
+    # asked until the review is completed again (``selectors.change_asked_by_moderation``).
+    for cycle_id, item in change_asked_by_moderation(by_id).items():
+        assert item.recorded_at is not None
+        found.append(
+            Deadline(
+                cycle_id=cycle_id,
+                kind=MODERATION_CHANGE,
+                label="Make the change moderation asked for and complete the review again",
+                due_on=_local_date(item.recorded_at),
+                recipient="reviewer",
+            )
+        )
     observations = Observation.objects.filter(cycle_id__in=by_id).only(
         "pk",
         "cycle_id",

@@ -402,3 +402,24 @@ class HeadteacherAdjustmentForm(PlainTextMixin, forms.Form):
             "before making it."
         },
     )
+
+
+class ReviewReopenForm(PlainTextMixin, forms.Form):
+    """Why a completed review is reopened (kept on the review and in its history)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": "Open the review again: the page was out of date.",
+            "invalid": "Open the review again: the page was out of date.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is the review being reopened?",
+        help_text="For example, what moderation asked to change. The member of staff and "
+        "the reviewer see this on the review.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        error_messages={"required": "Say why the review is being reopened."},
+    )

@@ -111,6 +111,15 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    # Changed (its title, note or file replaced) or withdrawn before the review was
+    # completed (``reviews.services.evidence_change`` / ``evidence_withdraw``). A withdrawn
+    # piece is kept, without its file, so the history says what was there and why it went.
+    changed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -217,6 +226,13 @@ class AnnualReview(models.Model):
     headteacher_adjustment = models.TextField(
         blank=True, help_text="What the headteacher changed and why."
     )
+    # The last time the completed review was reopened to be changed, by whom and why
+    # (``reviews.services.review_reopen``); each earlier reopening is in the history.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -30,6 +30,7 @@ from .models import (
     JobRoleAccountability,
     ModerationItem,
     ModerationKind,
+    ModerationOutcome,
     ModerationSample,
     ObjectiveAssessment,
     Observation,
@@ -320,7 +321,28 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
                 if r.observation.usable_for_appraisal
             ),
             "statement_available": review is not None and review.is_completed,
+            **_reopen_context(cycle, principal, review, can_write=can_edit),
         }
+    }
+
+
+def _reopen_context(
+    cycle: AppraisalCycle, principal: Principal, review: AnnualReview | None, *, can_write: bool
+) -> dict[str, Any]:
+    """A change moderation asked for (shown to those who write or moderate the review),
+    whether this person may reopen the completed review (the same rule as
+    ``services.review_reopen_refusal``), and the review's reopenings. Two queries at most."""
+    moderates = permissions.may_moderate(principal, cycle.academy)
+    asked = (
+        change_asked_by_moderation([cycle.pk]).get(cycle.pk)
+        if review is not None and (can_write or moderates)
+        else None
+    )
+    completed = review is not None and review.is_completed
+    return {
+        "change_asked": asked,
+        "may_reopen": completed and (moderates or (can_write and asked is not None)),
+        "reopenings": reopenings(review) if review is not None and review.reopened_at else [],
     }
 
 
@@ -431,3 +453,67 @@ def statement_files_of_observations(pks: Collection[int]) -> Iterable[tuple[int,
         for cycle_id, name in rows
         if name and default_storage.exists(name)
     ]
+
+
+def change_asked_by_moderation(cycle_ids: Iterable[int]) -> dict[int, ModerationItem]:
+    """For each cycle, the latest moderation outcome that asked for a change to its
+    statement and has not been answered: the review was not completed again since. One
+    query."""
+    found: dict[int, ModerationItem] = {}
+    rows = (
+        ModerationItem.objects.filter(
+            cycle_id__in=list(cycle_ids),
+            outcome=ModerationOutcome.NEEDS_CHANGE,
+            sample__kind=ModerationKind.STATEMENTS,
+            recorded_at__isnull=False,
+        )
+        .select_related("recorded_by", "cycle__annual_review")
+        .order_by("cycle_id", "-recorded_at", "-pk")
+    )
+    for item in rows:
+        if item.cycle_id in found:
+            continue
+        review = getattr(item.cycle, "annual_review", None)
+        answered = (
+            review is not None
+            and review.completed_at is not None
+            and item.recorded_at is not None
+            and review.completed_at > item.recorded_at
+        )
+        if not answered:
+            found[item.cycle_id] = item
+    return found
+
+
+def reopenings(review: AnnualReview) -> list[Any]:
+    """Each time the completed review was reopened (newest first), from its history: when,
+    by whom and why."""
+    seen: set[Any] = set()
+    found: list[Any] = []
+    rows = (
+        review.history.filter(reopened_at__isnull=False)  # type: ignore[attr-defined]
+        .select_related("reopened_by")
+        .order_by("-history_date")
+    )
+    for row in rows:
+        if row.reopened_at in seen:
+            continue
+        seen.add(row.reopened_at)
+        found.append(row)
+    return found
+
+
+def sample_label(sample: ModerationSample) -> str:
+    """The sample in words: "Sample 2 of 3 drawn for this academy's 2026/27 statements"."""
+    siblings = list(
+        ModerationSample.objects.filter(
+            trust_id=sample.trust_id,
+            academy_id=sample.academy_id,
+            year=sample.year,
+            kind=sample.kind,
+        )
+        .order_by("drawn_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    number = siblings.index(sample.pk) + 1 if sample.pk in siblings else len(siblings)
+    return f"Sample {number} of {len(siblings)}"

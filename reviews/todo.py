@@ -1,6 +1,7 @@
 """The to-do steps of this app's deadlines (``reminders.extensions.StepSource``): the
-annual review and its statement, and feedback on each observation, each opening its own
-form. One query whatever the number of deadlines (the observations with feedback due).
+annual review and its statement, a change moderation asked for, and feedback on each
+observation, each opening its own form. Two queries at most whatever the number of
+deadlines (the observations with feedback due; the reviews moderation asked to change).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 from reminders.extensions import Step
 
-from .models import Observation
+from .deadlines import MODERATION_CHANGE
+from .models import AnnualReview, Observation
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -30,7 +32,7 @@ _OBSERVATION_DUE = {
     "observation_written_feedback": "written_feedback_due_at",
 }
 
-KINDS = frozenset({"annual_review", "statement", *_OBSERVATION_DUE})
+KINDS = frozenset({"annual_review", "statement", MODERATION_CHANGE, *_OBSERVATION_DUE})
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
@@ -52,6 +54,17 @@ def steps_for(
                 observation_of.setdefault(
                     (obs.cycle_id, kind, _day(getattr(obs, due_field))), obs.pk
                 )
+    # Reviews moderation asked to change: still completed (reopen it first) or reopened.
+    changing = {d.cycle_id for d in deadlines if d.kind == MODERATION_CHANGE}
+    still_completed = (
+        set(
+            AnnualReview.objects.filter(
+                cycle_id__in=changing, completed_at__isnull=False
+            ).values_list("cycle_id", flat=True)
+        )
+        if changing
+        else set()
+    )
     for deadline in deadlines:
         cycle = cycles.get(deadline.cycle_id or 0)
         if cycle is None:
@@ -62,6 +75,23 @@ def steps_for(
             # The statement is given by completing the review: one step for both (the
             # to-do shows the sooner).
             found[deadline] = [Step(REVIEWER, f"Complete {name}'s annual review", review_url)]
+        elif deadline.kind == MODERATION_CHANGE:
+            # Waiting for the reviewer from the moment moderation asks.
+            if cycle.pk in still_completed:
+                step = Step(
+                    REVIEWER,
+                    f"Reopen {name}'s annual review: moderation asked for a change",
+                    reverse("reviews:review_reopen", args=[cycle.pk]),
+                    ready=True,
+                )
+            else:
+                step = Step(
+                    REVIEWER,
+                    f"Change {name}'s annual review as moderation asked and complete it again",
+                    review_url,
+                    ready=True,
+                )
+            found[deadline] = [step]
         elif deadline.kind in _OBSERVATION_DUE:
             pk = observation_of.get((cycle.pk, deadline.kind, deadline.due_on))
             url = (

@@ -33,6 +33,7 @@ urlpatterns = [
         name="evidence_download",
     ),
     path("cycles/<int:cycle_id>/review/", views.review_edit, name="review_edit"),
+    path("cycles/<int:cycle_id>/review/reopen/", views.review_reopen, name="review_reopen"),
     path("cycles/<int:cycle_id>/review/comments/", views.review_comment, name="review_comment"),
     path("cycles/<int:cycle_id>/statement/", views.statement_pdf, name="statement"),
     path("reviews-to-read/", views.headteacher_copies, name="headteacher_copies"),

@@ -39,6 +39,7 @@ from .forms import (
     ModerationOutcomeForm,
     ObservationForm,
     ReviewForm,
+    ReviewReopenForm,
 )
 from .models import AnnualReview, EvidenceKind
 from .permissions import ReviewAction
@@ -386,6 +387,56 @@ def review_edit(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def review_reopen(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Reopen a completed review, with the reason, so it can be changed and completed
+    again: the headteacher, their delegate or HR at any time; the reviewer when
+    moderation has asked for a change."""
+    principal = _principal(request)
+    cycle, _access = _cycle(request, cycle_id)
+    review = _review_for(cycle)
+    review.cycle = cycle
+    if not review.is_completed:
+        messages.info(request, "This review is not completed: change it and complete it.")
+        return redirect(cycle_url(cycle, "review"))
+    refusal = services.review_reopen_refusal(principal, review)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    asked = selectors.change_asked_by_moderation([cycle.pk]).get(cycle.pk)
+    form = ReviewReopenForm(
+        request.POST or None,
+        initial={"version": review.version, "reason": asked.note if asked else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_reopen(
+                actor=request.user,  # type: ignore[arg-type]
+                review=review,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Review reopened: change it, then complete it again to reissue the statement.",
+            )
+            if permissions.allows(_access, ReviewAction.WRITE_REVIEW):
+                return redirect("reviews:review_edit", cycle_id=cycle.pk)
+            return redirect(cycle_url(cycle, "review"))
+    return _page(
+        request,
+        "reviews/review_reopen.html",
+        cycle,
+        form=form,
+        review=review,
+        asked=asked,
+        anchor="review",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def review_comment(request: HttpRequest, cycle_id: int) -> HttpResponse:
     principal = _principal(request)
     review, access = permissions.get_review_for_user(principal, cycle_id, request=request)
@@ -496,7 +547,11 @@ def moderation_detail(request: HttpRequest, sample_id: int) -> HttpResponse:
     return render(
         request,
         "reviews/moderation_detail.html",
-        {"sample": sample, "items": [(i, cycle_url(i.cycle)) for i in items]},
+        {
+            "sample": sample,
+            "sample_label": selectors.sample_label(sample),
+            "items": [(i, cycle_url(i.cycle)) for i in items],
+        },
     )
 
 

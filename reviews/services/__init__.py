@@ -51,7 +51,10 @@ from .review import (  # noqa: F401
     review_complete_refusal,
     review_may_start,
     review_missing_for_completion,
+    review_reopen,
+    review_reopen_refusal,
     review_save,
+    review_stage,
     review_start,
 )
 from .statement import _keep_statement, _stored_statement, statement_for_reader, statement_issue  # noqa: F401

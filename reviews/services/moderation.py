@@ -6,7 +6,10 @@ import logging
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from organisation.models import Academy
@@ -122,6 +125,9 @@ def moderation_record(
             raise ReviewError("Say whether the objectives are aligned with the improvement plans.")
         item.objectives_aligned = objectives_aligned
         fields.append("objectives_aligned")
+    newly_asked = outcome == ModerationOutcome.NEEDS_CHANGE and (
+        item.outcome != outcome or item.note.strip() != note.strip()
+    )
     item.outcome = outcome
     item.note = note
     item.recorded_by = actor
@@ -131,4 +137,38 @@ def moderation_record(
         item.save(update_fields=fields)
     except IntegrityError:  # pragma: no cover - the row is locked above
         raise ReviewError("The outcome could not be saved; try again.") from None
+    if newly_asked:
+        # The reviewer is told at once; the change also stays on their to-do list (and in
+        # the reminders) until the review is completed again (``reviews.deadlines``).
+        item_id = item.pk
+        transaction.on_commit(lambda: tell_reviewer_of_change(item_id), robust=True)
     return item
+
+
+def tell_reviewer_of_change(item_id: int) -> None:
+    """Email the reviewer what moderation asked to change and where to do it."""
+    item = ModerationItem.objects.select_related(
+        "sample", "cycle__appraisee", "cycle__reviewer__user"
+    ).get(pk=item_id)
+    reviewer = item.cycle.reviewer
+    user = getattr(reviewer, "user", None) if reviewer is not None else None
+    if user is None or not user.email or not user.is_active:
+        logger.info("moderation change not emailed: item_id=%s has no reviewer account", item_id)
+        return
+    name = item.cycle.appraisee.full_name
+    link = settings.SITE_URL.rstrip("/") + reverse("cycles:detail", args=[item.cycle_id])
+    what = (
+        "annual review and statement"
+        if item.sample.kind == ModerationKind.STATEMENTS
+        else "objectives"
+    )
+    send_mail(
+        subject=f"Moderation asks for a change to {name}'s {what}",
+        message=(
+            f"Moderation of {item.sample} found that {name}'s {what} needs a change:\n\n"
+            f"{item.note.strip()}\n\n"
+            f"Sign in to make the change: {link}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )

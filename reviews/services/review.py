@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,12 +23,21 @@ from ..models import (
     Outcome,
     StandardAssessment,
 )
-from ..permissions import ReviewAction
-from ._common import ReviewError, StaleReview, _lock_cycle, _require, _require_open, _with_actor
+from ..permissions import ReviewAction, can, may_moderate
+from ._common import (
+    ReviewError,
+    StaleReview,
+    _lock_cycle,
+    _principal,
+    _require,
+    _require_open,
+    _with_actor,
+)
 from .statement import statement_issue
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from organisation.principal import Principal
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +167,8 @@ def review_save(
     review = _lock_review(review, expected_version)
     if review.is_completed:
         raise ReviewError("This review has been completed and can no longer be changed.")
+    if complete:
+        _check_transition(review, ReviewStage.COMPLETED)
     valid = {Outcome.MET, Outcome.PARTLY_MET, Outcome.NOT_MET, ""}
     if any(a.outcome not in valid for a in (*objectives.values(), *standards.values())):
         raise ReviewError("Choose met, partly met or not met.")
@@ -277,3 +289,103 @@ def review_comment(
     _with_actor(review, actor)
     review.save(update_fields=fields)
     return review
+
+
+# ----- Completing and reopening: the review's one workflow ---------------------------
+
+
+class ReviewStage(enum.StrEnum):
+    DRAFT = "draft"
+    COMPLETED = "completed"
+
+
+# The moves a review makes, and what each is called. Completing is ``review_save(...,
+# complete=True)``; reopening is ``review_reopen``. Nothing else changes the stage.
+TRANSITIONS: dict[tuple[ReviewStage, ReviewStage], str] = {
+    (ReviewStage.DRAFT, ReviewStage.COMPLETED): "complete",
+    (ReviewStage.COMPLETED, ReviewStage.DRAFT): "reopen",
+}
+
+
+def review_stage(review: AnnualReview) -> ReviewStage:
+    return ReviewStage.COMPLETED if review.is_completed else ReviewStage.DRAFT
+
+
+def _check_transition(review: AnnualReview, to: ReviewStage) -> None:
+    if (review_stage(review), to) not in TRANSITIONS:
+        raise ReviewError(
+            "This review is not completed, so there is nothing to reopen: change it and "
+            "complete it again."
+            if to is ReviewStage.DRAFT
+            else "This review has been completed and can no longer be changed."
+        )
+
+
+REOPEN_REFUSED = (
+    "Only the academy's headteacher, their delegate or HR reopen a completed review, or "
+    "the reviewer when moderation has asked for a change."
+)
+
+
+def review_reopen_refusal(principal: Principal, review: AnnualReview) -> str | None:
+    """Why this person may not reopen the completed review (None: they may). A moderator
+    of the cycle's academy (its headteacher, their delegate, HR) may at any time; the
+    reviewer (or another academy lead who writes reviews) when a moderation outcome has
+    asked for a change that the review has not yet answered."""
+    cycle = review.cycle
+    if may_moderate(principal, cycle.academy):
+        return None
+    if can(principal, ReviewAction.WRITE_REVIEW, cycle) and (
+        cycle.pk in selectors.change_asked_by_moderation([cycle.pk])
+    ):
+        return None
+    return REOPEN_REFUSED
+
+
+@transaction.atomic
+def review_reopen(
+    *, actor: User, review: AnnualReview, expected_version: int, reason: str
+) -> AnnualReview:
+    """Reopen a completed review so it can be changed and completed again (its statement is
+    then issued again). The reason, the person and the moment are kept on the review and
+    in its history; the appraisee's acknowledgement and the headteacher's reading are of
+    the old version, so they are asked for again."""
+    cycle = review.cycle
+    principal = _principal(actor)
+    refusal = review_reopen_refusal(principal, review)
+    if refusal is not None:
+        raise ReviewError(refusal)
+    _require_open(cycle)
+    if not reason.strip():
+        raise ReviewError("Say why the review is being reopened.", field="reason")
+    locked = _lock_review(review, expected_version)
+    _check_transition(locked, ReviewStage.DRAFT)
+    locked.completed_at = None
+    locked.completed_by = None
+    locked.acknowledged_at = None
+    locked.headteacher_copy_at = None
+    locked.headteacher_read_at = None
+    locked.headteacher_read_by = None
+    locked.reopened_at = timezone.now()
+    locked.reopened_by = actor
+    locked.reopen_reason = reason.strip()
+    locked.version += 1
+    _with_actor(locked, actor)
+    locked.save(
+        update_fields=[
+            "completed_at",
+            "completed_by",
+            "acknowledged_at",
+            "headteacher_copy_at",
+            "headteacher_read_at",
+            "headteacher_read_by",
+            "reopened_at",
+            "reopened_by",
+            "reopen_reason",
+            "version",
+            "updated_at",
+        ]
+    )
+    locked.cycle = cycle
+    logger.info("review reopened review_id=%s by user_id=%s", locked.pk, actor.pk)
+    return locked

@@ -460,6 +460,7 @@ ROUTES: dict[str, K] = {
         "evidence_id": s.evidence.pk,
     },
     "reviews:review_edit": cycle_kw,
+    "reviews:review_reopen": cycle_kw,
     "reviews:review_comment": cycle_kw,
     "reviews:statement": cycle_kw,
     "reviews:headteacher_copies": none,
