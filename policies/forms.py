@@ -36,6 +36,7 @@ EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
 MONTH_CHOICES = [(str(m), calendar.month_name[m]) for m in range(1, 13)]
 LIST_SEPARATOR = ";"
+RADIO_LIMIT = 5  # a choice of up to this many options is radios; more, a select
 
 
 class DateInput(forms.DateInput):
@@ -53,6 +54,22 @@ def _check_year(value: dt.date | None) -> None:
 def field_name(path: str) -> str:
     """Form field name for a flat settings path (dots do not belong in HTML ids)."""
     return path.replace(".", "__")
+
+
+# The top-level settings (the appraisal model) form a section with no key in the schema;
+# in addresses it is called this.
+TOP_LEVEL_SLUG = "model"
+
+
+def section_slug(section: str) -> str:
+    return section or TOP_LEVEL_SLUG
+
+
+def section_from_slug(slug: str) -> str | None:
+    """The schema's section key for an address's slug; None for no such section."""
+    if slug == TOP_LEVEL_SLUG:
+        return ""
+    return slug if slug in {spec.section for spec in field_specs() if spec.section} else None
 
 
 # ----- Records (support stages, conversations) as editable text ----------------------
@@ -180,12 +197,25 @@ def _help(spec: FieldSpec) -> str:
 
 
 class PolicySettingsForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
-    """Every setting of a policy, prefilled from ``settings``; saving makes a new version."""
+    """Every setting of a policy (or, given ``section``, only that section's), prefilled
+    from ``settings``; saving makes a new version. Settings not on the form keep their
+    values from ``settings``."""
 
-    def __init__(self, *args: Any, settings: PolicySettings, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, settings: PolicySettings, section: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.specs = {spec.path: spec for spec in field_specs()}
+        self.all_specs = {spec.path: spec for spec in field_specs()}
+        self.specs = {
+            path: spec
+            for path, spec in self.all_specs.items()
+            if section is None or spec.section == section
+        }
         flat = flatten_settings(settings)
+        self.base_flat = flat
+        # Errors about settings of other sections (a rule across sections), for the
+        # error summary: (section, path, message).
+        self.elsewhere: list[tuple[str, str, str]] = []
         # (section key, title, [flat paths]) in display order, for grouping on the page.
         self.section_fields: list[tuple[str, str, list[str]]] = []
         for spec in self.specs.values():
@@ -222,7 +252,7 @@ class PolicySettingsForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
                 ),
             )
         elif spec.kind == FieldKind.CHOICE:
-            widget = forms.RadioSelect if len(spec.choices) <= 5 else forms.Select
+            widget = forms.RadioSelect if len(spec.choices) <= RADIO_LIMIT else forms.Select
             field = forms.ChoiceField(choices=spec.choices, widget=widget, initial=value)
         elif spec.kind == FieldKind.CHOICES:
             field = forms.MultipleChoiceField(
@@ -333,8 +363,9 @@ class PolicySettingsForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
         return data
 
     def settings_data(self) -> dict[str, Any]:
-        """The nested settings dict from the cleaned form (not yet schema-validated)."""
-        flat: dict[str, Any] = {}
+        """The nested settings dict from the cleaned form (not yet schema-validated): the
+        form's settings over those it started from."""
+        flat: dict[str, Any] = dict(self.base_flat)
         for spec in self.specs.values():
             name = field_name(spec.path)
             if spec.kind == FieldKind.MONTH_DAY:
@@ -353,23 +384,68 @@ class PolicySettingsForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
                 flat[spec.path] = self.cleaned_data.get(name)
         return unflatten_settings(flat)
 
+    def _field_path(self, path: str) -> str | None:
+        """The setting an error at ``path`` belongs to: the setting itself, or for a rule
+        of a whole section ("pay", or "" for the document) that section's first setting."""
+        if path in self.all_specs:
+            return path
+        section = path.split(".")[0] if path else ""
+        return next((p for p, s in self.all_specs.items() if s.section == section), None)
+
+    @staticmethod
+    def input_name(spec: FieldSpec) -> str:
+        """The form field carrying ``spec``'s errors (a day/month pair: the day)."""
+        name = field_name(spec.path)
+        return f"{name}__day" if spec.kind == FieldKind.MONTH_DAY else name
+
+    @classmethod
+    def anchor(cls, spec: FieldSpec) -> str:
+        """The id of the input an error summary links to for ``spec`` (radios and
+        checkboxes: the first option, as the GOV.UK pattern asks)."""
+        name = f"id_{cls.input_name(spec)}"
+        if spec.kind == FieldKind.CHOICES or (
+            spec.kind == FieldKind.CHOICE and len(spec.choices) <= RADIO_LIMIT
+        ):
+            return f"{name}_0"
+        return name
+
     def add_settings_errors(self, errors: Mapping[str, list[str]]) -> None:
-        """Show the schema's (or service's) messages next to the fields they concern."""
+        """Show the schema's (or service's) messages next to the fields they concern; a
+        message about a setting of another section goes in the error summary, linked to
+        that setting on its own page."""
         for path, messages in errors.items():
-            spec = self.specs.get(path)
-            if spec is not None:
-                name = field_name(path)
-                target: str | None = f"{name}__day" if spec.kind == FieldKind.MONTH_DAY else name
-            elif path in self.fields:
+            target: str | None = None
+            setting = None if path in self.fields else self._field_path(path)
+            if path in self.fields:
                 target = path
-            else:
-                target = None
+            elif setting is not None and setting in self.specs:
+                target = self.input_name(self.specs[setting])
             for message in messages:
-                if target is None:
-                    prefix = section_title(path.split(".")[0]) if path else "Settings"
-                    self.add_error(None, f"{prefix}: {message}")
-                else:
+                if target is not None:
                     self.add_error(target, message)
+                elif setting is not None:
+                    self.elsewhere.append((self.all_specs[setting].section, setting, message))
+                else:
+                    self.add_error(None, message)
+        if self.elsewhere and not self.non_field_errors():
+            self.add_error(None, "A setting in another section needs changing first.")
+
+    def error_summary(self, section_url: Any = None) -> list[tuple[str, str]]:
+        """(href, text) for each error, in page order: every message links to its field,
+        one on another section's page to that page (``section_url(section)``)."""
+        items: list[tuple[str, str]] = [("", str(e)) for e in self.non_field_errors()]
+        if section_url is not None:
+            for section, path, message in self.elsewhere:
+                other = self.all_specs[path]
+                href = f"{section_url(section)}#{self.anchor(other)}"
+                items.append((href, f"{section_title(section)}, {other.label}: {message}"))
+        by_name = {self.input_name(spec): spec for spec in self.specs.values()}
+        for bound in self.visible_fields():
+            spec = by_name.get(bound.name)
+            anchor = self.anchor(spec) if spec is not None else bound.auto_id
+            for error in bound.errors:
+                items.append((f"#{anchor}", f"{bound.label}: {error}"))
+        return items
 
 
 # ----- Choosing and assigning policies ------------------------------------------------

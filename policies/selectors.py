@@ -23,7 +23,10 @@ from .schema import (
     Section,
     changed_paths,
     describe_settings,
+    field_specs,
     flatten_settings,
+    format_value,
+    section_title,
 )
 
 ACADEMY_AND_ROLE = "academy_and_role"
@@ -414,3 +417,95 @@ def preset_choices(trust: Trust) -> list[PresetChoice]:
         )
         for p in all_presets()
     ]
+
+
+# ----- The policy page by section, and what changed between versions -------------------
+
+SUMMARY_ITEMS = 3
+
+
+@dataclass(frozen=True)
+class SectionSummary:
+    """One row of a version's list of sections: its title, whether the policy's model uses
+    it, and a line naming the settings that differ from the preset (or the trust default
+    for a policy made from no preset)."""
+
+    key: str
+    title: str
+    applies: bool
+    summary: str
+    differing: int
+
+
+def section_summaries(version: PolicyVersion) -> list[SectionSummary]:
+    values = flatten_settings(version.rules)
+    _, preset_values = preset_sources(version.policy)
+    baseline = preset_values or flatten_settings(PolicySettings())
+    against = "the preset" if preset_values else "the trust defaults"
+    rows = []
+    for section in describe_settings(version.rules):
+        differing = [
+            s for s in section.settings if values[s.path] != baseline.get(s.path, values[s.path])
+        ]
+        if not differing:
+            summary = f"As {against}"
+        else:
+            shown = "; ".join(f"{s.label}: {s.value}" for s in differing[:SUMMARY_ITEMS])
+            more = len(differing) - SUMMARY_ITEMS
+            summary = f"Differs from {against}: {shown}" + (
+                f"; and {more} more" if more > 0 else ""
+            )
+        rows.append(
+            SectionSummary(
+                key=section.key,
+                title=section.title,
+                applies=section.applies,
+                summary=summary,
+                differing=len(differing),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ChangedSetting:
+    path: str
+    label: str
+    old: str
+    new: str
+    old_lines: tuple[str, ...]
+    new_lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangedSection:
+    key: str
+    title: str
+    changes: list[ChangedSetting]
+
+
+def version_changes(old: PolicyVersion, new: PolicyVersion) -> list[ChangedSection]:
+    """Only the settings whose value differs between ``old`` and ``new``, old and new value
+    in plain words, grouped by section in display order (empty when nothing changed)."""
+    before, after = flatten_settings(old.rules), flatten_settings(new.rules)
+    sections: dict[str, ChangedSection] = {}
+    for spec in field_specs():
+        if before.get(spec.path) == after.get(spec.path):
+            continue
+        old_text, old_lines = format_value(spec, before.get(spec.path))
+        new_text, new_lines = format_value(spec, after.get(spec.path))
+        section = sections.setdefault(
+            spec.section,
+            ChangedSection(key=spec.section, title=section_title(spec.section), changes=[]),
+        )
+        section.changes.append(
+            ChangedSetting(
+                path=spec.path,
+                label=spec.label,
+                old=old_text,
+                new=new_text,
+                old_lines=old_lines,
+                new_lines=new_lines,
+            )
+        )
+    return list(sections.values())

@@ -10,4 +10,9 @@ urlpatterns = [
     path("<int:policy_id>/", views.detail, name="detail"),
     path("<int:policy_id>/versions/<int:number>/", views.version_detail, name="version"),
     path("<int:policy_id>/edit/", views.edit, name="edit"),
+    path(
+        "<int:policy_id>/sections/<str:section>/edit/",
+        views.section_edit,
+        name="section_edit",
+    ),
 ]

@@ -30,11 +30,13 @@ from .forms import (
     PolicySettingsForm,
     TrustWidePolicyForm,
     policy_choices,
+    section_from_slug,
+    section_slug,
     staff_group_label,
 )
 from .models import Policy, PolicyVersion
 from .presets import all_presets, split_policy_key
-from .schema import default_settings
+from .schema import default_settings, section_title
 from .services import PolicyError
 
 
@@ -178,14 +180,34 @@ def unassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return redirect("policies:choose", staff_group=group)
 
 
+def _compared_with(
+    request: HttpRequest, version: PolicyVersion | None, versions: list[PolicyVersion]
+) -> PolicyVersion | None:
+    """The version named by ``?compare=`` ("previous" or a version number of this policy);
+    None for anything else (an unknown number is ignored, never an error)."""
+    wanted = request.GET.get("compare", "")
+    if version is None:
+        return None
+    if wanted == "previous":
+        return selectors.previous_version(version)
+    if wanted.isdigit():
+        return next((v for v in versions if v.number == int(wanted) and v != version), None)
+    return None
+
+
 def _version_page(
     request: HttpRequest, principal: Principal, policy: Policy, version: PolicyVersion | None
 ) -> HttpResponse:
     versions = selectors.policy_versions(policy)
     previous = selectors.previous_version(version) if version else None
     in_force = selectors.version_in_force(policy=policy, on=timezone.localdate())
-    compare = request.GET.get("compare") == "previous" and previous is not None
-    sections = selectors.describe_version(version, previous if compare else None) if version else []
+    compared = _compared_with(request, version, versions)
+    latest = selectors.latest_version(policy)
+    # ?section=<slug>: that section's settings in full; otherwise the list of sections.
+    shown_section = section_from_slug(request.GET.get("section", "")) if version else None
+    sections = []
+    if version is not None and compared is None and shown_section is not None:
+        sections = [s for s in selectors.describe_version(version) if s.key == shown_section]
     return render(
         request,
         "policies/detail.html",
@@ -195,9 +217,14 @@ def _version_page(
             "versions": versions,
             "previous": previous,
             "in_force": in_force,
-            "compare": compare,
-            "changed_count": sum(s.changed for sec in sections for s in sec.settings),
+            "compared": compared,
+            "changes": (
+                selectors.version_changes(compared, version) if compared and version else []
+            ),
+            "summaries": selectors.section_summaries(version) if version else [],
             "sections": sections,
+            "shown_section": shown_section,
+            "is_latest": version is not None and version == latest,
             "can_manage": permissions.can(principal, permissions.MANAGE, policy),
         },
     )
@@ -218,14 +245,12 @@ def version_detail(request: HttpRequest, policy_id: int, number: int) -> HttpRes
     return _version_page(request, principal, policy, version)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-@submit_once
-def edit(request: HttpRequest, policy_id: int) -> HttpResponse:
-    _, policy = _policy(request, policy_id, permissions.MANAGE)
+def _settings_page(request: HttpRequest, policy: Policy, section: str | None) -> HttpResponse:
+    """Edit every setting (``section`` None) or one section's; saving makes a new version
+    from the latest one, through the same service and the same schema checks either way."""
     latest = selectors.latest_version(policy)
     base = latest.rules if latest is not None else default_settings()
-    form = PolicySettingsForm(request.POST or None, settings=base)
+    form = PolicySettingsForm(request.POST or None, settings=base, section=section)
     if request.method == "POST" and form.is_valid():
         try:
             version = services.policy_version_create(
@@ -246,6 +271,10 @@ def edit(request: HttpRequest, policy_id: int) -> HttpResponse:
                 f"{version.effective_from:%-d %B %Y}.",
             )
             return redirect(reverse("policies:detail", args=[policy.pk]))
+
+    def section_url(key: str) -> str:
+        return reverse("policies:section_edit", args=[policy.pk, section_slug(key)])
+
     return render(
         request,
         "policies/edit.html",
@@ -253,7 +282,28 @@ def edit(request: HttpRequest, policy_id: int) -> HttpResponse:
             "policy": policy,
             "latest": latest,
             "form": form,
+            "error_summary": form.error_summary(section_url) if form.errors else [],
             "sections": form.bound_sections(base),
+            "section_title": section_title(section) if section is not None else "",
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def edit(request: HttpRequest, policy_id: int) -> HttpResponse:
+    _, policy = _policy(request, policy_id, permissions.MANAGE)
+    return _settings_page(request, policy, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def section_edit(request: HttpRequest, policy_id: int, section: str) -> HttpResponse:
+    _, policy = _policy(request, policy_id, permissions.MANAGE)
+    key = section_from_slug(section)
+    if key is None:
+        raise Http404("No such section.")
+    return _settings_page(request, policy, key)

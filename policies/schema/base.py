@@ -25,6 +25,16 @@ StageKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 MAX_LIST_ITEMS = 20
 
 
+class FieldError(ValueError):
+    """A cross-field rule broken, raised by a model validator: ``field`` names the setting
+    the message belongs next to (the first one the rule names; a dotted path from the model
+    that raised it), so an editor can show it by that field, not only at the top."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class _Frozen(BaseModel):
     """Common configuration: immutable, unknown keys refused (a typo is an error, not a
     silently ignored setting)."""

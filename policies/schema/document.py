@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import _Frozen
+from .base import FieldError, _Frozen
 from .choices import AppraisalModel, PayProgression
 from .sections.confidentiality import ConfidentialitySettings
 from .sections.conversations import ConversationsSettings
@@ -76,14 +76,23 @@ class PolicySettings(_Frozen):
     @model_validator(mode="after")
     def _model_needs(self) -> PolicySettings:
         if self.model == AppraisalModel.OBJECTIVES and self.objectives.maximum_count < 1:
-            raise ValueError("An objectives-based policy needs at least one objective.")
+            raise FieldError(
+                "An objectives-based policy needs at least one objective.",
+                field="objectives.maximum_count",
+            )
         if self.model == AppraisalModel.CONVERSATIONS and self.conversations.per_year < 1:
-            raise ValueError("A conversations-based policy needs at least one conversation.")
+            raise FieldError(
+                "A conversations-based policy needs at least one conversation.",
+                field="conversations.per_year",
+            )
         if (
             self.pay.performance_related_pay
             and self.pay.teacher_progression == PayProgression.NOT_LINKED
         ):
-            raise ValueError("Pay cannot be both performance-related and not linked to appraisal.")
+            raise FieldError(
+                "Pay cannot be both performance-related and not linked to appraisal.",
+                field="pay.performance_related_pay",
+            )
         return self
 
     def pay_recommendation_required_fields(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .base import MonthDay, _Frozen
+from .base import FieldError, MonthDay, _Frozen
 from .document import PolicySettings
 
 
@@ -27,6 +27,10 @@ def errors_by_path(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors(include_url=False):
         raw_loc = list(err["loc"])
+        # A cross-field rule names the setting it belongs to (``FieldError.field``).
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):
+            raw_loc += cause.field.split(".")
         loc = [str(part) for part in raw_loc]
         path = _leaf_path(loc)
         message = _plain_message(err["type"], err.get("ctx") or {}, str(err["msg"]))

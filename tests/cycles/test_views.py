@@ -554,7 +554,8 @@ def test_the_policy_page_says_a_reader_left_out_does_not_read(w: World) -> None:
     """The page that lists the policy's settings says what the list of readers changes."""
     version = w.policy_version
     page = client_for(w, "trust_admin").get(
-        reverse("policies:version", args=[version.policy_id, version.number])
+        reverse("policies:version", args=[version.policy_id, version.number]),
+        {"section": "confidentiality"},
     )
     assert page.status_code == 200
     text = page.content.decode()

@@ -90,10 +90,10 @@ def test_month_day_must_exist() -> None:
     assert md(2, 29).in_year(2025) == dt.date(2025, 2, 28)
 
 
-def test_cross_field_errors_are_reported_on_the_section() -> None:
+def test_cross_field_errors_are_reported_on_the_setting_they_concern() -> None:
     _, errors = validate_settings({"objectives": {"minimum_count": 4, "maximum_count": 3}})
-    assert "objectives" in errors
-    assert "fewest ≤ usual ≤ most" in errors["objectives"][0]
+    assert "objectives.minimum_count" in errors
+    assert "fewest ≤ usual ≤ most" in errors["objectives.minimum_count"][0]
 
 
 def test_blank_means_unset_for_optional_fields() -> None:

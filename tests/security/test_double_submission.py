@@ -423,6 +423,14 @@ def _cases(school: School) -> list[Case]:
             lambda: policy.versions.filter(change_note="Twice?").count(),
         ),
         Case(
+            "policy_section_edit",
+            admin,
+            reverse("policies:section_edit", args=[policy.pk, "retention"]),
+            # The whole form's fields: the section page reads its own and ignores the rest.
+            lambda: {"change_note": "Once?", "effective_from": "2028-09-01", **_settings(policy)},
+            lambda: policy.versions.filter(change_note="Once?").count(),
+        ),
+        Case(
             "hold_add",
             hr,
             reverse("retention:hold_add"),
@@ -662,6 +670,7 @@ CASE_ROUTES = {
     "objectives:shared_detail",
     "policies:choose",
     "policies:edit",
+    "policies:section_edit",
     "retention:hold_add",
     "reviews:observation_add",
     "reviews:evidence_add",

@@ -411,6 +411,7 @@ ROUTES: dict[str, K] = {
     "policies:detail": lambda s: {"policy_id": s.policy.pk},
     "policies:version": lambda s: {"policy_id": s.policy.pk, "number": 1},
     "policies:edit": lambda s: {"policy_id": s.policy.pk},
+    "policies:section_edit": lambda s: {"policy_id": s.policy.pk, "section": "pay"},
     # calendars
     "calendars:index": none,
     "calendars:detail": lambda s: {"academy_id": s.academy.pk},

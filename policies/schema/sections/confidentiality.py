@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from ..base import MAX_LIST_ITEMS, _Frozen
+from ..base import MAX_LIST_ITEMS, FieldError, _Frozen
 from ..choices import Reader
 
 
@@ -95,7 +95,8 @@ class ConfidentialitySettings(_Frozen):
     @model_validator(mode="after")
     def _sensitive_at_least(self) -> ConfidentialitySettings:
         if self.sensitive_small_number_threshold < self.small_number_threshold:
-            raise ValueError(
-                "The threshold for sensitive figures cannot be lower than the ordinary one."
+            raise FieldError(
+                "The threshold for sensitive figures cannot be lower than the ordinary one.",
+                field="sensitive_small_number_threshold",
             )
         return self

@@ -6,7 +6,16 @@ from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 
-from ..base import MAX_LIST_ITEMS, LongText, MonthDay, ShortText, StageKey, _Frozen, md
+from ..base import (
+    MAX_LIST_ITEMS,
+    FieldError,
+    LongText,
+    MonthDay,
+    ShortText,
+    StageKey,
+    _Frozen,
+    md,
+)
 from ..choices import ConversationTerm, DueAnchor
 
 MAX_CONVERSATIONS = 6
@@ -170,12 +179,13 @@ class ConversationsSettings(_Frozen):
     @model_validator(mode="after")
     def _count_matches(self) -> ConversationsSettings:
         if self.conversations and len(self.conversations) != self.per_year:
-            raise ValueError(
-                f"{self.per_year} conversations a year, but {len(self.conversations)} are listed."
+            raise FieldError(
+                f"{self.per_year} conversations a year, but {len(self.conversations)} are listed.",
+                field="per_year",
             )
         keys = [c.key for c in self.conversations]
         if len(set(keys)) != len(keys):
-            raise ValueError("Each conversation needs its own short key.")
+            raise FieldError("Each conversation needs its own short key.", field="conversations")
         return self
 
 

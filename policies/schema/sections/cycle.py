@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from ..base import MonthDay, _Frozen, md
+from ..base import FieldError, MonthDay, _Frozen, md
 
 
 class CycleSettings(_Frozen):
@@ -66,7 +66,7 @@ class CycleSettings(_Frozen):
         if self.ends_on is not None:
             start, end = self.dates_for(2024)
             if end <= start:
-                raise ValueError("The cycle must end after it starts.")
+                raise FieldError("The cycle must end after it starts.", field="ends_on")
         return self
 
     def dates_for(self, year: int) -> tuple[dt.date, dt.date]:

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from ..base import MAX_LIST_ITEMS, MonthDay, ShortText, _Frozen, md
+from ..base import MAX_LIST_ITEMS, FieldError, MonthDay, ShortText, _Frozen, md
 from ..choices import Decider, ObjectiveKind
 
 
@@ -201,9 +201,12 @@ class ObjectivesSettings(_Frozen):
             ("leaders' ", *self.counts_for(is_leader=True)),
         ):
             if not low <= usual <= high:
-                raise ValueError(
+                # Shown by the first number of the pair out of order.
+                first = "minimum_count" if low > usual else "normal_count"
+                raise FieldError(
                     f"The {prefix}numbers of objectives must go fewest ≤ usual ≤ most "
-                    f"(got {low}, {usual}, {high})."
+                    f"(got {low}, {usual}, {high}).",
+                    field=f"leader_{first}" if prefix else first,
                 )
         return self
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field, model_validator
 
-from ..base import MAX_LIST_ITEMS, MonthDay, ShortText, _Frozen, md
+from ..base import MAX_LIST_ITEMS, FieldError, MonthDay, ShortText, _Frozen, md
 from ..choices import Decider, PayCommitteeSees, PayProgression, WithholdReason
 
 
@@ -185,5 +185,8 @@ class PaySettings(_Frozen):
             if not self.withhold_reasons:
                 missing.append("at least one reason progression may be withheld")
             if missing:
-                raise ValueError("Performance-related pay needs " + " and ".join(missing) + ".")
+                raise FieldError(
+                    "Performance-related pay needs " + " and ".join(missing) + ".",
+                    field="decision_due" if self.decision_due is None else "withhold_reasons",
+                )
         return self
