@@ -1,7 +1,9 @@
 """Every write to policies: create, new versions, presets, assignments.
 
-A version is never edited: a change is a new version with its own effective date, so a
-cycle that pinned a version keeps the rules it started under.
+A version in force, or pinned by any record, is never edited: a change is a new version with
+its own effective date, so a cycle that pinned a version keeps the rules it started under.
+Only a *draft* (a version that starts after today and that nothing pins yet) may be
+updated in place, so changing several sections for the same start day makes one version.
 """
 
 from __future__ import annotations
@@ -96,6 +98,15 @@ def policy_create(
     return policy
 
 
+def is_draft(version: PolicyVersion, *, today: dt.date | None = None) -> bool:
+    """Whether ``version`` may still be updated in place: it starts after today and no
+    record pins it (nor a later version)."""
+    if version.effective_from <= (today or timezone.localdate()):
+        return False
+    pinned_from = latest_pinned_effective_from(version.policy)
+    return pinned_from is None or pinned_from < version.effective_from
+
+
 @transaction.atomic
 def policy_version_create(
     *,
@@ -104,18 +115,31 @@ def policy_version_create(
     effective_from: dt.date,
     change_note: str,
     actor: User | None,
+    update_draft: bool = False,
 ) -> PolicyVersion:
-    """A new numbered version of ``policy`` in force from ``effective_from``.
+    """A new numbered version of ``policy`` in force from ``effective_from``; or, with
+    ``update_draft``, when a draft version (``is_draft``) already starts that day, that
+    version with these settings (its change note gains ``change_note``).
 
     Refused (``PolicyError``) when the settings are invalid, when another version already
-    starts that day, or when it would start before a version a cycle has already pinned
-    (that cycle's rules must not be overtaken retroactively)."""
+    starts that day (and is not a draft to update), or when it would start before a version
+    a cycle has already pinned (that cycle's rules must not be overtaken retroactively)."""
     # Lock the policy so two administrators saving at once cannot take the same number.
     policy = Policy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     _require_manage(actor, policy.trust_id)
     document = _validated(settings)
     versions = PolicyVersion.objects.filter(policy=policy)
-    if versions.filter(effective_from=effective_from).exists():
+    same_day = versions.select_for_update(of=("self",)).filter(effective_from=effective_from)
+    existing = same_day.first()
+    if existing is not None and update_draft and is_draft(existing):
+        existing.settings = document
+        note = change_note.strip()
+        if note and note not in existing.change_note:
+            existing.change_note = f"{existing.change_note}; {note}".strip("; ")[:300]
+        _with_history_user(existing, actor)
+        existing.save(update_fields=["settings", "change_note"])
+        return existing
+    if existing is not None:
         message = f"Version already in force from {effective_from:%-d %B %Y}: choose another date."
         raise PolicyError(message, {"effective_from": [message]})
     pinned_from = latest_pinned_effective_from(policy)

@@ -202,6 +202,8 @@ def _version_page(
     previous = selectors.previous_version(version) if version else None
     in_force = selectors.version_in_force(policy=policy, on=timezone.localdate())
     compared = _compared_with(request, version, versions)
+    today = timezone.localdate()
+    drafts = {v.pk for v in versions if v.effective_from > today and services.is_draft(v)}
     latest = selectors.latest_version(policy)
     # ?section=<slug>: that section's settings in full; otherwise the list of sections.
     shown_section = section_from_slug(request.GET.get("section", "")) if version else None
@@ -225,6 +227,7 @@ def _version_page(
             "sections": sections,
             "shown_section": shown_section,
             "is_latest": version is not None and version == latest,
+            "drafts": drafts,
             "can_manage": permissions.can(principal, permissions.MANAGE, policy),
         },
     )
@@ -252,22 +255,26 @@ def _settings_page(request: HttpRequest, policy: Policy, section: str | None) ->
     base = latest.rules if latest is not None else default_settings()
     form = PolicySettingsForm(request.POST or None, settings=base, section=section)
     if request.method == "POST" and form.is_valid():
+        effective_from = form.cleaned_data["effective_from"]
+        had_that_day = policy.versions.filter(effective_from=effective_from).exists()
         try:
             version = services.policy_version_create(
                 policy=policy,
                 settings=form.settings_data(),
-                effective_from=form.cleaned_data["effective_from"],
+                effective_from=effective_from,
                 change_note=form.cleaned_data["change_note"],
                 actor=request.user,  # type: ignore[arg-type]
+                update_draft=True,
             )
         except PolicyError as exc:
             form.add_settings_errors(exc.field_errors)
             if not exc.field_errors:
                 form.add_error(None, str(exc))
         else:
+            done = "updated (not yet in force)" if had_that_day else "saved"
             messages.success(
                 request,
-                f"Version {version.number} saved: in force from "
+                f"Version {version.number} {done}: in force from "
                 f"{version.effective_from:%-d %B %Y}.",
             )
             return redirect(reverse("policies:detail", args=[policy.pk]))

@@ -396,3 +396,59 @@ def test_comparison_of_identical_versions_says_nothing_changed(
         response = _client(hr_user).get(url, {"compare": nonsense})
         assert response.status_code == 200
         assert "What changed from" not in response.content.decode()
+
+
+# ----- Several sections for the same start day: one draft version ---------------------------
+
+
+@pytest.mark.django_db
+def test_sections_saved_for_the_same_future_day_update_one_draft(
+    classic: Policy, admin_user: User
+) -> None:
+    client = _client(admin_user)
+    data = _section_data(_latest(classic), "retention", **{"retention.default_years": "8"})
+    data.update(effective_from="2027-09-01", change_note="Retention")
+    assert client.post(_edit_url(classic, "retention"), data).status_code == 302
+    draft = _latest(classic)
+    data = _section_data(draft, "objectives", **{"objectives.maximum_count": "5"})
+    data.update(effective_from="2027-09-01", change_note="Objectives")
+    response = client.post(_edit_url(classic, "objectives"), data, follow=True)
+    assert "Version 2 updated (not yet in force)" in response.content.decode()
+    assert classic.versions.count() == 2
+    draft = PolicyVersion.objects.get(pk=draft.pk)
+    assert set(changed_paths(classic.versions.get(number=1).rules, draft.rules)) == {
+        "retention.default_years",
+        "objectives.maximum_count",
+    }
+    assert draft.change_note == "Retention; Objectives"
+    assert draft.history.count() == 2
+    page = client.get(reverse("policies:detail", args=[classic.pk])).content.decode()
+    assert "Draft: not yet in force" in page
+
+
+@pytest.mark.django_db
+def test_a_version_in_force_or_pinned_is_never_updated(
+    classic: Policy, admin_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(admin_user)
+    v1 = _latest(classic)
+    data = _section_data(v1, "retention", **{"retention.default_years": "8"})
+    data["effective_from"] = "2026-01-05"  # past, and in force since
+    assert client.post(_edit_url(classic, "retention"), data).status_code == 302
+    data = _section_data(v1, "retention", **{"retention.default_years": "9"})
+    data["effective_from"] = "2026-01-05"
+    response = client.post(_edit_url(classic, "retention"), data)
+    assert response.status_code == 400
+    assert "choose another date" in response.content.decode()
+    # A future version that a record (a cycle opened early) pins is no draft either.
+    data["effective_from"] = "2027-09-01"
+    assert client.post(_edit_url(classic, "retention"), data).status_code == 302
+    monkeypatch.setattr(
+        "policies.services.latest_pinned_effective_from", lambda policy: dt.date(2027, 9, 1)
+    )
+    data = _section_data(_latest(classic), "retention", **{"retention.default_years": "10"})
+    data["effective_from"] = "2027-09-01"
+    response = client.post(_edit_url(classic, "retention"), data)
+    assert response.status_code == 400
+    assert _latest(classic).rules.retention.default_years == 9
+    assert classic.versions.count() == 3
