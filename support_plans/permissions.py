@@ -27,8 +27,17 @@ from cycles.models import AppraisalCycle, CycleState
 from organisation.access_log import refused
 from organisation.models import Academy, Role, RoleAssignment, StaffMember
 from organisation.principal import Principal
+from policies.schema import CapabilityLetterWriter
 
-from .models import Concern, PlanLetter, SupportMeeting, SupportPlan
+from . import rules
+from .models import (
+    Concern,
+    LetterKind,
+    MeetingKind,
+    PlanLetter,
+    SupportMeeting,
+    SupportPlan,
+)
 
 
 class PlanAction(enum.StrEnum):
@@ -152,18 +161,38 @@ def can(principal: Principal, action: str, obj: SupportPlan | Concern) -> bool:
     return False
 
 
+def may_write_letter(principal: Principal, plan: SupportPlan, kind: str, meeting_kind: str) -> bool:
+    """Whether ``principal`` writes a letter of ``kind`` for a meeting of ``meeting_kind``:
+    whoever runs the plan, except where the pinned policy gives the letter to the
+    headteacher (``rules.letter_writer``): then only the academy's headteacher, or for the
+    headteacher's own case the academy's chair of governors, who runs it in their place."""
+    if not can(principal, PlanAction.MANAGE, plan):
+        return False
+    writer = rules.letter_writer(plan.policy_version.rules.support, kind, meeting_kind)
+    if writer == CapabilityLetterWriter.PLAN:
+        return True
+    if _is_headteacher_case(plan.academy_id, plan.staff_id):
+        return plan.academy_id in _chaired(principal)
+    return plan.academy_id in _head_of(principal)
+
+
 @dataclass(frozen=True)
 class PlanAccess:
     may_manage: bool
     may_comment: bool
     is_subject: bool
+    # The invitation to a capability meeting may be the headteacher's alone (leger §11).
+    may_invite_to_capability: bool = False
 
 
 def access_to(principal: Principal, plan: SupportPlan) -> PlanAccess:
+    may_manage = can(principal, PlanAction.MANAGE, plan)
     return PlanAccess(
-        may_manage=can(principal, PlanAction.MANAGE, plan),
+        may_manage=may_manage,
         may_comment=can(principal, PlanAction.COMMENT, plan),
         is_subject=_is_subject(principal, plan.staff_id),
+        may_invite_to_capability=may_manage
+        and may_write_letter(principal, plan, LetterKind.INVITATION, MeetingKind.CAPABILITY),
     )
 
 

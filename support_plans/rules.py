@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from calendars.working_days import WorkingCalendar
-from policies.schema import AppraisalInCapability
+from policies.schema import AppraisalInCapability, CapabilityLetterWriter
 from policies.schema.sections.support import SupportSettings
 
 from .models import CAPABILITY, AppraisalEffect, LetterKind, MeetingKind
@@ -363,3 +363,23 @@ def letter_refusal(kind: str, meeting_kind: str, held: bool) -> str | None:
     if kind == LetterKind.OUTCOME and not held:
         return "Record the meeting as held before writing its outcome letter."
     return None
+
+
+def letter_writer(support: SupportSettings, kind: str, meeting_kind: str) -> CapabilityLetterWriter:
+    """Who writes a letter of ``kind`` for a meeting of ``meeting_kind``: the invitation to
+    the capability meeting is the headteacher's where the policy says so
+    (``support.capability_letter_written_by``, leger §11: "the Headteacher will write");
+    every other letter is written by whoever runs the plan."""
+    if kind == LetterKind.INVITATION and meeting_kind == MeetingKind.CAPABILITY:
+        return support.capability_letter_written_by
+    return CapabilityLetterWriter.PLAN
+
+
+def letter_writer_refusal(writer: CapabilityLetterWriter) -> str:
+    """What someone who runs the plan but may not write this letter is told."""
+    if writer == CapabilityLetterWriter.HEADTEACHER:
+        return (
+            "The policy says the headteacher writes the invitation to the capability "
+            "meeting: ask the academy's headteacher to write it."
+        )
+    return "Only whoever manages the plan writes its letters."

@@ -52,7 +52,13 @@ from .models import (
     TermlyReview,
     WrittenPlan,
 )
-from .permissions import PlanAction, can, may_arrange_termly_reviews, may_raise_concern
+from .permissions import (
+    PlanAction,
+    can,
+    may_arrange_termly_reviews,
+    may_raise_concern,
+    may_write_letter,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -714,6 +720,11 @@ def _letter_write(
     refusal = rules.letter_refusal(kind, meeting.kind, meeting.held_on is not None)
     if refusal is not None:
         raise SupportPlanError(refusal, field="kind")
+    if not may_write_letter(principal_for(actor), locked, kind, meeting.kind):
+        raise SupportPlanError(
+            rules.letter_writer_refusal(rules.letter_writer(support, kind, meeting.kind)),
+            field="kind",
+        )
     if kind == LetterKind.INVITATION and not details.strip():
         raise SupportPlanError(
             "Say the time and place of the meeting, and what it is about.", field="details"

@@ -114,6 +114,14 @@ class AppraisalInCapability(Choice):
     NO_LONGER_APPLIES = "no_longer_applies", "Appraisal no longer applies to them"
 
 
+class CapabilityLetterWriter(Choice):
+    PLAN = "plan", "Whoever runs the support plan: its manager, the headteacher or HR"
+    HEADTEACHER = (
+        "headteacher",
+        "The headteacher (for the headteacher's own case, the chair of governors)",
+    )
+
+
 class Reader(Choice):
     REVIEWER = "reviewer", "The reviewer"
     REVIEWEE = "reviewee", "The member of staff"

@@ -33,6 +33,12 @@ def letter_add(request: HttpRequest, pk: int, meeting_id: int, kind: str) -> Htt
     refusal = rules.letter_refusal(kind, meeting.kind, meeting.held_on is not None)
     require(refusal is None, refusal or "")
     support = plan.policy_version.rules.support
+    if not permissions.may_write_letter(principal, plan, kind, meeting.kind):
+        # They run the plan, so they may know the letter exists: say who writes it.
+        writer = rules.letter_writer(support, kind, meeting.kind)
+        return render(
+            request, "403.html", {"refusal": rules.letter_writer_refusal(writer)}, status=403
+        )
     items = rules.letter_items(support, kind, meeting.kind)
     form = forms.LetterForm(
         request.POST or None, items=items, invitation=kind == LetterKind.INVITATION

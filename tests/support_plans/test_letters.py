@@ -84,10 +84,13 @@ def test_the_headteacher_writes_the_capability_invitation_and_the_member_of_staf
 ) -> None:
     plan = in_capability(school)
     meeting = capability_meeting(school, plan)
-    manager = client_for(school.reviewer)
-    detail = manager.get(reverse("support_plans:plan_detail", args=[plan.pk])).content.decode()
     add = reverse("support_plans:letter_add", args=[plan.pk, meeting.pk, "invitation"])
-    assert add in detail
+    # leger §11: the headteacher writes it; the plan's manager is not offered it.
+    detail = client_for(school.reviewer).get(reverse("support_plans:plan_detail", args=[plan.pk]))
+    assert add not in detail.content.decode()
+    manager = client_for(school.headteacher)
+    detail = manager.get(reverse("support_plans:plan_detail", args=[plan.pk]))
+    assert add in detail.content.decode()
     form = manager.get(add).content.decode()
     items = plan.policy_version.rules.support.capability_letter_contents
     assert len(items) == 6  # leger §11
@@ -277,7 +280,7 @@ def test_a_destroyed_plan_takes_its_letters_and_their_files(school: School) -> N
             plan.policy_version.rules.support, LetterKind.INVITATION, MeetingKind.CAPABILITY
         )
         letter = services.letter_write(
-            actor=user(school.reviewer),
+            actor=user(school.headteacher),
             plan=plan,
             meeting=meeting,
             kind=LetterKind.INVITATION,
@@ -301,3 +304,105 @@ def test_a_destroyed_plan_takes_its_letters_and_their_files(school: School) -> N
     assert not PlanLetter.objects.exists() and not PlanLetter.history.exists()
     assert not default_storage.exists(name)
     assert CAPABILITY  # the plan reached capability, so its capability years counted
+
+
+def _invite(school: School, plan: SupportPlan, meeting: SupportMeeting, who: object) -> PlanLetter:
+    items = rules.letter_items(
+        plan.policy_version.rules.support, LetterKind.INVITATION, MeetingKind.CAPABILITY
+    )
+    return services.letter_write(
+        actor=user(who),
+        plan=plan,
+        meeting=meeting,
+        kind=LetterKind.INVITATION,
+        answers=["Written."] * len(items),
+        details="3.30pm, the main office.",
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.policy_setting("support.capability_letter_written_by")
+@pytest.mark.parametrize("writer", ["plan", "headteacher"])
+def test_the_policy_says_who_writes_the_invitation_to_the_capability_meeting(
+    school: School, writer: str
+) -> None:
+    plan = in_capability(school, **{"support.capability_letter_written_by": writer})
+    meeting = capability_meeting(school, plan)
+    add = reverse("support_plans:letter_add", args=[plan.pk, meeting.pk, "invitation"])
+    detail = reverse("support_plans:plan_detail", args=[plan.pk])
+    for who in (school.reviewer, school.hr):
+        offered = add in client_for(who).get(detail).content.decode()
+        assert offered is (writer == "plan")
+        assert client_for(who).get(add).status_code == (200 if writer == "plan" else 403)
+    if writer == "headteacher":
+        refused = client_for(school.reviewer).get(add)
+        assert "the headteacher writes the invitation" in refused.content.decode()
+        for who in (school.reviewer, school.hr):
+            with pytest.raises(services.SupportPlanError, match="headteacher writes"):
+                _invite(school, plan, meeting, who)
+        assert not PlanLetter.objects.exists()
+    # The headteacher writes it either way; outsiders still get not found.
+    assert add in client_for(school.headteacher).get(detail).content.decode()
+    letter = _invite(school, plan, meeting, school.headteacher)
+    assert letter.signed_by == school.headteacher.full_name
+    assert client_for(school.colleague).get(add).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_other_letters_stay_with_whoever_runs_the_plan_when_the_headteacher_writes_the_invitation(
+    school: School,
+) -> None:
+    plan = in_capability(school)  # leger: the headteacher writes the capability invitation
+    meeting = capability_meeting(school, plan)
+    SupportMeeting.objects.filter(pk=meeting.pk).update(held_on=TODAY.date())
+    meeting.refresh_from_db()
+    outcome = reverse("support_plans:letter_add", args=[plan.pk, meeting.pk, "outcome"])
+    body = (
+        client_for(school.reviewer)
+        .get(reverse("support_plans:plan_detail", args=[plan.pk]))
+        .content.decode()
+    )
+    assert outcome in body
+    assert client_for(school.reviewer).get(outcome).status_code == 200
+
+
+def test_for_the_headteachers_own_case_the_chair_of_governors_writes_the_invitation(
+    school: School,
+) -> None:
+    from organisation.models import Role
+    from organisation.principal import principal_for
+    from organisation.services import role_grant
+    from support_plans.permissions import may_write_letter
+    from tests.factories import UserFactory
+
+    chair = UserFactory(trust=school.trust)
+    for role in (Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS):
+        role_grant(user=chair, role=role, trust=school.trust, academy=school.academy)
+    plan = SupportPlan.objects.create(
+        trust=school.trust,
+        academy=school.academy,
+        staff=school.headteacher,
+        manager=school.hr,
+        policy_version=school.version("leger-pdp"),
+        stage=CAPABILITY,
+        capability_stage="formal_capability_meeting",
+        stage_started_on=TODAY.date(),
+        capability_started_on=TODAY.date(),
+        opened_on=TODAY.date(),
+    )
+
+    def writes(who: object) -> bool:
+        return may_write_letter(
+            principal_for(who),  # type: ignore[arg-type]
+            plan,
+            LetterKind.INVITATION,
+            MeetingKind.CAPABILITY,
+        )
+
+    assert writes(chair)
+    # HR runs the case with the chair, but the letter is the chair's in the headteacher's
+    # place; the headteacher never acts on their own case.
+    assert not writes(user(school.hr)) and not writes(user(school.headteacher))
+    assert may_write_letter(
+        principal_for(user(school.hr)), plan, LetterKind.OUTCOME, MeetingKind.CAPABILITY
+    )

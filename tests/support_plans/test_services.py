@@ -116,8 +116,14 @@ def test_each_preset_walks_every_stage_to_capability_and_back_to_appraisal(
             services.plan_move(actor=manager, plan=plan, to=steps[2])
         meeting = _capability_meeting_with_too_short_notice_refused(plan, manager, support)
         items = rules.letter_items(support, LetterKind.INVITATION, MeetingKind.CAPABILITY)
+        # Where the policy gives the invitation to the headteacher (leger §11), they write it.
+        writer = (
+            user(school.headteacher)
+            if support.capability_letter_written_by == "headteacher"
+            else manager
+        )
         letter = services.letter_write(
-            actor=manager,
+            actor=writer,
             plan=plan,
             meeting=meeting,
             kind=LetterKind.INVITATION,

@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field, field_validator
 
 from ..base import MAX_LIST_ITEMS, ShortText, StageKey, _Frozen
-from ..choices import AppraisalInCapability
+from ..choices import AppraisalInCapability, CapabilityLetterWriter
 
 
 class SupportStage(_Frozen):
@@ -157,6 +157,12 @@ class SupportSettings(_Frozen):
             "Sets how many working days after capability starts the invitation to the "
             "capability meeting is due: the support plan shows the date."
         ),
+        "capability_letter_written_by": (
+            "Says who writes the invitation to the capability meeting: whoever runs the "
+            "support plan, or only the academy's headteacher (the chair of governors for "
+            "the headteacher's own case); the plan offers the letter only to them and "
+            "refuses anyone else. Other letters are written by whoever runs the plan."
+        ),
         "capability_letter_contents": (
             "Lists what the invitation to the capability meeting includes: the letter form "
             "asks for each, and the PDF letter stored on the plan has one heading for each."
@@ -221,6 +227,11 @@ class SupportSettings(_Frozen):
         title="Invitation letter sent within (working days)",
         description="Working days after the decision by which the headteacher writes. Empty "
         "when not set.",
+    )
+    capability_letter_written_by: CapabilityLetterWriter = Field(
+        CapabilityLetterWriter.PLAN,
+        title="Who writes the invitation to the capability meeting",
+        description="Whoever runs the plan, or only the headteacher.",
     )
     capability_letter_contents: tuple[ShortText, ...] = Field(
         (),
