@@ -427,7 +427,9 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
     # Before the year opens, so the probationer is left out of it where the policy says so.
     seed_probation(staff=staff, academic_year=academic_year)
     cycles_open(trust=trust, year=academic_year, actor=None)
-    _support_cases(preset=preset, staff=staff)
+    from support_plans.demo import seed_support_cases
+
+    seed_support_cases(preset=preset, staff=staff)
     from colleague_feedback.demo import seed_colleague_feedback
 
     seed_colleague_feedback(staff=staff)
@@ -468,78 +470,6 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
         Persona(key=k, label=t, email=u.email, password=_set_password(u)) for k, t, u in people
     ]
     return DemoResult(trust=trust, personas=personas, staff_count=len(staff), created=created)
-
-
-def _support_cases(*, preset: str, staff: dict[str, StaffMember]) -> None:
-    """Open cases at several stages, so the support plan and escalations pages are not
-    empty: a concern with no plan yet, a plan at the policy's first stage with a meeting
-    coming up, and (classic, whose policy allows going straight to capability) a case in
-    the capability procedure. Each is made through the services a manager uses; a person
-    who already has a concern is left as they are."""
-    from django.utils import timezone
-
-    from support_plans import services as support
-    from support_plans.models import CAPABILITY, Concern, MeetingKind
-
-    today = timezone.localdate()
-
-    def concern(key: str, detail: str, evidence: str) -> tuple[User, Concern] | None:
-        member = staff[key]
-        manager = member.line_manager
-        if manager is None or manager.user is None:
-            return None
-        if Concern.objects.filter(staff=member).exists():
-            return None
-        recorded = support.concern_record(
-            actor=manager.user,
-            staff=member,
-            about="standard",
-            about_detail=detail,
-            evidence=evidence,
-            raised_with_them_on=today - dt.timedelta(days=7),
-        )
-        return manager.user, recorded
-
-    concern(
-        "a_t3",
-        "Teachers' Standard 7: manage behaviour effectively",
-        "Two lesson visits this half-term found low-level disruption not addressed.",
-    )
-    first = concern(
-        "a_t2",
-        "Teachers' Standard 6: make accurate and productive use of assessment",
-        "Marking has not been kept up since the start of term; pupils' books show no feedback.",
-    )
-    if first is not None:
-        actor, recorded = first
-        plan = support.plan_open(actor=actor, concern=recorded)
-        # Three weeks or so ahead, on the first day the academy is open.
-        for ahead in range(21, 60):
-            try:
-                support.meeting_schedule(
-                    actor=actor,
-                    plan=plan,
-                    kind=MeetingKind.SUPPORT,
-                    scheduled_for=today + dt.timedelta(days=ahead),
-                    notice_given_on=today,
-                )
-            except support.SupportPlanError:
-                continue
-            break
-    if preset != "classic-objectives":
-        return
-    third = concern(
-        "b_t1",
-        "Teachers' Standard 2: promote good progress and outcomes by pupils",
-        "Pupils' progress has been well below that of similar classes for two terms, and "
-        "did not improve after an earlier support programme.",
-    )
-    if third is not None:
-        actor, recorded = third
-        plan = support.plan_open(actor=actor, concern=recorded)
-        reasons = plan.policy_version.rules.support.skip_informal_when
-        if reasons:
-            support.plan_move(actor=actor, plan=plan, to=CAPABILITY, bypass_reason=reasons[-1])
 
 
 def _apply_policy(
