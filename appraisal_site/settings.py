@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "probation",
     "colleague_feedback",
     "pay_progression",
+    "subject_access",
     "reports",
     "reminders",
     "retention",
@@ -322,6 +323,9 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mai
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+# How long the download link of a copy of someone's personal data works (days); then the
+# nightly file clean-up deletes the archive.
+SUBJECT_ACCESS_LINK_DAYS = env.int("SUBJECT_ACCESS_LINK_DAYS", default=7)
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="appraisal@localhost")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("probation/", include("probation.urls")),
     path("pay/", include("pay_progression.urls")),
     path("feedback/", include("colleague_feedback.urls")),
+    path("my-data/", include("subject_access.urls")),
     path("reminders/", include("reminders.urls")),
     path("retention/", include("retention.urls")),
 ]

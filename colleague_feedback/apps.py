@@ -27,3 +27,14 @@ class ColleagueFeedbackConfig(AppConfig):
         # Kept and destroyed with the appraisal record it belongs to.
         retention_registry.register_root(CYCLE_ROOT)
         retention_registry.register_record_type(FEEDBACK_RECORD_TYPE)
+        # A member of staff's copy of their data (subject_access) holds their
+        # colleague feedback about them, without who wrote which.
+        from subject_access.extensions import PersonalDataSource, personal_data_sources
+
+        from . import personal_data
+
+        personal_data_sources.register(
+            PersonalDataSource(
+                "colleague_feedback", "Colleague feedback", personal_data.personal_data_parts
+            )
+        )

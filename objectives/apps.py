@@ -27,3 +27,16 @@ class ObjectivesConfig(AppConfig):
                 "objectives/_cycle_section.html", selectors.cycle_section_context
             )
         )
+        # A member of staff's copy of their data (subject_access) holds their
+        # objectives, plans, conversations, their wellbeing notes and meetings.
+        from subject_access.extensions import PersonalDataSource, personal_data_sources
+
+        from . import personal_data
+
+        personal_data_sources.register(
+            PersonalDataSource(
+                "objectives",
+                "Objectives, conversations, wellbeing notes and meetings",
+                personal_data.personal_data_parts,
+            )
+        )

@@ -25,3 +25,16 @@ class PayProgressionConfig(AppConfig):
         # Drafts, approvals and statements due remind the recommender, the headteacher and
         # HR by the pinned policy's pay decision date.
         extensions.deadline_sources.register(deadlines)
+        # A member of staff's copy of their data (subject_access) holds their
+        # pay history, shared pay recommendations and pay statements.
+        from subject_access.extensions import PersonalDataSource, personal_data_sources
+
+        from . import personal_data
+
+        personal_data_sources.register(
+            PersonalDataSource(
+                "pay_progression",
+                "Pay history, recommendations and statements",
+                personal_data.personal_data_parts,
+            )
+        )

@@ -202,13 +202,6 @@ def _version_page(
     previous = selectors.previous_version(version) if version else None
     in_force = selectors.version_in_force(policy=policy, on=timezone.localdate())
     compared = _compared_with(request, version, versions)
-    earlier, later = compared, version
-    if (
-        compared is not None
-        and version is not None
-        and compared.effective_from > version.effective_from
-    ):
-        earlier, later = version, compared
     today = timezone.localdate()
     drafts = {v.pk for v in versions if v.effective_from > today and services.is_draft(v)}
     latest = selectors.latest_version(policy)
@@ -227,10 +220,9 @@ def _version_page(
             "previous": previous,
             "in_force": in_force,
             "compared": compared,
-            # Changes always read from the earlier version to the later one.
-            "changes_from": earlier,
-            "changes_to": later,
-            "changes": selectors.version_changes(earlier, later) if earlier and later else [],
+            "changes": (
+                selectors.version_changes(compared, version) if compared and version else []
+            ),
             "summaries": selectors.section_summaries(version) if version else [],
             "sections": sections,
             "shown_section": shown_section,

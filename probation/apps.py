@@ -24,3 +24,12 @@ class ProbationConfig(AppConfig):
         # A decided probation is destroyed whole after its policy's probation years.
         retention_registry.register_root(CYCLE_ROOT)
         retention_registry.register_root(PROBATION_ROOT)
+        # A member of staff's copy of their data (subject_access) holds their
+        # probation records and review meetings.
+        from subject_access.extensions import PersonalDataSource, personal_data_sources
+
+        from . import personal_data
+
+        personal_data_sources.register(
+            PersonalDataSource("probation", "Probation", personal_data.personal_data_parts)
+        )

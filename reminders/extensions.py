@@ -25,8 +25,13 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from cycles.extensions import ExtensionError, Registry
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from cycles.deadlines import Deadline
     from cycles.models import AppraisalCycle
+    from organisation.principal import Principal
+
+    from .todo import ToDoItem
 
 
 @dataclass(frozen=True)
@@ -88,4 +93,20 @@ step_sources = StepRegistry(
     StepSource,
     methods={"steps_for": 2},
     attributes={"KINDS": frozenset},
+)
+
+
+@runtime_checkable
+class ToDoItemSource(Protocol):
+    """Things for the person reading to do that are not deadlines of an appraisal cycle (a
+    request for a copy of someone's personal data, to be answered within a month of its
+    receipt, may be about someone who has no cycle, or has left): ``items_for`` answers
+    the principal's own as ``reminders.todo.ToDoItem`` rows, each with its status
+    ("overdue", "today", "soon" or "later"). A fixed number of queries."""
+
+    def items_for(self, principal: Principal, on: dt.date, /) -> Sequence[ToDoItem]: ...
+
+
+todo_item_sources: Registry[ToDoItemSource] = Registry(
+    "to-do item source", ToDoItemSource, methods={"items_for": 2}
 )

@@ -46,7 +46,7 @@ from cycles.permissions import listed_cycles
 from organisation import permissions as org_permissions
 from organisation.principal import Principal
 
-from .extensions import Step, step_sources
+from .extensions import Step, step_sources, todo_item_sources
 from .models import DispatchStatus, ReminderDispatch
 from .selectors import current_staff_q
 
@@ -421,12 +421,17 @@ def todo_for(
     together = list({c.pk: c for c in [*mine_cycles, *team_cycles]}.values())
     deadlines = all_deadlines(together)
     mine = _mine(principal, mine_cycles, deadlines, on)
+    # With the apps' own items that are not a cycle's deadlines (``todo_item_sources``).
+    own = [item for source in todo_item_sources for item in source.items_for(principal, on)]
+    items = [item for item, _ in mine]
+    if own:
+        items = sorted([*items, *own], key=lambda i: (i.due_on, i.whose, i.label))
     todo = ToDo(
-        now=[item for item, _ in mine if item.status != "later"],
+        now=[item for item in items if item.status != "later"],
         bulk=_bulk_offers(mine),
         team_scope=scope,
     )
-    later = [item for item, _ in mine if item.status == "later"]
+    later = [item for item in items if item.status == "later"]
     todo.coming = later[:coming_limit]
     todo.coming_more = len(later) - len(todo.coming)
     if scope:

@@ -105,4 +105,9 @@ def purge_expired_records(
 
 
 def delete_pending_files() -> int:
+    # Files with a short life of their own (``retention.expiry``) join the queue first.
+    from .expiry import expiring_files
+
+    for source in expiring_files:
+        source.expire_files()
     return purge.delete_pending_files()

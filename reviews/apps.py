@@ -45,3 +45,16 @@ class ReviewsConfig(AppConfig):
                 extra_files=selectors.statement_files_of_observations,
             )
         )
+        # A member of staff's copy of their data (subject_access) holds their
+        # observations, evidence files, reviews and statements.
+        from subject_access.extensions import PersonalDataSource, personal_data_sources
+
+        from . import personal_data
+
+        personal_data_sources.register(
+            PersonalDataSource(
+                "reviews",
+                "Observations, evidence, reviews and statements",
+                personal_data.personal_data_parts,
+            )
+        )

@@ -53,3 +53,16 @@ class SupportPlansConfig(AppConfig):
         from .report_section import SECTION
 
         register_section(SECTION)
+        # A member of staff's copy of their data (subject_access) holds their
+        # concerns, support plans and their letters.
+        from subject_access.extensions import PersonalDataSource, personal_data_sources
+
+        from . import personal_data
+
+        personal_data_sources.register(
+            PersonalDataSource(
+                "support_plans",
+                "Concerns, support plans and letters",
+                personal_data.personal_data_parts,
+            )
+        )

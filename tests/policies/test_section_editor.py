@@ -374,10 +374,7 @@ def test_comparison_shows_only_what_changed(classic: Policy, hr_user: User) -> N
     assert "<ins>9</ins>" in by_number
     back = reverse("policies:version", args=[classic.pk, 1])
     reverse_page = unescape(_client(hr_user).get(back, {"compare": "2"}).content.decode())
-    assert "What changed from version 1 to version 2" in reverse_page
-    assert "<ins>9</ins>" in reverse_page
-    # Every other version of the list offers a comparison with the one shown.
-    assert 'href="?compare=1"' in unescape(_client(hr_user).get(url).content.decode())
+    assert "<del>9</del>" in reverse_page
 
 
 @pytest.mark.django_db

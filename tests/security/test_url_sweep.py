@@ -39,6 +39,7 @@ from policies.models import Policy, PolicyAssignment
 from probation.models import Probation, ProbationReview
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
+from subject_access.models import AccessRequest
 from support_plans.models import Concern, PlanLetter, SupportMeeting, SupportPlan
 from tests.personas import MARKER, STAFF_PERSONAS, World
 
@@ -102,6 +103,7 @@ class Side:
     support_letter: PlanLetter
     feedback_round: FeedbackRound
     feedback_request: FeedbackRequest
+    access_request: AccessRequest
 
 
 def build_side(world: World, *, trust_b: bool) -> Side:
@@ -232,6 +234,14 @@ def build_side(world: World, *, trust_b: bool) -> Side:
         feedback_round=feedback_round,
         feedback_request=FeedbackRequest.objects.create(
             trust=trust, round=feedback_round, colleague=asked
+        ),
+        access_request=AccessRequest.objects.create(
+            trust=trust,
+            staff=staff,
+            on_behalf=True,
+            asked_by=text,
+            received_on=dt.date(2026, 11, 2),
+            due_on=dt.date(2026, 12, 2),
         ),
     )
 
@@ -535,6 +545,14 @@ ROUTES: dict[str, K] = {
     "colleague_feedback:request_decline": lambda s: {"pk": s.feedback_request.pk},
 }
 
+    # a copy of one's personal data
+    "subject_access:mine": none,
+    "subject_access:request_new": none,
+    "subject_access:trust": none,
+    "subject_access:on_behalf_new": none,
+    "subject_access:detail": lambda s: {"pk": s.access_request.pk},
+    "subject_access:download": lambda s: {"pk": s.access_request.pk},
+    "subject_access:respond": lambda s: {"pk": s.access_request.pk},
 
 def all_routes() -> list[tuple[str, str]]:
     return [
