@@ -543,8 +543,6 @@ ROUTES: dict[str, K] = {
     "colleague_feedback:my_requests": none,
     "colleague_feedback:request_detail": lambda s: {"pk": s.feedback_request.pk},
     "colleague_feedback:request_decline": lambda s: {"pk": s.feedback_request.pk},
-}
-
     # a copy of one's personal data
     "subject_access:mine": none,
     "subject_access:request_new": none,
@@ -553,6 +551,8 @@ ROUTES: dict[str, K] = {
     "subject_access:detail": lambda s: {"pk": s.access_request.pk},
     "subject_access:download": lambda s: {"pk": s.access_request.pk},
     "subject_access:respond": lambda s: {"pk": s.access_request.pk},
+}
+
 
 def all_routes() -> list[tuple[str, str]]:
     return [
