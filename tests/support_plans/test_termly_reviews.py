@@ -192,3 +192,23 @@ def test_a_scheduled_meeting_pins_the_academys_policy_version_in_force(school: S
     )
     assert review.policy_version == policy.versions.get(number=1)
     assert review.history.get().policy_version_id == review.policy_version_id
+
+
+def test_meetings_scheduled_before_versions_were_pinned_pin_the_one_in_force_then(
+    school: School,
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "support_plans.migrations.0007_termly_review_policy_version"
+    )
+    term = setup(school, on=True)
+    review = TermlyReview.objects.create(
+        trust=school.trust, academy=school.academy, term=term, scheduled_for=dt.date(2027, 2, 10)
+    )
+    migration.pin_versions(apps, None)
+    review.refresh_from_db()
+    policy = PolicyAssignment.objects.get(trust=school.trust).policy
+    assert review.policy_version == policy.versions.get()
