@@ -46,6 +46,7 @@ from organisation.services import account_create, role_grant
 from policies.models import PolicyAssignment, PolicyVersion
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationSample, Observation
+from subject_access.models import AccessRequest
 from submissions.guard import FIELD_NAME, REPLAYED_MESSAGE, issue_token
 from support_plans import services as support_services
 from support_plans.models import (
@@ -540,6 +541,24 @@ def _cases(school: School) -> list[Case]:
             lambda: {"text": "Always helpful."},
             lambda: FeedbackAnswer.objects.filter(round=feedback_round).count(),
         ),
+        Case(
+            "subject_access_request_new",
+            teacher,
+            reverse("subject_access:request_new"),
+            dict,
+            lambda: AccessRequest.objects.filter(staff=school.teacher, on_behalf=False).count(),
+        ),
+        Case(
+            "subject_access_on_behalf_new",
+            hr,
+            reverse("subject_access:on_behalf_new"),
+            lambda: {
+                "staff_number": school.colleague.staff_number,
+                "asked_by": "Cora, by letter",
+                "received_on": timezone.localdate().isoformat(),
+            },
+            lambda: AccessRequest.objects.filter(staff=school.colleague, on_behalf=True).count(),
+        ),
     ]
 
 
@@ -683,4 +702,6 @@ CASE_ROUTES = {
     "support_plans:termly_review",
     "colleague_feedback:ask",
     "colleague_feedback:request_detail",
+    "subject_access:request_new",
+    "subject_access:on_behalf_new",
 }
