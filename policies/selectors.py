@@ -19,6 +19,7 @@ from organisation.models import Academy, JobRole, StaffGroup, StaffMember, Trust
 from .models import Policy, PolicyAssignment, PolicyVersion
 from .presets import all_presets, load_preset, split_policy_key
 from .schema import (
+    DescribedSetting,
     PolicySettings,
     Section,
     changed_paths,
@@ -427,8 +428,8 @@ SUMMARY_ITEMS = 3
 @dataclass(frozen=True)
 class SectionSummary:
     """One row of a version's list of sections: its title, whether the policy's model uses
-    it, and a line naming the settings that differ from the preset (or the trust default
-    for a policy made from no preset)."""
+    it, and a line naming the settings that differ from the preset the policy was made from
+    (where none do, what the preset itself sets), or from the trust defaults."""
 
     key: str
     title: str
@@ -437,31 +438,39 @@ class SectionSummary:
     differing: int
 
 
+def _listed(settings: list[DescribedSetting]) -> str:
+    shown = "; ".join(f"{s.label}: {s.value}" for s in settings[:SUMMARY_ITEMS])
+    more = len(settings) - SUMMARY_ITEMS
+    return shown + (f"; and {more} more" if more > 0 else "")
+
+
 def section_summaries(version: PolicyVersion) -> list[SectionSummary]:
     values = flatten_settings(version.rules)
     _, preset_values = preset_sources(version.policy)
-    baseline = preset_values or flatten_settings(PolicySettings())
-    against = "the preset" if preset_values else "the trust defaults"
+    defaults = flatten_settings(PolicySettings())
     rows = []
     for section in describe_settings(version.rules):
-        differing = [
-            s for s in section.settings if values[s.path] != baseline.get(s.path, values[s.path])
+        from_default = [s for s in section.settings if values[s.path] != defaults[s.path]]
+        from_preset = [
+            s
+            for s in section.settings
+            if preset_values and values[s.path] != preset_values.get(s.path, values[s.path])
         ]
-        if not differing:
-            summary = f"As {against}"
+        if from_preset:
+            summary = "Changed from the preset: " + _listed(from_preset)
+        elif preset_values:
+            summary = "As the preset" + (f": {_listed(from_default)}" if from_default else "")
+        elif from_default:
+            summary = "Set by the trust: " + _listed(from_default)
         else:
-            shown = "; ".join(f"{s.label}: {s.value}" for s in differing[:SUMMARY_ITEMS])
-            more = len(differing) - SUMMARY_ITEMS
-            summary = f"Differs from {against}: {shown}" + (
-                f"; and {more} more" if more > 0 else ""
-            )
+            summary = "Trust defaults"
         rows.append(
             SectionSummary(
                 key=section.key,
                 title=section.title,
                 applies=section.applies,
                 summary=summary,
-                differing=len(differing),
+                differing=len(from_preset if preset_values else from_default),
             )
         )
     return rows

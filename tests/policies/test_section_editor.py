@@ -162,8 +162,27 @@ def test_each_section_says_what_differs_from_the_preset(classic: Policy, admin_u
         re.S,
     )
     assert row is not None
-    assert "Differs from the preset" in row.group(1)
+    assert "Changed from the preset" in row.group(1)
     assert ": 9" in row.group(1)
+
+
+@pytest.mark.django_db
+def test_a_policy_from_no_preset_is_summarised_against_the_trust_defaults(
+    trust: Trust, admin_user: User
+) -> None:
+    settings = merge_settings(
+        default_settings().model_dump(mode="json"), {"retention": {"default_years": 9}}
+    )
+    policy = policy_create(
+        trust=trust, name="Our own", settings=settings, effective_from=dt.date(2025, 9, 1)
+    )
+    page = unescape(
+        _client(admin_user).get(reverse("policies:detail", args=[policy.pk])).content.decode()
+    )
+    label = next(s.label for s in field_specs() if s.path == "retention.default_years")
+    assert f"Set by the trust: {label}: 9" in page
+    assert "Trust defaults" in page
+    assert "preset" not in page.split("Settings of version 1")[1]
 
 
 @pytest.mark.django_db
@@ -374,7 +393,10 @@ def test_comparison_shows_only_what_changed(classic: Policy, hr_user: User) -> N
     assert "<ins>9</ins>" in by_number
     back = reverse("policies:version", args=[classic.pk, 1])
     reverse_page = unescape(_client(hr_user).get(back, {"compare": "2"}).content.decode())
-    assert "<del>9</del>" in reverse_page
+    assert "What changed from version 1 to version 2" in reverse_page
+    assert "<ins>9</ins>" in reverse_page
+    # Every other version of the list offers a comparison with the one shown.
+    assert 'href="?compare=1"' in unescape(_client(hr_user).get(url).content.decode())
 
 
 @pytest.mark.django_db
