@@ -423,3 +423,38 @@ class ReviewReopenForm(PlainTextMixin, forms.Form):
         max_length=2000,
         error_messages={"required": "Say why the review is being reopened."},
     )
+
+
+class EvidenceChangeForm(PlainTextMixin, forms.Form):
+    """Correct a piece of evidence: its title, a note's text, or (for a file) a new file."""
+
+    title = forms.CharField(
+        label="What it shows",
+        max_length=200,
+        error_messages={"required": "Enter what the evidence shows."},
+    )
+    note = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        error_messages={"required": "Enter the note."},
+    )
+    file = forms.FileField(
+        label="Replace the file (optional)",
+        required=False,
+        help_text=f"Upload {ALLOWED_DESCRIPTION} to replace the current file. Leave empty to "
+        "keep it.",
+    )
+
+    def __init__(self, *args: Any, is_file: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["note" if is_file else "file"]
+
+
+class EvidenceWithdrawForm(PlainTextMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why are you withdrawing it? (optional)",
+        required=False,
+        max_length=300,
+        help_text="Kept with the record of the evidence.",
+    )

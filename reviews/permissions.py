@@ -111,6 +111,27 @@ def allows(access: CycleAccess, action: str) -> bool:
     return any(access.allows(needed) for needed in _ON_CYCLE[ReviewAction(action)])
 
 
+def may_change_evidence(principal: Principal, evidence: Evidence, access: CycleAccess) -> bool:
+    """May this person replace or withdraw this piece of evidence? The person who added it
+    (while they still add evidence to the cycle), and the reviewer's side (the reviewer,
+    the academy's leads). Whether the review still allows it is the service's question."""
+    if not allows(access, ReviewAction.ADD_EVIDENCE):
+        return False
+    return (
+        evidence.added_by_id is not None and evidence.added_by_id == principal.user_id
+    ) or allows(access, ReviewAction.WRITE_REVIEW)
+
+
+def can_change_evidence(principal: Principal, evidence: Evidence) -> bool:
+    """``may_change_evidence`` for a caller without the cycle's access level at hand."""
+    cycle = evidence.cycle
+    if not can(principal, ReviewAction.ADD_EVIDENCE, cycle):
+        return False
+    return (evidence.added_by_id is not None and evidence.added_by_id == principal.user_id) or can(
+        principal, ReviewAction.WRITE_REVIEW, cycle
+    )
+
+
 # ----- Which records -------------------------------------------------------------------
 
 

@@ -151,7 +151,10 @@ def usable_observations(cycle: AppraisalCycle) -> QuerySet[Observation]:
 
 
 def evidence_for_cycle(cycle: AppraisalCycle) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(trust_id=cycle.trust_id, cycle=cycle).select_related("added_by")
+    """The cycle's evidence as it stands: withdrawn pieces are no longer listed."""
+    return Evidence.objects.filter(
+        trust_id=cycle.trust_id, cycle=cycle, withdrawn_at__isnull=True
+    ).select_related("added_by")
 
 
 def review_for_cycle(cycle: AppraisalCycle) -> AnnualReview | None:
@@ -321,6 +324,19 @@ def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[s
                 if r.observation.usable_for_appraisal
             ),
             "statement_available": review is not None and review.is_completed,
+            # Evidence this person may still change or withdraw: theirs (or any, for the
+            # reviewer's side) until the review is completed.
+            "evidence_changeable": (
+                set()
+                if (review is not None and review.is_completed)
+                or cycle.state in ("closed", "suspended")
+                or not permissions.can(principal, ReviewAction.ADD_EVIDENCE, cycle)
+                else {
+                    e.pk
+                    for e in evidence
+                    if can_edit or (e.added_by_id and e.added_by_id == principal.user_id)
+                }
+            ),
             **_reopen_context(cycle, principal, review, can_write=can_edit),
         }
     }

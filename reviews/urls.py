@@ -28,6 +28,16 @@ urlpatterns = [
         name="evidence_detail",
     ),
     path(
+        "cycles/<int:cycle_id>/evidence/<int:evidence_id>/change/",
+        views.evidence_change,
+        name="evidence_change",
+    ),
+    path(
+        "cycles/<int:cycle_id>/evidence/<int:evidence_id>/withdraw/",
+        views.evidence_withdraw,
+        name="evidence_withdraw",
+    ),
+    path(
         "cycles/<int:cycle_id>/evidence/<int:evidence_id>/download/",
         views.evidence_download,
         name="evidence_download",

@@ -31,8 +31,10 @@ from . import permissions, selectors, services, statements
 from . import rules as review_rules
 from .forms import (
     CommentForm,
+    EvidenceChangeForm,
     EvidenceFileForm,
     EvidenceNoteForm,
+    EvidenceWithdrawForm,
     FeedbackForm,
     HeadteacherAdjustmentForm,
     ModerationDrawForm,
@@ -254,6 +256,91 @@ def evidence_detail(request: HttpRequest, cycle_id: int, evidence_id: int) -> Ht
     record_access(request=request, obj=evidence, action="view", label=_label(cycle, "Evidence"))
     return _page(
         request, "reviews/evidence_detail.html", cycle, evidence=evidence, anchor="evidence"
+    )
+
+
+def _evidence_to_change(
+    request: HttpRequest, cycle_id: int, evidence_id: int
+) -> tuple[Any, AppraisalCycle]:
+    """The evidence, if this person may change it (404 when they may not see it, 403 when
+    they see it but may not change it); a refusal by the review's state is shown later."""
+    principal = _principal(request)
+    evidence, access = permissions.get_evidence_for_user(
+        principal, cycle_id, evidence_id, request=request
+    )
+    if evidence.withdrawn_at is not None:
+        raise Http404("This evidence has been withdrawn.")
+    if not permissions.may_change_evidence(principal, evidence, access):
+        raise PermissionDenied(services.evidence.CHANGE_REFUSED)
+    return evidence, evidence.cycle
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_change(request: HttpRequest, cycle_id: int, evidence_id: int) -> HttpResponse:
+    evidence, cycle = _evidence_to_change(request, cycle_id, evidence_id)
+    is_file = evidence.kind == EvidenceKind.FILE
+    form = EvidenceChangeForm(
+        request.POST or None,
+        request.FILES or None,
+        is_file=is_file,
+        initial={"title": evidence.title, "note": evidence.note},
+    )
+    refusal = services.evidence_change_refusal(evidence)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        upload = form.cleaned_data.get("file")
+        try:
+            services.evidence_change(
+                actor=request.user,  # type: ignore[arg-type]
+                evidence=evidence,
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data.get("note", ""),
+                stream=upload,
+                original_name=(upload.name or "") if upload else "",
+                size=(upload.size or 0) if upload else 0,
+            )
+        except services.ReviewError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, "Evidence changed.")
+            return redirect(cycle_url(cycle, "evidence"))
+    return _page(
+        request,
+        "reviews/evidence_change.html",
+        cycle,
+        form=form,
+        evidence=evidence,
+        refusal=refusal,
+        anchor="evidence",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_withdraw(request: HttpRequest, cycle_id: int, evidence_id: int) -> HttpResponse:
+    evidence, cycle = _evidence_to_change(request, cycle_id, evidence_id)
+    form = EvidenceWithdrawForm(request.POST or None)
+    refusal = services.evidence_change_refusal(evidence)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            services.evidence_withdraw(
+                actor=request.user,  # type: ignore[arg-type]
+                evidence=evidence,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"“{evidence.title}” withdrawn.")
+            return redirect(cycle_url(cycle, "evidence"))
+    return _page(
+        request,
+        "reviews/evidence_withdraw.html",
+        cycle,
+        form=form,
+        evidence=evidence,
+        refusal=refusal,
+        anchor="evidence",
     )
 
 

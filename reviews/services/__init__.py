@@ -24,6 +24,9 @@ from .evidence import (  # noqa: F401
     _require_evidence_access,
     evidence_add_file,
     evidence_add_note,
+    evidence_change,
+    evidence_change_refusal,
+    evidence_withdraw,
 )
 from .headteacher_copy import (  # noqa: F401
     AdjustmentInput,

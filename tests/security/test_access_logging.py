@@ -91,7 +91,10 @@ REVIEW_CYCLE_URLS = {
     "reviews:evidence_note_add": lambda r: {},
     "reviews:evidence_detail": lambda r: {"evidence_id": r["evidence"].pk},
     "reviews:evidence_download": lambda r: {"evidence_id": r["evidence"].pk},
+    "reviews:evidence_change": lambda r: {"evidence_id": r["evidence"].pk},
+    "reviews:evidence_withdraw": lambda r: {"evidence_id": r["evidence"].pk},
     "reviews:review_edit": lambda r: {},
+    "reviews:review_reopen": lambda r: {},
     "reviews:review_comment": lambda r: {},
     "reviews:statement": lambda r: {},
 }
@@ -100,6 +103,8 @@ REVIEW_CHILD_URLS = {
     "reviews:observation_feedback": ("observation", "observation_id"),
     "reviews:evidence_detail": ("evidence", "evidence_id"),
     "reviews:evidence_download": ("evidence", "evidence_id"),
+    "reviews:evidence_change": ("evidence", "evidence_id"),
+    "reviews:evidence_withdraw": ("evidence", "evidence_id"),
 }
 
 

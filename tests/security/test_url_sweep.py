@@ -466,6 +466,8 @@ ROUTES: dict[str, K] = {
     "reviews:evidence_add": cycle_kw,
     "reviews:evidence_note_add": cycle_kw,
     "reviews:evidence_detail": lambda s: {"cycle_id": s.cycle.pk, "evidence_id": s.evidence.pk},
+    "reviews:evidence_change": lambda s: {"cycle_id": s.cycle.pk, "evidence_id": s.evidence.pk},
+    "reviews:evidence_withdraw": lambda s: {"cycle_id": s.cycle.pk, "evidence_id": s.evidence.pk},
     "reviews:evidence_download": lambda s: {
         "cycle_id": s.cycle.pk,
         "evidence_id": s.evidence.pk,
