@@ -8,6 +8,7 @@ that the pages exist (404).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -60,6 +61,11 @@ def _policy(request: HttpRequest, policy_id: int, action: str) -> tuple[Principa
     return principal, policy
 
 
+def _whole_number(value: str) -> bool:
+    """Plain digits only: ``str.isdigit`` also accepts "²", which ``int`` refuses."""
+    return re.fullmatch(r"[0-9]{1,9}", value) is not None
+
+
 def _staff_group(value: str) -> str:
     if value not in StaffGroup.values:
         raise Http404("No such staff group.")
@@ -87,7 +93,7 @@ def _resolve_choice(trust: Trust, choice: str, actor: Any) -> Policy:
     """ "policy:<id>" → that policy of the trust; "preset:<key>[--variant]" → the policy
     made from the preset (created now if needed)."""
     kind, _, value = choice.partition(":")
-    if kind == "policy" and value.isdigit():
+    if kind == "policy" and _whole_number(value):
         policy = Policy.objects.filter(trust=trust, pk=int(value)).first()
         if policy is not None:
             return policy
@@ -190,7 +196,7 @@ def _compared_with(
         return None
     if wanted == "previous":
         return selectors.previous_version(version)
-    if wanted.isdigit():
+    if _whole_number(wanted):
         return next((v for v in versions if v.number == int(wanted) and v != version), None)
     return None
 
@@ -202,6 +208,13 @@ def _version_page(
     previous = selectors.previous_version(version) if version else None
     in_force = selectors.version_in_force(policy=policy, on=timezone.localdate())
     compared = _compared_with(request, version, versions)
+    earlier, later = compared, version
+    if (
+        compared is not None
+        and version is not None
+        and compared.effective_from > version.effective_from
+    ):
+        earlier, later = version, compared
     today = timezone.localdate()
     drafts = {v.pk for v in versions if v.effective_from > today and services.is_draft(v)}
     latest = selectors.latest_version(policy)
@@ -220,9 +233,10 @@ def _version_page(
             "previous": previous,
             "in_force": in_force,
             "compared": compared,
-            "changes": (
-                selectors.version_changes(compared, version) if compared and version else []
-            ),
+            # Changes always read from the earlier version to the later one.
+            "changes_from": earlier,
+            "changes_to": later,
+            "changes": selectors.version_changes(earlier, later) if earlier and later else [],
             "summaries": selectors.section_summaries(version) if version else [],
             "sections": sections,
             "shown_section": shown_section,

@@ -414,7 +414,7 @@ def test_comparison_of_identical_versions_says_nothing_changed(
     url = reverse("policies:version", args=[classic.pk, 2])
     page = _client(hr_user).get(url, {"compare": "previous"}).content.decode()
     assert "No settings changed." in page
-    for nonsense in ("2", "999", "abc", "-1", ""):
+    for nonsense in ("2", "999", "abc", "-1", "", "²", "9" * 30):
         response = _client(hr_user).get(url, {"compare": nonsense})
         assert response.status_code == 200
         assert "What changed from" not in response.content.decode()

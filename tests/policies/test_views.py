@@ -227,6 +227,8 @@ def test_override_needs_an_academy_or_role_and_refuses_foreign_ids(world: World)
         },
     )
     assert response.status_code == 400
+    response = client.post(url, {"action": "trust_wide", "trust-choice": "policy:²"})
+    assert response.status_code == 400
     foreign = policy_create_from_preset(trust=world.other_trust, preset_key="leger-pdp")
     response = client.post(url, {"action": "trust_wide", "trust-choice": f"policy:{foreign.pk}"})
     assert response.status_code == 400
