@@ -4,14 +4,17 @@ and leaves out, who it records reading their records, and its link expiring."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from pypdf import PdfReader
 
 from retention.models import PendingFileDeletion
 from retention.services import delete_pending_files
+from reviews.models import AnnualReview
 from subject_access import rules, services
 from subject_access.models import RequestStatus
 from tests.objectives.support import user
@@ -110,3 +113,21 @@ def test_the_link_expires_and_the_file_clean_up_deletes_the_archive(scene: Scene
     assert row.status == RequestStatus.EXPIRED and not row.file
     assert not default_storage.exists(stored)
     assert not PendingFileDeletion.objects.filter(storage_name=stored).exists()
+
+
+def test_a_completed_reviews_statement_is_there_as_the_member_of_staffs_pdf(
+    scene: Scene,
+) -> None:
+    AnnualReview.objects.create(
+        trust=scene.school.trust,
+        cycle=scene.cycle,
+        framework="teachers",
+        evidence_summary="Reading records",
+        completed_at=timezone.now(),
+    )
+    archive = archive_of(built(own_request(scene)))
+    (statement,) = [n for n in archive.namelist() if n.startswith("files/statements/")]
+    assert statement.endswith(".pdf")
+    assert [r["evidence_summary"] for r in part(archive, "annual_reviews")] == ["Reading records"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(statement))).pages)
+    assert "Tom" in text
