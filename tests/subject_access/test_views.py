@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import AccessLogEntry
+from audit.models import AccessLogEntry, SecurityEvent
 from subject_access.models import AccessRequest
 from submissions.guard import FIELD_NAME, issue_token
 from tests.objectives.support import user
@@ -54,6 +54,11 @@ def test_who_sees_and_downloads_a_copy(scene: Scene) -> None:
             action="download",
             user=user(getattr(scene.school, persona)),
         ).exists()
+    # Each refusal of a copy that exists is in the security log (the page still says 404).
+    refused = SecurityEvent.objects.filter(
+        kind="not_found", path=reverse("subject_access:detail", args=[row.pk])
+    )
+    assert refused.count() == sum(1 for allowed in MATRIX.values() if not allowed)
 
 
 def test_asking_from_the_home_page_is_recorded_and_shows_progress(scene: Scene) -> None:
