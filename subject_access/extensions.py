@@ -80,8 +80,11 @@ class PersonalDataSourceProtocol(Protocol):
     number of queries. Only records about ``staff``, and nothing in them that names
     another person as the source of an opinion the policy keeps unnamed."""
 
-    key: str
-    title: str
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
 
     def parts_for(self, staff: StaffMember, /) -> Sequence[ArchivePart]: ...
 
