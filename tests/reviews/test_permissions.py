@@ -100,3 +100,38 @@ def test_visible_records_follow_the_cycle(world, persona, sees):
     assert permissions.visible_observations(principal).filter(pk=observation.pk).exists() is sees
     assert permissions.visible_evidence(principal).filter(pk=evidence.pk).exists() is sees
     assert permissions.visible_reviews(principal).filter(pk=review.pk).exists() is sees
+
+
+@pytest.mark.parametrize(
+    ("persona", "changes", "reopens"),
+    [
+        # The member of staff added it; the reviewer's side changes any piece.
+        ("appraisee", True, False),
+        ("line_manager", True, False),
+        ("headteacher", True, True),
+        # HR moderates every academy (so may reopen) but adds no evidence.
+        ("hr", False, True),
+        ("colleague", False, False),
+        ("b_hr", False, False),
+    ],
+)
+def test_who_changes_evidence_and_reopens_a_review(world, persona, changes, reopens):
+    """Evidence: its adder or the reviewer's side. Reopening a completed review: those who
+    moderate the academy at any time; the reviewer only when moderation asked for a change
+    (none has here)."""
+    from reviews.models import AnnualReview, Evidence
+    from reviews.services import review_reopen_refusal
+
+    cycle = world.cycles["appraisee"]
+    evidence = Evidence.objects.create(
+        trust=world.trust,
+        cycle=cycle,
+        kind="note",
+        title="Plan",
+        note="Plan",
+        added_by=world.user("appraisee"),
+    )
+    review = AnnualReview.objects.create(trust=world.trust, cycle=cycle, framework="teachers")
+    principal = principal_for(world.user(persona))
+    assert permissions.can_change_evidence(principal, evidence) is changes
+    assert (review_reopen_refusal(principal, review) is None) is reopens
