@@ -144,6 +144,8 @@ def test_reopen_page_to_do_and_sample_label(client, s, asked) -> None:  # type: 
     text = detail.content.decode()
     assert "Sample 1 of 1 for this academy and year, drawn on" in text
     assert "sample number" not in text
+    item_page = client.get(reverse("reviews:moderation_item", args=[asked.sample_id, asked.pk]))
+    assert "record 1 of 1 in the sample drawn on" in item_page.content.decode()
 
 
 def test_reopen_form_for_the_appraisee_is_refused(client, s, asked) -> None:  # type: ignore[no-untyped-def]
