@@ -14,6 +14,7 @@ it shows (``fingerprint``), and lays it out.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import mimetypes
 from dataclasses import dataclass
@@ -54,6 +55,57 @@ class StaticOnlyFetcher(URLFetcher):
             raise ValueError(f"No static file {relative!r}.")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """One signature block at the end of the statement: who signs, in what capacity, and
+    the day they did so in the service (``None``: not yet, a line to sign by hand)."""
+
+    capacity: str
+    name: str
+    role: str
+    signed_on: dt.date | None
+
+
+def _staff_of(user: Any) -> Any:
+    return getattr(user, "staff_member", None) if user is not None else None
+
+
+def _signatories(cycle: AppraisalCycle, review: AnnualReview) -> list[Signatory]:
+    """The member of staff (acknowledged), the reviewer (completed) and, where the policy
+    sends the headteacher a copy to confirm (staploe), the headteacher (read)."""
+    appraisee = cycle.appraisee
+    reviewer = cycle.reviewer or _staff_of(review.completed_by)
+    signatories = [
+        Signatory(
+            "Member of staff",
+            appraisee.full_name,
+            appraisee.job_title,
+            timezone.localtime(review.acknowledged_at).date() if review.acknowledged_at else None,
+        ),
+        Signatory(
+            "Reviewer",
+            reviewer.full_name if reviewer else "",
+            reviewer.job_title if reviewer else "",
+            timezone.localtime(review.completed_at).date() if review.completed_at else None,
+        ),
+    ]
+    if review_rules.copy_goes_to_headteacher(
+        cycle.policy_version.rules, is_headteacher_cycle=cycle.is_headteacher_cycle
+    ):
+        head = _staff_of(review.headteacher_read_by) if review.headteacher_read_at else None
+        signatories.append(
+            Signatory(
+                "Headteacher",
+                head.full_name if head else "",
+                head.job_title if head else "Headteacher",
+                timezone.localtime(review.headteacher_read_at).date()
+                if review.headteacher_read_at
+                else None,
+            )
+        )
+    return signatories
 
 
 @dataclass(frozen=True)
@@ -100,6 +152,8 @@ def statement_context(
         "observations": list(selectors.usable_observations(cycle)),
         "sections": _sections(rules.review.statement_contents, new_cycle=False),
         "new_cycle_sections": _sections(rules.review.new_cycle_statement_contents, new_cycle=True),
+        "trust": cycle.trust,
+        "signatories": _signatories(cycle, review),
         "overview_shown": review_rules.overview_shown_to(rules, reader_is_appraisee=for_appraisee),
         "generated_at": timezone.localtime(),
         "static_base": STATIC_PREFIX,

@@ -402,3 +402,30 @@ def test_support_staff_assessed_against_key_accountabilities(s) -> None:  # type
             standards={},
             complete=True,
         )
+
+
+def test_statement_names_the_trust_and_ends_with_signature_lines(s, completed) -> None:  # type: ignore[no-untyped-def]
+    """The heading carries the trust and academy; the last part has a line for each party
+    with their name, role and the day they signed in the service (blank until then)."""
+    text = pdf_text(render_statement(s.cycle, completed))
+    assert "Oak Trust: Oak Primary Appraisal statement" in text
+    signatures = text[text.index("Signatures") :]
+    completed_on = f"{timezone.localtime(completed.completed_at):%-d %B %Y}"
+    assert f"Reviewer {s.reviewer.full_name}, Class teacher" in signatures
+    assert f"Member of staff {s.appraisee.full_name}, Class teacher" in signatures
+    assert completed_on in signatures
+    assert signatures.count("Signed in the appraisal service") == 1  # not acknowledged yet
+    # classic sends no copy to the headteacher, so there is no headteacher sign-off.
+    assert "Headteacher" not in signatures
+
+    with time_machine.travel(dt.datetime(2026, 9, 14, 9, 0, tzinfo=dt.UTC), tick=False):
+        acknowledged = review_comment(
+            actor=s.appraisee.user,
+            review=completed,
+            expected_version=completed.version,
+            comments="",
+            acknowledge=True,
+        )
+    signatures = pdf_text(render_statement(s.cycle, acknowledged)).split("Signatures", 1)[1]
+    assert signatures.count("Signed in the appraisal service") == 2
+    assert "14 September 2026" in signatures

@@ -29,12 +29,13 @@ from reviews.services import (
     ReviewError,
     ReviewInput,
     headteacher_adjust,
+    headteacher_copy_read,
     moderation_draw,
     moderation_record,
     review_save,
     review_start,
 )
-from reviews.statements import statement_html
+from reviews.statements import render_statement, statement_html
 from tests.factories import StaffMemberFactory
 from tests.form_tokens import with_token
 
@@ -269,6 +270,19 @@ def test_headteachers_own_review_is_not_copied_to_them(s) -> None:  # type: igno
     rules = review_rules_with(copy_to_headteacher=True)
     assert review_rules.copy_goes_to_headteacher(rules, is_headteacher_cycle=False)
     assert not review_rules.copy_goes_to_headteacher(rules, is_headteacher_cycle=True)
+
+
+def test_statement_has_a_headteacher_sign_off_where_the_copy_goes_to_them(s) -> None:  # type: ignore[no-untyped-def]
+    """staploe: the headteacher confirms the copy; the statement gives them a signature
+    line, filled with their name and the day they read it."""
+    copied = cycle_under(s, classic_with(s, copy_to_headteacher=True))
+    review = complete(s, copied)
+    signatures = pdf_text(render_statement(copied, review)).split("Signatures", 1)[1]
+    assert "Headteacher Name:" in signatures
+    read = headteacher_copy_read(actor=s.headteacher.user, review=review)
+    signatures = pdf_text(render_statement(copied, read)).split("Signatures", 1)[1]
+    assert f"Headteacher {s.headteacher.full_name}, Headteacher" in signatures
+    assert signatures.count("Signed in the appraisal service") == 2
 
 
 def _adjustment(**kw: Any) -> AdjustmentInput:
