@@ -25,6 +25,13 @@ class PayProgressionConfig(AppConfig):
         # Drafts, approvals and statements due remind the recommender, the headteacher and
         # HR by the pinned policy's pay decision date.
         extensions.deadline_sources.register(deadlines)
+        # classic §5.7.7: the headteacher's cycle page shows its review committee the
+        # headteacher's pay recommendation, to draft and refer to the pay committee.
+        extensions.cycle_page_sections.register(
+            extensions.TemplateSection(
+                "pay_progression/_cycle_section.html", selectors.cycle_section_context
+            )
+        )
         # A member of staff's copy of their data (subject_access) holds their
         # pay history, shared pay recommendations and pay statements.
         from subject_access.extensions import PersonalDataSource, personal_data_sources

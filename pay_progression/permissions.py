@@ -4,8 +4,12 @@ A recommendation is read by the member of staff it is about only once it has bee
 with them (classic §5.7.7: nothing before the headteacher approves), by whoever drafts it
 while it is a draft (the reviewer, or the headteacher where the policy says so), by the
 headteacher of the academy (never their own pay) and by HR of the trust (never their own).
-Nobody else: not delegated leads, not governors (the pay committee's members will read
-the cases before them through a grant of their own), not the reviewer's line managers.
+The headteacher's own recommendation is also read and drafted by the members of the
+headteacher's review committee (an open committee grant on the headteacher's cycle that
+informs that pay year), who refer it to the appropriate governors' committee (classic
+§5.7.7); HR records that committee's decision. Nobody else: not delegated leads, not the
+headteacher's own staff, not other governors (the pay committee's members will read the
+cases before them through a grant of their own), not the reviewer's line managers.
 
 Pay scales are the trust's reference data: the trust administrator edits them, HR and
 headteachers read them.
@@ -23,11 +27,15 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
+from cycles.models import CycleAccessGrant
+from cycles.permissions import COMMITTEE_GRANT
 from organisation.access_log import refused
 from organisation.models import Academy, Role, StaffMember
 from organisation.principal import Principal
 
+from . import rules
 from .models import (
     DRAFT_STAGES,
     SHARED_STAGES,
@@ -60,10 +68,53 @@ def _signed_in_staff(principal: Principal) -> bool:
     return principal.is_authenticated and not principal.is_governor_only
 
 
+def committee_recommendations(principal: Principal) -> Q:
+    """classic §5.7.7: the headteacher's own recommendations (a filter on
+    ``PayRecommendation``) whose review committee ``principal`` sits on: for each open
+    committee grant on a headteacher's cycle, that headteacher's recommendation at that
+    academy for the pay years the cycle informs. Worked out once per principal (one query)
+    and kept on it. Never the person's own, nor anyone's at the academy they work at."""
+    cached: Q | None = getattr(principal, "_pay_committee_q", None)
+    if cached is not None:
+        return cached
+    found = Q(pk__in=[])
+    if principal.is_authenticated and principal.user_id is not None:
+        staff = principal.staff
+        grants = CycleAccessGrant.objects.filter(
+            user_id=principal.user_id,
+            permission=COMMITTEE_GRANT,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            cycle__trust_id=principal.tenant_id,
+            cycle__is_headteacher_cycle=True,
+        ).values_list(
+            "cycle__appraisee_id", "cycle__academy_id", "cycle__starts_on", "cycle__ends_on"
+        )
+        for staff_id, academy_id, starts_on, ends_on in grants:
+            if staff is not None and (staff.pk == staff_id or staff.academy_id == academy_id):
+                continue
+            found |= Q(
+                staff_id=staff_id,
+                academy_id=academy_id,
+                is_headteacher=True,
+                review__pay_year__in=rules.pay_years_informed_by(starts_on, ends_on),
+            )
+    # Principal is a frozen dataclass: the cache is a private attribute beside its fields.
+    object.__setattr__(principal, "_pay_committee_q", found)
+    return found
+
+
+def _on_committee(principal: Principal, rec: PayRecommendation) -> bool:
+    mine = committee_recommendations(principal)
+    return rec.is_headteacher and PayRecommendation.objects.filter(mine, pk=rec.pk).exists()
+
+
 def visible_recommendations(principal: Principal) -> QuerySet[PayRecommendation]:
     """The recommendations ``principal`` may read, scoped to their trust."""
+    committee = committee_recommendations(principal)
     if not _signed_in_staff(principal):
-        return PayRecommendation.objects.none()
+        # A governor reads only the headteacher's recommendation of their review committee.
+        return PayRecommendation.objects.filter(trust_id=principal.tenant_id or 0).filter(committee)
     me = _staff_id(principal)
     rule = Q(staff_id=me, stage__in=SHARED_STAGES)
     others = ~Q(staff_id=me)
@@ -73,6 +124,7 @@ def visible_recommendations(principal: Principal) -> QuerySet[PayRecommendation]
     heads = _head_of(principal)
     if heads:
         rule |= Q(academy_id__in=heads, is_headteacher=False) & others
+    rule |= committee & others
     return PayRecommendation.objects.filter(trust_id=principal.tenant_id).filter(rule)
 
 
@@ -90,7 +142,8 @@ def _drafts(principal: Principal, rec: PayRecommendation) -> bool:
     if rec.staff_id == _staff_id(principal):
         return False
     if rec.is_headteacher:
-        return principal.is_hr
+        # classic §5.7.7: the review committee drafts it (HR may write it down for them).
+        return principal.is_hr or _on_committee(principal, rec)
     if rec.recommender_id is not None and rec.recommender_id == _staff_id(principal):
         return True
     # No named recommender (the policy names the headteacher, or nobody reviews them).

@@ -326,13 +326,26 @@ def evidence_refusal(required: bool, evidence: str) -> str | None:
 
 def recommender_kind(pay: PaySettings, *, is_headteacher: bool) -> str:
     """Who drafts: the reviewer, or the headteacher (the executive headteacher for central
-    staff: staploe "Links to Pay"). The headteacher's own is drafted for the governors by
-    HR (classic §5.7.7: the review committee's recommendation goes to the pay committee)."""
+    staff: staploe "Links to Pay"). The headteacher's own is drafted by the headteacher's
+    review committee, or by HR for it (classic §5.7.7: the committee refers its
+    recommendation to the appropriate governors' committee)."""
     if is_headteacher:
-        return "hr"
+        return "committee"
     if pay.recommended_by == Decider.HEADTEACHER:
         return "headteacher"
     return "reviewer"
+
+
+def pay_years_informed_by(starts_on: dt.date, ends_on: dt.date) -> list[int]:
+    """The pay years whose decision a cycle from ``starts_on`` to ``ends_on`` informs: those
+    starting (1 September) after the cycle starts and no later than the day after it ends
+    (classic §2.3: the year to 31 August informs the pay decided that autumn)."""
+    after = ends_on + dt.timedelta(days=1)
+    return [
+        year
+        for year in range(starts_on.year, after.year + 1)
+        if starts_on < dt.date(year, 9, 1) <= after
+    ]
 
 
 def approval_needed(pay: PaySettings, *, is_headteacher: bool) -> bool:

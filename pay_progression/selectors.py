@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from organisation.models import Academy, PayRange, StaffMember
 
-from . import permissions
+from . import permissions, rules
 from .models import (
     DRAFT_STAGES,
     SHARED_STAGES,
@@ -26,6 +26,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from cycles.models import AppraisalCycle
     from organisation.principal import Principal
 
 
@@ -131,11 +132,13 @@ def review_rows(principal: Principal, review: PayReview) -> QuerySet[PayRecommen
 
 
 def drafts_to_write(principal: Principal) -> QuerySet[PayRecommendation]:
-    """Recommendations the viewer drafts as the reviewer (not as headteacher or HR)."""
+    """Recommendations the viewer drafts as the reviewer, or as a member of the
+    headteacher's review committee (classic §5.7.7), not as headteacher or HR."""
     me = principal.staff.pk if principal.staff is not None else 0
+    mine = Q(recommender_id=me) | permissions.committee_recommendations(principal)
     return (
         permissions.visible_recommendations(principal)
-        .filter(recommender_id=me, stage__in=DRAFT_STAGES)
+        .filter(mine, stage__in=DRAFT_STAGES)
         .select_related("staff__job_role", "review", "academy")
         .order_by("review__pay_year", "staff__last_name", "pk")
     )
@@ -221,3 +224,29 @@ def latest_version_start_pinned_by_recommendations(policy: Any) -> dt.date | Non
         policy_version__policy=policy
     ).aggregate(latest=Max("policy_version__effective_from"))["latest"]
     return result
+
+
+def cycle_section_context(cycle: AppraisalCycle, principal: Principal) -> dict[str, Any]:
+    """The headteacher's own pay recommendation on their cycle's page (classic §5.7.7):
+    the committee reads and drafts the recommendation for the pay years the cycle informs,
+    to refer to the governors' pay committee. Only recommendations the viewer may read:
+    never for the headteacher's own staff; the headteacher once it is shared. One query,
+    none for anyone else's cycle."""
+    if not cycle.is_headteacher_cycle:
+        return {"pay_section": None}
+    recs = list(
+        permissions.visible_recommendations(principal)
+        .filter(
+            staff_id=cycle.appraisee_id,
+            is_headteacher=True,
+            review__pay_year__in=rules.pay_years_informed_by(cycle.starts_on, cycle.ends_on),
+        )
+        .select_related("review")
+        .order_by("review__pay_year", "pk")
+    )
+    if not recs:
+        return {"pay_section": None}
+    on_committee = PayRecommendation.objects.filter(
+        permissions.committee_recommendations(principal), pk__in=[r.pk for r in recs]
+    ).exists()
+    return {"pay_section": {"recommendations": recs, "on_committee": on_committee}}

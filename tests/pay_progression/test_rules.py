@@ -217,7 +217,7 @@ def test_classic_5_7_7_approval_before_sharing_except_the_headteachers_own() -> 
 def test_staploe_the_headteacher_recommends() -> None:
     assert rules.recommender_kind(pay("staploe-associate"), is_headteacher=False) == "headteacher"
     assert rules.recommender_kind(pay("classic-objectives"), is_headteacher=False) == "reviewer"
-    assert rules.recommender_kind(pay("classic-objectives"), is_headteacher=True) == "hr"
+    assert rules.recommender_kind(pay("classic-objectives"), is_headteacher=True) == "committee"
 
 
 def test_staploe_withheld_only_where_concerns_were_raised_and_support_given() -> None:
