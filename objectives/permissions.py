@@ -286,3 +286,19 @@ def get_wellbeing_note_for_user(
         message="No such note.",
         cycle_queryset=cycle_queryset,
     )
+
+
+def may_read_headteacher_commitments(principal: Principal, cycle: AppraisalCycle) -> bool:
+    """aspire §6.2: the headteacher's professional development commitments (the growth
+    areas and CPD of each conversation held, the agreed development plan's needs) are
+    shared with the academy's local governing body where the pinned policy says so
+    (``confidentiality.headteacher_commitments_shared_with_governors``). Only those: the
+    rest of the record stays with the review committee."""
+    if not principal.is_authenticated or cycle.trust_id != principal.trust_id:
+        return False
+    if not cycle.is_headteacher_cycle or is_appraisee(principal, cycle):
+        return False
+    if cycle.academy_id not in principal.academies_with(Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS):
+        return False
+    rules = cycle.policy_version.rules
+    return bool(rules.confidentiality.headteacher_commitments_shared_with_governors)

@@ -36,7 +36,6 @@ AWAITING: dict[str, str] = {
     "confidentiality.outside_parties_anonymised": REPORTS,
     "confidentiality.governors_may_request_sample": REPORTS,
     "confidentiality.governor_reports_without_individuals": REPORTS,
-    "confidentiality.headteacher_commitments_shared_with_governors": REPORTS,
 }
 
 # The phrase the policy page uses for a setting that is recorded but not yet read.

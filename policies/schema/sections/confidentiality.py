@@ -28,9 +28,11 @@ class ConfidentialitySettings(_Frozen):
         "not built yet: changing it changes nothing yet.",
         "governor_reports_without_individuals": "Recorded for the reports to governors, "
         "which are not built yet: changing it changes nothing yet.",
-        "headteacher_commitments_shared_with_governors": "Recorded for sharing the "
-        "headteacher's development commitments with the governing body, which is not built "
-        "yet: changing it changes nothing yet.",
+        "headteacher_commitments_shared_with_governors": "When on, the academy's governors "
+        "read on their home page the headteacher's professional development commitments "
+        "(the growth areas and professional development of each conversation held, and the "
+        "agreed development plan's needs) for the headteacher's latest appraisal year, and "
+        "nothing else of it; when off, governors see none of it (aspire §6.2).",
         "reviewee_agrees_before_colleagues_asked": "When on, colleagues asked for feedback "
         "on a member of staff see the request only once that member of staff has agreed "
         "on their own page, and the member of staff sees who was asked; when off, the "
