@@ -1,5 +1,6 @@
-"""The reports' pages: the appraisal-year report and its CSV export of the same
-suppressed tables. Every view and export is noted in the access log against the trust."""
+"""The reports' pages: the appraisal-year report, its CSV export of the same suppressed
+tables and the governors' pack (the same report as a PDF). Every view and export is noted
+in the access log against the trust."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from organisation.access_log import record_access
 from organisation.models import StaffGroup, Trust
 from organisation.principal import Principal, principal_for
 
-from . import charts, permissions, selectors
+from . import charts, pack, permissions, selectors
 from .forms import ReportFilterForm
+
 
 # A cell a spreadsheet would read as a formula is written as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -97,8 +99,34 @@ def year_report(request: HttpRequest) -> HttpResponse:
             "whole_trust": scope.whole_trust,
             "by_academy": filters.academy_id is None,
             "export_url": reverse("reports:year_csv") + (f"?{query}" if query else ""),
+            "pack_url": reverse("reports:year_pdf") + (f"?{query}" if query else ""),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def year_report_pdf(request: HttpRequest) -> HttpResponse:
+    """The governors' pack: the page's report (the same suppressed figures, sections and
+    charts) as a tagged PDF."""
+    principal, scope, _form, filters = _read(request)
+    report = selectors.year_report(principal.tenant_id, scope, filters)
+    trust = Trust.objects.get(pk=principal.tenant_id)
+    record_access(
+        request=request,
+        obj=trust,
+        action="export",
+        label=f"Appraisal year report {report.year_label} (governors' pack): {report.where}",
+    )
+    context = pack.pack_context(
+        report, trust_name=trust.name, by_academy=filters.academy_id is None
+    )
+    response = HttpResponse(pack.pack_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        "attachment; filename="
+        f'"{pack.pack_filename(report, academy_id=filters.academy_id, group=filters.staff_group)}"'
+    )
+    return response
 
 
 @login_required
@@ -143,3 +171,4 @@ def year_report_csv(request: HttpRequest) -> HttpResponse:
                 ]
             )
     return response
+

@@ -515,6 +515,7 @@ ROUTES: dict[str, K] = {
     # reports
     "reports:year": none,
     "reports:year_csv": none,
+    "reports:year_pdf": none,
     "support_plans:concern_add": none,
     "support_plans:concern_detail": lambda s: {"pk": s.concern.pk},
     "support_plans:plan_open": lambda s: {"pk": s.concern.pk},
