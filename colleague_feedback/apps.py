@@ -24,6 +24,10 @@ class ColleagueFeedbackConfig(AppConfig):
         # Each colleague asked is reminded to answer by the closing day.
         extensions.deadline_sources.register(deadlines)
         extensions.recipient_roles.register(deadlines.feedback_colleague_role)
+        # ...and sees each request on their own "My deadlines" with its closing day.
+        from reminders.extensions import deadline_cycle_sources
+
+        deadline_cycle_sources.register(deadlines)
         # Kept and destroyed with the appraisal record it belongs to.
         retention_registry.register_root(CYCLE_ROOT)
         retention_registry.register_record_type(FEEDBACK_RECORD_TYPE)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cycles.deadlines import Deadline, Subject
@@ -24,6 +25,7 @@ from .models import FeedbackRequest, RequestStatus, RoundStatus
 if TYPE_CHECKING:
     from calendars.working_days import WorkingCalendar
     from cycles.models import AppraisalCycle
+    from organisation.principal import Principal
 
 STOPPED_BY_SUSPENSION = True
 
@@ -64,6 +66,22 @@ def deadlines_for_cycles(
             )
         )
     return found
+
+
+def cycles_for(principal: Principal, /) -> Q:
+    """The cycles on which this person has a feedback request to answer (registered with
+    ``reminders.extensions.deadline_cycle_sources``), so the request is on their *My
+    deadlines* with its closing day, though they never open that cycle."""
+    staff = principal.staff
+    if staff is None:
+        return Q(pk__in=[])
+    return Q(
+        pk__in=FeedbackRequest.objects.filter(
+            colleague_id=staff.pk,
+            status=RequestStatus.WAITING,
+            round__status=RoundStatus.OPEN,
+        ).values("round__cycle_id")
+    )
 
 
 @dataclass(frozen=True)

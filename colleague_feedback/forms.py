@@ -48,7 +48,8 @@ class AskForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
             queryset=colleagues,
             widget=forms.CheckboxSelectMultiple,
             label="Colleagues to ask",
-            help_text="Their colleagues at the same academy, and anyone they line-manage.",
+            help_text="Their colleagues at the same academy; wherever they are based, the "
+            "peers of their own team and their line manager; and anyone they line-manage.",
             error_messages={"required": "Choose at least one colleague to ask."},
             line_managed_by=appraisee_id,
         )

@@ -146,16 +146,24 @@ def get_request_for_user(
 
 
 def colleagues_to_ask(cycle: AppraisalCycle) -> QuerySet[StaffMember]:
-    """Whom the reviewer may ask about ``cycle``'s member of staff: their peers at the same
-    academy and, for someone who line-manages, their own staff anywhere in the trust
-    (classic §5.5.5); people who have a sign-in, have not left, and are neither the member
-    of staff nor the reviewer."""
+    """Whom the reviewer may ask about ``cycle``'s member of staff (classic §5.5.5:
+    "colleagues, including peers, and for line managers, their staff"; staploe: "other
+    colleagues about their work"): their colleagues at the same academy; and, wherever in
+    the trust they are based, the peers of their own team (those with the same line
+    manager: a central team's staff working across academies), their own line manager, and
+    for someone who line-manages, their own staff. People who have a sign-in, have not
+    left, and are neither the member of staff nor the reviewer; never another trust."""
     if cycle.state == CycleState.CLOSED:
         return StaffMember.objects.none()
+    appraisee = cycle.appraisee
+    works_with = Q(academy_id=cycle.academy_id) | Q(line_manager_id=cycle.appraisee_id)
+    if appraisee.line_manager_id is not None:
+        works_with |= Q(line_manager_id=appraisee.line_manager_id)
+        works_with |= Q(pk=appraisee.line_manager_id)
     return (
         StaffMember.objects.filter(trust_id=cycle.trust_id, left_on__isnull=True)
         .filter(user__isnull=False, user__is_active=True)
-        .filter(Q(academy_id=cycle.academy_id) | Q(line_manager_id=cycle.appraisee_id))
+        .filter(works_with)
         .exclude(pk=cycle.appraisee_id)
         .exclude(pk=cycle.reviewer_id or 0)
         .select_related("academy", "job_role")

@@ -114,7 +114,8 @@ def feedback_round_ask(
     allowed = set(colleagues_to_ask(locked).filter(pk__in=chosen).values_list("pk", flat=True))
     if chosen - allowed:
         raise FeedbackError(
-            "You can ask only the member of staff's colleagues at their academy and their own "
+            "You can ask only the member of staff's colleagues at their academy, the peers of "
+            "their own team and their line manager wherever they are based, and their own "
             "staff.",
             field="colleagues",
         )

@@ -27,6 +27,8 @@ from cycles.extensions import ExtensionError, Registry
 if TYPE_CHECKING:
     import datetime as dt
 
+    from django.db.models import Q
+
     from cycles.deadlines import Deadline
     from cycles.models import AppraisalCycle
     from organisation.principal import Principal
@@ -109,4 +111,20 @@ class ToDoItemSource(Protocol):
 
 todo_item_sources: Registry[ToDoItemSource] = Registry(
     "to-do item source", ToDoItemSource, methods={"items_for": 2}
+)
+
+
+@runtime_checkable
+class DeadlineCycleSource(Protocol):
+    """The cycles on which someone holds a deadline through an app's own relationship to
+    them, not as appraisee, reviewer or headteacher (a colleague asked for feedback on
+    another person's appraisal): ``cycles_for`` answers a filter on ``AppraisalCycle``
+    (one subquery, no query of its own). *My deadlines* then lists only the deadlines on
+    those cycles whose recipient role resolves to that person."""
+
+    def cycles_for(self, principal: Principal, /) -> Q: ...
+
+
+deadline_cycle_sources: Registry[DeadlineCycleSource] = Registry(
+    "deadline cycle source", DeadlineCycleSource, methods={"cycles_for": 1}
 )

@@ -23,6 +23,7 @@ from cycles.models import AppraisalCycle
 from organisation.models import Role
 from organisation.principal import Principal
 
+from .extensions import deadline_cycle_sources
 from .models import DispatchStatus, RecipientRole, ReminderDispatch
 
 # Deadline kinds that say something about pay or wellbeing. They are reminded by email
@@ -118,6 +119,10 @@ def my_deadlines(
     cond = Q(academy_id__in=heads) if heads else Q(pk__in=[])
     if staff is not None:
         cond |= Q(appraisee_id=staff.pk) | Q(reviewer_id=staff.pk)
+    # Cycles an app puts this person on (a colleague asked for feedback); only the
+    # deadlines whose recipient role resolves to them are listed below.
+    for source in deadline_cycle_sources:
+        cond |= source.cycles_for(principal)
     cycles: Sequence[AppraisalCycle] = list(
         AppraisalCycle.objects.filter(trust_id=principal.trust_id)
         .filter(cond)
