@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from calendars.models import CalendarDay, CalendarDayKind, Term
@@ -427,6 +428,7 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
     # Before the year opens, so the probationer is left out of it where the policy says so.
     seed_probation(staff=staff, academic_year=academic_year)
     cycles_open(trust=trust, year=academic_year, actor=None)
+    _bring_the_year_to_today(trust=trust, academic_year=academic_year)
     from support_plans.demo import seed_support_cases
 
     seed_support_cases(preset=preset, staff=staff)
@@ -470,6 +472,21 @@ def seed_demo(*, preset: str, academic_year: int) -> DemoResult:
         Persona(key=k, label=t, email=u.email, password=_set_password(u)) for k, t, u in people
     ]
     return DemoResult(trust=trust, personas=personas, staff_count=len(staff), created=created)
+
+
+def _bring_the_year_to_today(*, trust: Trust, academic_year: int) -> None:
+    """The year as far as it has gone on today's date: most cycles started with agreed
+    objectives, some observed, a few behind (genuinely overdue) and the rest not yet due,
+    so the first look is a school mid-year rather than every cycle at "Planning"."""
+    from cycles.demo import demo_year_cycles, seed_year_started
+    from objectives.demo import seed_objectives
+    from reviews.demo import seed_observations
+
+    today = timezone.localdate()
+    cycles = demo_year_cycles(trust=trust, academic_year=academic_year)
+    seed_year_started(cycles=cycles, today=today)
+    seed_objectives(cycles=cycles, today=today)
+    seed_observations(cycles=cycles, today=today)
 
 
 def _apply_policy(

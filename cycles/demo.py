@@ -66,3 +66,36 @@ def seed_leader_reviews(
             actor=hr,
         )
     return [("chair", "Chair of governors", chair), ("adviser", "External adviser", adviser)]
+
+
+# Out of every ten cycles, by their place in the academy's list: which have not been
+# started yet, so the reviewer's home page still has "Start the appraisal year" to do.
+NOT_STARTED = {0}
+
+
+def demo_year_cycles(*, trust: Trust, academic_year: int) -> list[AppraisalCycle]:
+    """The demo year's cycles in a stable order (by academy, then staff number), so each
+    run of the demo gives each person the same stage."""
+    return list(
+        AppraisalCycle.objects.filter(trust=trust, starts_on__year=academic_year)
+        .select_related("policy_version", "appraisee__user", "reviewer__user", "academy")
+        .order_by("academy__name", "appraisee__staff_number")
+    )
+
+
+def seed_year_started(*, cycles: list[AppraisalCycle], today: dt.date) -> int:
+    """Start the year of most cycles whose first day has come, as their reviewers would
+    have; returns how many were started."""
+    from .models import CycleState
+    from .services import cycle_transition
+
+    started = 0
+    for place, cycle in enumerate(cycles):
+        if cycle.state != CycleState.PLANNING or today < cycle.starts_on:
+            continue
+        if place % 10 in NOT_STARTED or cycle.is_headteacher_cycle:
+            continue
+        cycle_transition(cycle=cycle, to=CycleState.ACTIVE, actor=None, note="Demo set-up")
+        cycle.state = CycleState.ACTIVE
+        started += 1
+    return started

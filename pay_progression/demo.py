@@ -5,7 +5,11 @@ the line manager, the teacher and HR each have something on their pay pages."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from organisation.models import Academy, StaffMember
 
@@ -72,7 +76,34 @@ def seed_pay_review(
     assistant = recs.get(staff["a_ta1"].pk) if "a_ta1" in staff else None
     if assistant is not None:
         _draft(assistant, _drafter(assistant, head))
+    _decided_where_due(recs.values(), done={teacher, assistant}, head=head, hr=hr)
     return review
+
+
+def _decided_where_due(
+    recs: Iterable[PayRecommendation],
+    *,
+    done: set[PayRecommendation | None],
+    head: object,
+    hr: object,
+) -> None:
+    """Once the policy's pay decision date has passed, the review is as a real one would
+    be: decided and its statements issued, except one recommendation still undrafted
+    (genuinely overdue), so the pages show both."""
+    today = timezone.localdate()
+    left_undrafted = False
+    for rec in sorted(recs, key=lambda r: r.pk):
+        if rec in done or rec.decision_due is None or today <= rec.decision_due:
+            continue
+        if not left_undrafted:
+            left_undrafted = True
+            continue
+        try:
+            _draft(rec, _drafter(rec, head))
+            rec.refresh_from_db()
+            _through(rec, head, hr)
+        except (services.PayError, PermissionDenied):
+            continue
 
 
 def _drafter(rec: PayRecommendation, head: object) -> object:
