@@ -25,6 +25,12 @@ class PayProgressionConfig(AppConfig):
         # Drafts, approvals and statements due remind the recommender, the headteacher and
         # HR by the pinned policy's pay decision date.
         extensions.deadline_sources.register(deadlines)
+        # The headteacher's own is drafted by their review committee, who see it on their
+        # "My deadlines" and are reminded.
+        from reminders.extensions import deadline_cycle_sources
+
+        extensions.recipient_roles.register(deadlines.review_committee_role)
+        deadline_cycle_sources.register(deadlines)
         # classic §5.7.7: the headteacher's cycle page shows its review committee the
         # headteacher's pay recommendation, to draft and refer to the pay committee.
         extensions.cycle_page_sections.register(

@@ -12,10 +12,17 @@ of cycles.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+from django.utils import timezone
+
 from cycles.deadlines import Deadline, Subject
+from cycles.models import CycleAccessGrant
+from cycles.permissions import COMMITTEE_GRANT
 
 from . import rules
 from .models import PayRecommendation, Stage
@@ -24,8 +31,11 @@ from .retention import PAY_RECOMMENDATION
 if TYPE_CHECKING:
     from calendars.working_days import WorkingCalendar
     from cycles.models import AppraisalCycle
+    from organisation.principal import Principal
 
 STOPPED_BY_SUSPENSION = False
+
+REVIEW_COMMITTEE = "pay_review_committee"
 
 OPEN_STAGES = (Stage.PREPARED, Stage.DRAFTED, Stage.APPROVED, Stage.SHARED, Stage.DECIDED)
 
@@ -38,7 +48,8 @@ def _items(rec: PayRecommendation) -> list[tuple[str, str, tuple[str, ...], bool
     drafted = at >= list(Stage).index(Stage.DRAFTED)
     decided = at >= list(Stage).index(Stage.DECIDED)
     if rec.is_headteacher:
-        drafter: tuple[str, ...] = ("hr",)
+        # classic §5.7.7: the review committee drafts it; HR, who may write it for them, too.
+        drafter: tuple[str, ...] = (REVIEW_COMMITTEE, "hr")
     elif rules.recommender_kind(pay, is_headteacher=False) == "headteacher":
         drafter = ("headteacher",)
     else:
@@ -97,3 +108,75 @@ def deadlines_for_cycles(
                     )
                 )
     return found
+
+
+def _open_committee_grants() -> Q:
+    return Q(
+        permission=COMMITTEE_GRANT,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+        cycle__is_headteacher_cycle=True,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewCommitteeRole:
+    """The recipient role "pay_review_committee": the members of the headteacher's review
+    committee on the headteacher's cycle that informs the recommendation's pay year (an
+    open committee grant), who draft it (classic §5.7.7). Two queries for the batch."""
+
+    role: str = REVIEW_COMMITTEE
+    label: str = "Member of the headteacher's review committee"
+
+    def users_for(
+        self,
+        deadlines: Sequence[Deadline],
+        cycles: Mapping[int, AppraisalCycle],
+        on: dt.date,
+        /,
+    ) -> Mapping[Subject, Sequence[int]]:
+        ids = {d.subject.pk for d in deadlines if d.subject.kind == PAY_RECOMMENDATION}
+        if not ids:
+            return {}
+        recs = list(
+            PayRecommendation.objects.filter(pk__in=ids, is_headteacher=True).values_list(
+                "pk", "staff_id", "academy_id", "review__pay_year"
+            )
+        )
+        members: dict[tuple[int, int, int], set[int]] = {}
+        for staff_id, academy_id, starts_on, ends_on, user_id in (
+            CycleAccessGrant.objects.filter(_open_committee_grants())
+            .filter(cycle__appraisee_id__in={r[1] for r in recs})
+            .values_list(
+                "cycle__appraisee_id",
+                "cycle__academy_id",
+                "cycle__starts_on",
+                "cycle__ends_on",
+                "user_id",
+            )
+        ):
+            for year in rules.pay_years_informed_by(starts_on, ends_on):
+                members.setdefault((staff_id, academy_id, year), set()).add(user_id)
+        found: dict[Subject, list[int]] = {}
+        for pk, staff_id, academy_id, year in recs:
+            found[Subject(PAY_RECOMMENDATION, pk)] = sorted(
+                members.get((staff_id, academy_id, year), ())
+            )
+        return found
+
+
+review_committee_role = ReviewCommitteeRole()
+
+
+def cycles_for(principal: Principal, /) -> Q:
+    """The headteachers' cycles whose review committee this person sits on, so the pay
+    recommendation they draft is on their *My deadlines* (registered with
+    ``reminders.extensions.deadline_cycle_sources``)."""
+    if principal.user_id is None:
+        return Q(pk__in=[])
+    return Q(
+        is_headteacher_cycle=True,
+        appraisee_id__in=CycleAccessGrant.objects.filter(_open_committee_grants())
+        .filter(user_id=principal.user_id)
+        .values("cycle__appraisee_id"),
+    )

@@ -20,6 +20,7 @@ from organisation.principal import principal_for
 from organisation.services import role_grant
 from pay_progression import permissions, rules, services
 from pay_progression.models import PayRecommendation, PayReview, Stage
+from reminders.selectors import my_deadlines
 from tests.factories import UserFactory
 from tests.objectives.support import School, make_cycle, user
 from tests.pay_progression.support import open_review, rec_for
@@ -108,3 +109,23 @@ def test_the_headteachers_cycle_page_links_the_committee_to_the_draft(school: Sc
     assert bad.status_code == 200 and "govuk-error-summary" in bad.content.decode()
     # Someone at the academy who is not on the committee is told nothing exists.
     assert _client(user(school.reviewer)).get(draft_url).status_code == 404
+
+
+@time_machine.travel(AUTUMN, tick=False)
+def test_the_committee_sees_the_draft_on_its_deadlines_until_it_is_drafted(school: School) -> None:
+    review = open_review(school)
+    rec = rec_for(review, school.headteacher)
+    _, chair = _committee(school, review)
+    make_cycle(
+        school.headteacher,
+        rec.policy_version,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 8, 31),
+        is_headteacher_cycle=True,
+    )
+    mine = my_deadlines(principal_for(chair))
+    assert [(m.deadline.kind, m.deadline.due_on) for m in mine] == [("pay_draft", rec.decision_due)]
+    services.recommendation_draft(
+        actor=chair, recommendation=rec, outcome="progress", proposed_point="L21", evidence="Met."
+    )
+    assert not my_deadlines(principal_for(User.objects.get(pk=chair.pk)))
