@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -41,3 +42,92 @@ class PlainTextMixin:
             bad = unsafe_characters(value, multiline=isinstance(field.widget, forms.Textarea))
             if bad:
                 self.add_error(name, refusal_message(bad))  # type: ignore[attr-defined]
+
+
+# ----- The GOV.UK date input (day, month and year boxes) ------------------------------
+
+DATE_PARTS = ("day", "month", "year")
+
+
+class GovukDateWidget(forms.Widget):
+    """Three boxes (day, month, year) named ``<name>-day`` and so on; the day box has the
+    field's own id, so an error summary's link to the field lands on it. A single
+    ``<name>`` of the form YYYY-MM-DD is taken too (scripts, and the hidden value of
+    older pages)."""
+
+    template_name = "forms/widgets/govuk_date.html"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        parts = {part: str(data.get(f"{name}-{part}") or "").strip() for part in DATE_PARTS}
+        if not any(parts.values()):
+            return str(data.get(name) or "").strip()
+        return parts
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and not any(f"{name}-{part}" in data for part in DATE_PARTS)
+
+    def format_value(self, value: Any) -> dict[str, str]:  # type: ignore[override]
+        if isinstance(value, dict):
+            return {part: str(value.get(part, "")) for part in DATE_PARTS}
+        if isinstance(value, str) and value:
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return {part: "" for part in DATE_PARTS}
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+        return {part: "" for part in DATE_PARTS}
+
+    def id_for_label(self, id_: str) -> str:
+        return id_
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["boxes"] = (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4))
+        # Django marks a field with errors aria-invalid; the template reads it as a flag.
+        widget["attrs"]["aria_invalid"] = widget["attrs"].get("aria-invalid") in (True, "true")
+        return context
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+class GovukDateField(forms.Field):
+    """A date entered as day, month and year, with GOV.UK's messages: "Date must include
+    a month", "Year must include 4 numbers", "Date must be a real date"."""
+
+    widget = GovukDateWidget
+    default_error_messages = {
+        "required": "Enter the date",
+        "invalid": "Date must be a real date",
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                invalid = self.error_messages["invalid"]
+                raise forms.ValidationError(invalid, code="invalid") from None
+        parts = {part: str(value.get(part, "")) for part in DATE_PARTS}
+        missing = [part for part in DATE_PARTS if not parts[part]]
+        if missing:
+            raise forms.ValidationError(f"Date must include a {_and_list(missing)}", code="missing")
+        if not all(parts[part].isascii() and parts[part].isdigit() for part in DATE_PARTS):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if len(parts["year"]) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="year")
+        try:
+            return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except (ValueError, OverflowError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

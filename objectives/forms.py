@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 
-from appraisal_site.forms import PlainTextMixin
+from appraisal_site.forms import GovukDateField, PlainTextMixin
 from organisation.models import Academy
 from policies.schema import AppraisalModel, ObjectiveKind, PolicySettings
 from submissions.guard import SubmitOnceMixin
@@ -33,23 +33,16 @@ LATEST_YEAR = 2099
 STALE_MESSAGE = "This page is out of date. Open it again and make your changes."
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _sane_year(value: dt.date | None) -> None:
     if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
         raise forms.ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
-def _date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: str, *, required: bool = True, help_text: str = "") -> GovukDateField:
+    # GOV.UK's date input: day, month and year boxes (a single YYYY-MM-DD is taken too).
+    return GovukDateField(
         label=label,
         required=required,
-        widget=DateInput(),
         validators=[_sane_year],
         help_text=help_text,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from appraisal_site.forms import PlainTextMixin
+from appraisal_site.forms import GovukDateField, PlainTextMixin
 from organisation.models import StaffMember
 from submissions.guard import SubmitOnceMixin
 
@@ -20,23 +20,16 @@ LONG_TEXT = 5000
 STALE_MESSAGE = "This page is out of date. Open it again and make your changes."
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
 def _sane_year(value: dt.date | None) -> None:
     if value is not None and not 2000 <= value.year <= 2099:
         raise forms.ValidationError("Enter a date between 2000 and 2099.")
 
 
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def _date(label: str, *, required: bool = True, help_text: str = "") -> GovukDateField:
+    # GOV.UK's date input: day, month and year boxes (a single YYYY-MM-DD is taken too).
+    return GovukDateField(
         label=label,
         required=required,
-        widget=DateInput(),
         validators=[_sane_year],
         help_text=help_text,
     )

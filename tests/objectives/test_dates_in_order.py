@@ -127,3 +127,46 @@ def test_a_meeting_whose_notice_is_given_after_it_is_refused(school: School) -> 
         )
     assert [b.field for b in refused.value.breaches] == ["notice_given_on"]
     assert not Meeting.objects.exists()
+
+
+@time_machine.travel(dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC))
+def test_the_date_is_entered_in_day_month_and_year_boxes(school: School) -> None:
+    """GOV.UK's date input: three boxes; a missing part or an impossible date is said in
+    GOV.UK's words, and the error summary links to the first box."""
+    cycle = school.cycle("aspire-grow")
+    url = reverse("objectives:conversation", args=[cycle.pk, "autumn"])
+    client = _client(school)
+    page = client.get(url).content.decode()
+    assert 'class="govuk-date-input"' in page
+    assert 'id="id_held_on" name="held_on-day"' in page and 'name="held_on-year"' in page
+    form = {"version": 0, "growth_areas": "Phonics", "cpd_activities": ""}
+    for parts, message in (
+        (
+            {"held_on-day": "20", "held_on-month": "", "held_on-year": "2026"},
+            "must include a month",
+        ),
+        (
+            {"held_on-day": "31", "held_on-month": "11", "held_on-year": "2026"},
+            "must be a real date",
+        ),
+        (
+            {"held_on-day": "x", "held_on-month": "11", "held_on-year": "2026"},
+            "must be a real date",
+        ),
+        (
+            {"held_on-day": "9" * 30, "held_on-month": "1", "held_on-year": "2026"},
+            "must be a real date",
+        ),
+    ):
+        response = client.post(url, with_token({**form, **parts}))
+        body = response.content.decode()
+        assert response.status_code == 200, parts
+        assert f"Date {message}" in body, parts
+        assert 'href="#id_held_on"' in body
+        assert f'value="{parts["held_on-year"]}"' in body  # what was typed is kept
+    response = client.post(
+        url,
+        with_token({**form, "held_on-day": "20", "held_on-month": "11", "held_on-year": "2026"}),
+    )
+    assert response.status_code == 302
+    assert Conversation.objects.get(cycle=cycle, key="autumn").held_on == D(2026, 11, 20)
