@@ -37,6 +37,7 @@ from organisation.models import Academy, RoleAssignment, RoleRequest, StaffMembe
 from pay_progression.models import PayRecommendation, PayReview, PayScaleSet
 from policies.models import Policy, PolicyAssignment
 from probation.models import Probation, ProbationReview
+from reports.models import HeadteacherReport
 from retention.models import LegalHold
 from reviews.models import Evidence, ModerationItem, ModerationSample, Observation
 from subject_access.models import AccessRequest
@@ -104,6 +105,7 @@ class Side:
     feedback_round: FeedbackRound
     feedback_request: FeedbackRequest
     access_request: AccessRequest
+    termly_report: HeadteacherReport
 
 
 def build_side(world: World, *, trust_b: bool) -> Side:
@@ -242,6 +244,15 @@ def build_side(world: World, *, trust_b: bool) -> Side:
             asked_by=text,
             received_on=dt.date(2026, 11, 2),
             due_on=dt.date(2026, 12, 2),
+        ),
+        termly_report=HeadteacherReport.objects.create(
+            trust=trust,
+            academy=academy,
+            year=2026,
+            term="autumn",
+            commentary=text,
+            state="issued",
+            written_by=world.user("b_headteacher" if trust_b else "headteacher"),
         ),
     )
 
@@ -516,6 +527,12 @@ ROUTES: dict[str, K] = {
     "reports:year": none,
     "reports:year_csv": none,
     "reports:year_pdf": none,
+    "reports:termly_index": none,
+    "reports:termly_write": none,
+    "reports:termly_detail": lambda s: {"pk": s.termly_report.pk},
+    "reports:termly_edit": lambda s: {"pk": s.termly_report.pk},
+    "reports:termly_issue": lambda s: {"pk": s.termly_report.pk},
+    "reports:termly_pdf": lambda s: {"pk": s.termly_report.pk},
     "support_plans:concern_add": none,
     "support_plans:concern_detail": lambda s: {"pk": s.concern.pk},
     "support_plans:plan_open": lambda s: {"pk": s.concern.pk},
