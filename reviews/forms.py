@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from appraisal_site.forms import PlainTextMixin
+from appraisal_site.forms import GovukDateTimeField, PlainTextMixin
 from cycles import order
 from cycles.models import AppraisalCycle
 from organisation.models import Academy, StaffMember
@@ -35,14 +35,7 @@ LATEST_YEAR = 2099
 MAX_OBSERVATION_MINUTES = 600
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y"]
+DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
 def _check_year(value: dt.datetime | None) -> None:
@@ -71,12 +64,10 @@ class ObserverField(forms.ModelChoiceField):
 
 class ObservationForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
     observer = ObserverField(queryset=StaffMember.objects.none(), label="Who observed")
-    observed_at = forms.DateTimeField(
+    observed_at = GovukDateTimeField(
         label="When the observation started",
-        widget=DateTimeInput(),
         input_formats=DATETIME_FORMATS,
         validators=[_check_year],
-        help_text="For example 14/10/2026 09:30.",
     )
     duration_minutes = forms.IntegerField(
         label="Length in minutes",
@@ -122,17 +113,15 @@ class ObservationForm(SubmitOnceMixin, PlainTextMixin, forms.Form):
 
 
 class FeedbackForm(PlainTextMixin, forms.Form):
-    verbal_feedback_at = forms.DateTimeField(
+    verbal_feedback_at = GovukDateTimeField(
         label="Spoken feedback given on",
         required=False,
-        widget=DateTimeInput(),
         input_formats=DATETIME_FORMATS,
         validators=[_check_year],
     )
-    written_feedback_at = forms.DateTimeField(
+    written_feedback_at = GovukDateTimeField(
         label="Written feedback given on",
         required=False,
-        widget=DateTimeInput(),
         input_formats=DATETIME_FORMATS,
         validators=[_check_year],
     )

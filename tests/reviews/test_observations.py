@@ -190,6 +190,31 @@ def test_add_observation_page_shows_the_refusal(client, s) -> None:  # type: ign
 
 
 @time_machine.travel(NOW, tick=False)
+def test_when_it_started_is_entered_in_date_boxes_and_a_time(client, s) -> None:  # type: ignore[no-untyped-def]
+    """GOV.UK's date input with a time box; the error summary links to the day box."""
+    url = reverse("reviews:observation_add", args=[s.cycle.pk])
+    client.force_login(s.reviewer.user)
+    page = client.get(url).content.decode()
+    assert 'id="id_observed_at" name="observed_at-day"' in page
+    assert 'name="observed_at-time"' in page
+    form = {"observer": s.reviewer.pk, "duration_minutes": "40", "kind": "formal"}
+    day = {"observed_at-day": "9", "observed_at-month": "10", "observed_at-year": "2025"}
+    for parts, message in (
+        ({**day, "observed_at-month": ""}, "Date must include a month"),
+        ({**day, "observed_at-time": "25:00"}, "Enter the time as hours and minutes"),
+        ({**day, "observed_at-time": ""}, "Enter the time as hours and minutes"),
+    ):
+        response = client.post(url, with_token({**form, **parts}))
+        body = response.content.decode()
+        assert response.status_code == 200, parts
+        assert message in body and 'href="#id_observed_at"' in body, parts
+    response = client.post(url, with_token({**form, **day, "observed_at-time": "10:15"}))
+    assert response.status_code == 302
+    observed = timezone.localtime(Observation.objects.get().observed_at)
+    assert (observed.date(), observed.hour, observed.minute) == (dt.date(2025, 10, 9), 10, 15)
+
+
+@time_machine.travel(NOW, tick=False)
 def test_bad_input_gives_errors_not_500(client, s) -> None:  # type: ignore[no-untyped-def]
     client.force_login(s.reviewer.user)
     response = client.post(
