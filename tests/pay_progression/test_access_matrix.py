@@ -10,12 +10,20 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLogEntry, SecurityEvent
 from pay_progression.models import PayRecommendation, PayReview, PayScaleSet, Stage
 from tests.personas import ALL_PERSONAS, World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
 
 DRAFT_READERS = {"hr", "headteacher", "line_manager"}
 SHARED_READERS = {"hr", "headteacher", "appraisee"}
@@ -112,3 +120,33 @@ def test_review_pages_are_for_hr_and_headteachers(world: World, persona: str) ->
     assert (
         client.get(reverse("pay_progression:payroll_csv", args=[rec.review_id])).status_code == 404
     )
+
+
+def test_the_headteachers_review_committee_reads_and_drafts_the_headteachers_pay(
+    world: World,
+) -> None:
+    """classic §5.7.7, every persona: the committee's member (the chair here) reads and
+    drafts the headteacher's own recommendation for the pay year the committee's cycle
+    informs (2027 for 2026-27), HR reads it; everyone else, the adviser, the other governor
+    and the headteacher's own staff included, gets "not found"."""
+    from cycles.services import cycle_grant_access
+
+    cycle_grant_access(
+        cycle=world.cycles["headteacher"],
+        user=world.users["chair"],
+        permission="review_headteacher_cycle",
+        expires_at=timezone.now() + dt.timedelta(days=60),
+        reason="Review committee",
+        granted_by=world.users["hr"],
+    )
+    rec = make_rec(world, "headteacher", Stage.PREPARED, is_headteacher=True)
+    PayReview.objects.filter(pk=rec.review_id).update(pay_year=2027)
+    for persona in PERSONAS:
+        client = Client()
+        client.force_login(world.user(persona))
+        page = client.get(reverse("pay_progression:recommendation", args=[rec.pk])).status_code
+        draft = client.get(reverse("pay_progression:draft", args=[rec.pk])).status_code
+        if persona == "chair" or persona == "hr":
+            assert (page, draft) == (200, 200), persona
+        else:
+            assert (page, draft) == (404, 404), persona
