@@ -7,6 +7,7 @@ Everything that differs between a laptop and production comes from the environme
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -121,6 +122,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# `make test` runs the suite in parallel processes (pytest-xdist); each has its own test
+# database, and takes its own Redis database too: the one given plus the process's number.
+if REDIS_URL and (_worker := env.str("PYTEST_XDIST_WORKER", default="")):
+    _redis = urlsplit(REDIS_URL)
+    _redis_db = int(_redis.path.strip("/") or 0) + int(_worker.removeprefix("gw"))
+    REDIS_URL = urlunsplit(_redis._replace(path=f"/{_redis_db}"))
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -32,8 +32,10 @@ from django.conf import settings
 import reminders.tasks  # noqa: F401
 import retention.tasks  # noqa: F401
 
-# A Redis database of their own: the broker is emptied before and after each test.
-TEST_REDIS_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/8")
+# A Redis database of their own: the broker is emptied before and after each test. Each
+# parallel test process (pytest-xdist's gw0, gw1, ...) takes the next one.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+TEST_REDIS_URL = os.environ.get("CELERY_TEST_BROKER_URL", f"redis://127.0.0.1:6379/{8 + _WORKER}")
 
 
 @pytest.fixture(scope="session")
