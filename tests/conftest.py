@@ -48,6 +48,37 @@ def world(db):  # type: ignore[no-untyped-def]
     return build_world()
 
 
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """One world for a whole module, written inside a transaction that is rolled back when
+    the module is done; each test runs in a savepoint inside it (pytest-django's ``db``)."""
+    from django.db import transaction
+
+    from tests.personas import build_world
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(_module_world, db):  # type: ignore[no-untyped-def]
+    """The module's world for one test: its rows are rolled back after the test, and the test
+    gets its own copy of the objects, so a change one test makes is not seen by the next.
+
+    A module of many small tests on the personas (the access matrices) asks for it as its
+    ``world`` (see tests/security/test_cycle_access_matrix.py) instead of building a world per
+    test; a module with transactional tests cannot (they empty the database)."""
+    import copy
+
+    return copy.deepcopy(_module_world)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     """pytest-playwright launches the machine's Chromium, headless, with no downloads."""

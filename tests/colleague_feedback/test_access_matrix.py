@@ -18,6 +18,13 @@ from tests.personas import ALL_PERSONAS, World
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
+
 ROUND_READERS = {"line_manager", "appraisee"}
 # The colleague's request is still open; the other three have answered.
 ASKED = ("colleague", "delegate", "senior_leader", "trust_admin")

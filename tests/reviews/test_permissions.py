@@ -13,6 +13,13 @@ from tests.personas import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
+
 # classic §5.8.1: the headteacher or their delegated appraisal lead for their own academy,
 # HR for every academy of the trust; nobody else.
 MODERATORS = {"hr", "headteacher", "delegate", "sibling_head", "b_hr", "b_headteacher"}

@@ -12,6 +12,12 @@ from audit.models import AccessLogEntry, SecurityEvent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
+
 @pytest.mark.parametrize(
     ("url_name", "obj"),
     [("cycles:detail", "cycle"), ("organisation:staff_detail", "staff")],

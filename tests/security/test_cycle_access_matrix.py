@@ -27,6 +27,13 @@ from tests.personas import ALL_PERSONAS
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
+
 # persona -> the cycles (by appraisee persona) they may VIEW (read the record of). The world's
 # policy keeps the default readers (the reviewer, the member of staff, the headteacher): HR and
 # the delegated lead administer their cycles (``ADMINISTER``) without reading them.

@@ -25,6 +25,13 @@ from tests.security.test_url_sweep import walk
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
+
 SIGN_IN_PREFIX = "accounts/"
 ADMIN_PREFIX = settings.ADMIN_URL
 

@@ -16,6 +16,13 @@ from tests.personas import ALL_PERSONAS, World
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def world(shared_world):  # type: ignore[no-untyped-def]
+    """The personas, built once for the module (tests/conftest.py)."""
+    return shared_world
+
+
 READERS = {"hr", "headteacher", "line_manager", "appraisee"}
 MANAGERS = {"hr", "headteacher", "line_manager"}
 
