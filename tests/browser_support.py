@@ -48,3 +48,16 @@ def sign_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def fill_date(page: Page, legend: str, value: str) -> None:
+    """Types ``YYYY-MM-DD`` (or ``YYYY-MM-DDTHH:MM``) into the GOV.UK date boxes (day, month,
+    year, and time where the field has one) of the fieldset whose legend is ``legend``."""
+    group = page.get_by_role("group", name=legend)
+    day, _, time = value.partition("T")
+    year, month, date = day.split("-")
+    group.get_by_label("Day", exact=True).fill(str(int(date)))
+    group.get_by_label("Month", exact=True).fill(str(int(month)))
+    group.get_by_label("Year", exact=True).fill(year)
+    if time:
+        group.get_by_label("Time", exact=True).fill(time)

@@ -102,8 +102,43 @@ def browser_page(page, live_server, transactional_db):  # type: ignore[no-untype
     from importlib import import_module
 
     from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
 
+    # The content types and permissions too (each handler adds only what is missing): a
+    # restore after another transactional test may have left them out.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     import_module("reviews.migrations.0002_standards").load(apps, None)
     page.set_default_timeout(15_000)
     page.base_url = live_server.url
     return page
+
+
+def _restores_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """After pytest-django's order (database tests, then transactional ones): the
+    transactional tests that restore the migrated data (``serialized_rollback``) run before
+    the ones that do not. Emptying the database after one of the latter re-creates the content
+    types under new ids, which the next restore would then collide with; with one process per
+    core each process keeps this order for the tests it is given."""
+    from pytest_django.plugin import validate_django_db
+
+    def transactional(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        fixtures = getattr(item, "fixturenames", [])
+        return bool(
+            (marker and validate_django_db(marker)[0])
+            or "transactional_db" in fixtures
+            or "live_server" in fixtures
+        )
+
+    def order(item: pytest.Item) -> int:
+        if not transactional(item):
+            return 0
+        return 0 if _restores_the_database(item) else 1
+
+    items.sort(key=order)

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from cycles.models import AppraisalCycle, CycleState
 from organisation.models import StaffMember
-from tests.browser_support import assert_accessible, sign_in
+from tests.browser_support import assert_accessible, fill_date, sign_in
 from tests.objectives.support import build_school
 
 pytestmark = [
@@ -122,7 +122,7 @@ def record_observation(
     page.get_by_label("Who observed").select_option(
         label=f"{observer.full_name} ({observer.job_title}{qts})"
     )
-    page.get_by_label("When the observation started").fill(when)
+    fill_date(page, "When the observation started", when)
     page.get_by_label("Length in minutes").fill(str(minutes))
     page.get_by_label(kind, exact=True).check()
     page.get_by_label("Focus").fill(focus)
@@ -217,8 +217,8 @@ def test_a_classic_objectives_year_through_the_pages(browser_page: Page) -> None
 
         click(page, "link", "Record feedback on the observation of 5 Oct 2026")
         expect(page.locator("main")).to_contain_text("Due by 7 October 2026")
-        page.get_by_label("Spoken feedback given on").fill("2026-10-06T15:00")
-        page.get_by_label("Written feedback given on").fill("2026-10-07T09:00")
+        fill_date(page, "Spoken feedback given on", "2026-10-06T15:00")
+        fill_date(page, "Written feedback given on", "2026-10-07T09:00")
         page.get_by_label("Notes on the feedback").fill("Strong questioning; pace in plenary.")
         click(page, "button", "Save feedback")
         expect(page.get_by_text("Feedback recorded.")).to_be_visible()

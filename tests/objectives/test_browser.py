@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from cycles.models import AppraisalCycle
 from objectives.models import ObjectivePlan, PlanState, WellbeingNote
-from tests.browser_support import assert_accessible, go, sign_in
+from tests.browser_support import assert_accessible, fill_date, go, sign_in
 
 from .support import build_school
 
@@ -110,8 +110,8 @@ def test_aspire_conversation_and_private_wellbeing_notes(browser_page: Page) -> 
     sign_in(page, school.reviewer.email)
     go(page, f"/objectives/cycles/{cycle.pk}/conversations/autumn/")
     assert_accessible(page)
-    page.get_by_label("Date the conversation was held").fill(
-        (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    fill_date(
+        page, "Date the conversation was held", (dt.date.today() - dt.timedelta(days=1)).isoformat()
     )
     page.get_by_label("Areas for professional growth").fill("Questioning")
     page.get_by_role("button", name="Save").click()
